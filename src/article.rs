@@ -1,0 +1,239 @@
+//! One article file: TOML front matter between `+++` lines, then a
+//! CommonMark body, read into an [`Entry`].
+
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::Deserialize;
+use url::Url;
+
+use crate::dates;
+use crate::error::Diagnostic;
+use crate::markdown;
+use crate::model::{Channel, Entry, Source};
+use crate::text::{squash_whitespace, truncate_chars};
+use crate::toml_input::{self, Place};
+
+/// How many characters of the first paragraph make the default summary.
+pub const SUMMARY_CHARS: usize = 120;
+
+/// The front matter as written. Unknown keys are errors.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    title: String,
+    published: toml::Value,
+    updated: Option<toml::Value>,
+    #[serde(default)]
+    authors: Vec<String>,
+    editor: Option<String>,
+    source: Option<String>,
+    source_url: Option<String>,
+    #[serde(default)]
+    categories: Vec<String>,
+    summary: Option<String>,
+    slug: Option<String>,
+    id: Option<String>,
+}
+
+/// Where an article file sits, as the reader found it.
+#[derive(Debug, Clone, Copy)]
+pub struct Location<'a> {
+    /// The path to show in messages.
+    pub path: &'a Path,
+    /// The folder below `articles/`, `/`-separated, empty or ending in `/`.
+    pub folder: &'a str,
+    /// The file name without `.md`: the default slug.
+    pub stem: &'a str,
+}
+
+/// Reads one article. `text` must already be free of XML-unsafe characters.
+pub fn parse_article(text: &str, at: Location<'_>, channel: &Channel) -> Result<Entry, Diagnostic> {
+    let (toml_start, toml, body) = split_front_matter(text, at.path)?;
+    let place = Place {
+        path: at.path,
+        file_text: text,
+        offset: toml_start,
+    };
+    let front: FrontMatter = toml_input::parse(toml, place)?;
+    let error = |field: &str, message: String| {
+        Diagnostic::new(at.path, message)
+            .field(field)
+            .maybe_line(place.line_of_key(toml, field))
+    };
+    let date = |field: &str, value: &toml::Value| -> Result<DateTime<FixedOffset>, Diagnostic> {
+        dates::from_toml(value, channel.timezone)
+            .map_err(|e| error(field, e.message()).help(e.help()))
+    };
+
+    let title = squash_whitespace(&front.title);
+    if title.is_empty() {
+        return Err(error("title", "is empty".into()));
+    }
+    let published = date("published", &front.published)?;
+    let updated = front.updated.as_ref().map(|v| date("updated", v)).transpose()?;
+    if updated.is_some_and(|updated| updated < published) {
+        return Err(error("updated", "is earlier than `published`".into()));
+    }
+
+    let slug = front.slug.clone().unwrap_or_else(|| at.stem.to_string());
+    if let Err(problem) = check_slug(&slug) {
+        let field = if front.slug.is_some() { "slug" } else { "slug (from the file name)" };
+        return Err(error(field, format!("{slug:?} {problem}"))
+            .help("use letters, digits, '-' and '_', e.g. slug = \"my-article\""));
+    }
+    let url = channel.url_of(&format!("{}{}.html", at.folder, slug));
+
+    let id = match front.id {
+        Some(id) => {
+            let id = id.trim().to_string();
+            if Url::parse(&id).is_err() || id.contains(char::is_whitespace) {
+                return Err(error("id", format!("{id:?} is not an absolute URI"))
+                    .help("use a URI such as \"tag:example.org,2022-06-01:my-article\" or \"urn:uuid:…\""));
+            }
+            id
+        }
+        None => tag_uri(&channel.id_authority, &published, &slug),
+    };
+
+    let source = match front.source {
+        Some(name) => {
+            let url = front
+                .source_url
+                .map(|text| {
+                    Url::parse(&text)
+                        .ok()
+                        .filter(|u| matches!(u.scheme(), "http" | "https"))
+                        .ok_or_else(|| error("source_url", format!("{text:?} is not an absolute http(s) URL")))
+                })
+                .transpose()?;
+            Some(Source { name: squash_whitespace(&name), url })
+        }
+        None if front.source_url.is_some() => {
+            return Err(error("source_url", "is set but `source` is not".into())
+                .help("add source = \"the publication's name\""));
+        }
+        None => None,
+    };
+
+    let names = |field: &str, values: Vec<String>| -> Result<Vec<String>, Diagnostic> {
+        let mut out: Vec<String> = Vec::with_capacity(values.len());
+        for value in values {
+            let value = squash_whitespace(&value);
+            if value.is_empty() {
+                return Err(error(field, "holds an empty name".into()));
+            }
+            if !out.contains(&value) {
+                out.push(value);
+            }
+        }
+        Ok(out)
+    };
+    let authors = names("authors", front.authors)?;
+    let categories = names("categories", front.categories)?;
+    let editor = front.editor.map(|e| squash_whitespace(&e)).filter(|e| !e.is_empty());
+
+    let rendered = markdown::render(body, &url);
+    let summary = match front.summary {
+        Some(summary) => squash_whitespace(&summary),
+        None => truncate_chars(&rendered.first_paragraph, SUMMARY_CHARS),
+    };
+
+    Ok(Entry {
+        id,
+        slug,
+        url,
+        title,
+        published,
+        updated,
+        authors,
+        editor,
+        source,
+        categories,
+        summary,
+        body_html: rendered.html,
+        origin: at.path.to_path_buf(),
+    })
+}
+
+/// Splits `+++\n<toml>\n+++\n<body>`: the TOML's byte offset, the TOML, the body.
+fn split_front_matter<'t>(text: &'t str, path: &Path) -> Result<(usize, &'t str, &'t str), Diagnostic> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "+++" {
+        return Err(Diagnostic::new(path, "does not start with front matter")
+            .line(1)
+            .help("begin the file with a line `+++`, the TOML keys (title, published, …), and another `+++`"));
+    }
+    let start = first.len();
+    let mut offset = start;
+    for line in lines {
+        if line.trim_end() == "+++" {
+            return Ok((start, &text[start..offset], &text[offset + line.len()..]));
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::new(path, "front matter is never closed")
+        .line(1)
+        .help("end the front matter with a line holding only `+++`"))
+}
+
+fn check_slug(slug: &str) -> Result<(), &'static str> {
+    if slug.is_empty() {
+        return Err("is empty");
+    }
+    if slug.starts_with('.') {
+        return Err("starts with a dot");
+    }
+    if slug
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "/\\?#%\"<>|*:".contains(c))
+    {
+        return Err("has spaces, slashes or other characters that do not belong in a file name or URL");
+    }
+    Ok(())
+}
+
+/// Characters of a slug that a `tag:` URI's specific part may hold as they
+/// are (RFC 4151 allows pchar, i.e. unreserved and sub-delims).
+const TAG_SPECIFIC: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// `tag:<authority>,<published date>:<slug>`: independent of the title and of
+/// where the site is served, so neither an edit nor a move makes an old entry
+/// look new.
+pub fn tag_uri(authority: &str, published: &DateTime<FixedOffset>, slug: &str) -> String {
+    format!(
+        "tag:{},{}:{}",
+        authority,
+        published.format("%Y-%m-%d"),
+        utf8_percent_encode(slug, TAG_SPECIFIC)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_uri_encodes_the_slug() {
+        let published = DateTime::parse_from_rfc3339("2022-06-01T17:52:50+08:00").unwrap();
+        assert_eq!(
+            tag_uri("feeds.example.org", &published, "硬核-a_b"),
+            "tag:feeds.example.org,2022-06-01:%E7%A1%AC%E6%A0%B8-a_b"
+        );
+    }
+
+    #[test]
+    fn front_matter_is_split_at_the_closing_line() {
+        let text = "+++\ntitle = \"x\"\n+++\nbody\n";
+        let (start, toml, body) = split_front_matter(text, Path::new("a.md")).unwrap();
+        assert_eq!((start, toml, body), (4, "title = \"x\"\n", "body\n"));
+        assert!(split_front_matter("+++\ntitle = 1\n", Path::new("a.md")).is_err());
+        assert!(split_front_matter("title = 1\n", Path::new("a.md")).is_err());
+    }
+}

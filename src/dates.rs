@@ -1,0 +1,175 @@
+//! Publication times: TOML date-times to instants that keep their offset.
+//!
+//! A time written with an offset keeps that offset. A local time is read in
+//! the feed's zone, and a local time that the zone skips (a daylight-saving
+//! gap) or passes twice is an error rather than a guess: an entry's instant is
+//! part of what readers use to tell old from new.
+
+use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono_tz::Tz;
+use toml::value::{Datetime, Offset};
+
+/// Why a value is not a usable publication time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateError {
+    NotADate(String),
+    TimeWithoutDate,
+    /// A local time was given but the feed has no `timezone`.
+    NoZone,
+    Nonexistent { local: NaiveDateTime, zone: Tz },
+    Ambiguous {
+        local: NaiveDateTime,
+        zone: Tz,
+        earlier: DateTime<FixedOffset>,
+        later: DateTime<FixedOffset>,
+    },
+}
+
+impl DateError {
+    pub fn message(&self) -> String {
+        match self {
+            DateError::NotADate(shown) => format!("{shown} is not a date"),
+            DateError::TimeWithoutDate => "a time of day needs a date".to_string(),
+            DateError::NoZone => "a time without an offset needs the feed's time zone".to_string(),
+            DateError::Nonexistent { local, zone } => {
+                format!("{local} does not exist in {zone} (the clocks skip it)")
+            }
+            DateError::Ambiguous { local, zone, .. } => {
+                format!("{local} happens twice in {zone} (the clocks go back)")
+            }
+        }
+    }
+
+    pub fn help(&self) -> String {
+        match self {
+            DateError::NotADate(_) | DateError::TimeWithoutDate => {
+                "write it as 2022-06-01 17:52:50 (in the feed's zone) or 2022-06-01T17:52:50+08:00"
+                    .to_string()
+            }
+            DateError::NoZone => {
+                "set `timezone` in feed.toml (e.g. \"Asia/Shanghai\") or give the offset, e.g. 2022-06-01T17:52:50+08:00"
+                    .to_string()
+            }
+            DateError::Nonexistent { .. } => {
+                "give the offset explicitly, e.g. 2022-06-01T17:52:50+08:00".to_string()
+            }
+            DateError::Ambiguous { earlier, later, .. } => format!(
+                "give the offset to say which one: {} or {}",
+                earlier.to_rfc3339(),
+                later.to_rfc3339()
+            ),
+        }
+    }
+}
+
+/// Reads a front-matter value: a TOML date-time, or a string holding one.
+pub fn from_toml(value: &toml::Value, zone: Option<Tz>) -> Result<DateTime<FixedOffset>, DateError> {
+    let datetime = match value {
+        toml::Value::Datetime(datetime) => *datetime,
+        toml::Value::String(text) => text
+            .trim()
+            .parse::<Datetime>()
+            .map_err(|_| DateError::NotADate(format!("{text:?}")))?,
+        other => return Err(DateError::NotADate(other.to_string())),
+    };
+    resolve(&datetime, zone)
+}
+
+fn resolve(datetime: &Datetime, zone: Option<Tz>) -> Result<DateTime<FixedOffset>, DateError> {
+    let not_a_date = || DateError::NotADate(datetime.to_string());
+    let date = datetime.date.ok_or(DateError::TimeWithoutDate)?;
+    let date = NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into())
+        .ok_or_else(not_a_date)?;
+    let time = match datetime.time {
+        Some(time) => NaiveTime::from_hms_nano_opt(
+            time.hour.into(),
+            time.minute.into(),
+            time.second.unwrap_or(0).into(),
+            time.nanosecond.unwrap_or(0),
+        )
+        .ok_or_else(not_a_date)?,
+        None => NaiveTime::MIN,
+    };
+    let local = date.and_time(time);
+    match datetime.offset {
+        Some(offset) => {
+            let seconds = match offset {
+                Offset::Z => 0,
+                Offset::Custom { minutes } => i32::from(minutes) * 60,
+            };
+            let offset = FixedOffset::east_opt(seconds).ok_or_else(not_a_date)?;
+            offset.from_local_datetime(&local).single().ok_or_else(not_a_date)
+        }
+        None => {
+            let zone = zone.ok_or(DateError::NoZone)?;
+            match zone.from_local_datetime(&local) {
+                LocalResult::Single(instant) => Ok(instant.fixed_offset()),
+                LocalResult::None => Err(DateError::Nonexistent { local, zone }),
+                LocalResult::Ambiguous(earlier, later) => Err(DateError::Ambiguous {
+                    local,
+                    zone,
+                    earlier: earlier.fixed_offset(),
+                    later: later.fixed_offset(),
+                }),
+            }
+        }
+    }
+}
+
+/// RFC 822 as RSS 2.0 wants it, with a two-digit day and a numeric offset:
+/// `Wed, 01 Jun 2022 17:52:50 +0800`.
+pub fn rfc822(instant: &DateTime<FixedOffset>) -> String {
+    instant.format("%a, %d %b %Y %H:%M:%S %z").to_string()
+}
+
+/// RFC 3339 as Atom wants it, keeping the offset: `2022-06-01T17:52:50+08:00`.
+pub fn rfc3339(instant: &DateTime<FixedOffset>) -> String {
+    instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str, zone: Option<Tz>) -> Result<DateTime<FixedOffset>, DateError> {
+        let value: toml::Table = format!("v = {text}").parse().unwrap();
+        from_toml(&value["v"], zone)
+    }
+
+    #[test]
+    fn local_time_is_read_in_the_feed_zone() {
+        let instant = parse("2022-06-01 17:52:50", Some(chrono_tz::Asia::Shanghai)).unwrap();
+        assert_eq!(rfc3339(&instant), "2022-06-01T17:52:50+08:00");
+        assert_eq!(rfc822(&instant), "Wed, 01 Jun 2022 17:52:50 +0800");
+        assert_eq!(instant.timestamp(), 1_654_077_170);
+    }
+
+    #[test]
+    fn explicit_offset_is_kept() {
+        let instant = parse("2022-06-01T04:52:50-05:00", Some(chrono_tz::Asia::Shanghai)).unwrap();
+        assert_eq!(rfc3339(&instant), "2022-06-01T04:52:50-05:00");
+        let utc = parse("2022-06-01T09:52:50Z", None).unwrap();
+        assert_eq!(rfc822(&utc), "Wed, 01 Jun 2022 09:52:50 +0000");
+    }
+
+    #[test]
+    fn strings_holding_dates_are_accepted() {
+        let instant = parse("\"2022-06-01 17:52:50\"", Some(chrono_tz::Asia::Shanghai)).unwrap();
+        assert_eq!(instant.timestamp(), 1_654_077_170);
+    }
+
+    #[test]
+    fn gaps_and_overlaps_are_errors() {
+        let zone = Some(chrono_tz::America::New_York);
+        assert!(matches!(parse("2022-03-13 02:30:00", zone), Err(DateError::Nonexistent { .. })));
+        assert!(matches!(parse("2022-11-06 01:30:00", zone), Err(DateError::Ambiguous { .. })));
+    }
+
+    #[test]
+    fn non_dates_are_errors() {
+        assert!(matches!(parse("\"yesterday\"", None), Err(DateError::NotADate(_))));
+        assert!(matches!(parse("5", None), Err(DateError::NotADate(_))));
+        assert!(matches!(parse("17:52:50", None), Err(DateError::TimeWithoutDate)));
+        assert!(matches!(parse("2022-06-01 17:52:50", None), Err(DateError::NoZone)));
+    }
+}

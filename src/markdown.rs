@@ -1,0 +1,180 @@
+//! Article bodies: CommonMark in, sanitised HTML with absolute URLs out.
+//!
+//! Two conventions on top of CommonMark:
+//! - an image alone in its paragraph is a figure, its title (or else its alt
+//!   text) shown as the caption under it, as news sites print photos;
+//! - every relative URL, in Markdown links and images and in raw HTML alike,
+//!   is resolved against the article's own URL, because many feed readers
+//!   ignore `xml:base`.
+//!
+//! Raw HTML is allowed (CommonMark allows it) but goes through an allowlist
+//! sanitiser, so no script, style, frame, form or event handler survives.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use url::Url;
+
+use crate::text::squash_whitespace;
+
+/// A rendered body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub html: String,
+    /// The plain text of the first paragraph that is not a figure.
+    pub first_paragraph: String,
+}
+
+/// Renders `markdown` as HTML for a page at `base`.
+pub fn render(markdown: &str, base: &Url) -> Rendered {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS;
+    let events: Vec<Event> = Parser::new_ext(markdown, options).collect();
+    let first_paragraph = first_paragraph_text(&events);
+    let events = figures(events);
+    let mut raw = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut raw, events.into_iter());
+    Rendered {
+        html: sanitize(&raw, base),
+        first_paragraph,
+    }
+}
+
+/// Cleans HTML against an allowlist and makes every URL in it absolute.
+pub fn sanitize(html: &str, base: &Url) -> String {
+    ammonia::Builder::default()
+        .url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()))
+        .link_rel(None)
+        .clean(html)
+        .to_string()
+}
+
+/// Replaces each paragraph that holds nothing but one image with a
+/// `<figure>` carrying a `<figcaption>`.
+fn figures(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut i = 0;
+    while i < events.len() {
+        if let Some((figure, consumed)) = figure_at(&events[i..]) {
+            out.push(Event::Html(figure.into()));
+            i += consumed;
+        } else {
+            out.push(events[i].clone());
+            i += 1;
+        }
+    }
+    out
+}
+
+/// If `events` starts with `<p><img></p>`, the figure's HTML and how many
+/// events it replaces.
+fn figure_at(events: &[Event<'_>]) -> Option<(String, usize)> {
+    let [Event::Start(Tag::Paragraph), Event::Start(Tag::Image { dest_url, title, .. }), rest @ ..] =
+        events
+    else {
+        return None;
+    };
+    let mut alt = String::new();
+    let mut consumed = 2;
+    for event in rest {
+        consumed += 1;
+        match event {
+            Event::End(TagEnd::Image) => break,
+            Event::Text(text) | Event::Code(text) => alt.push_str(text),
+            Event::SoftBreak | Event::HardBreak => alt.push(' '),
+            _ => {}
+        }
+    }
+    if !matches!(events.get(consumed), Some(Event::End(TagEnd::Paragraph))) {
+        return None;
+    }
+    let caption = if title.trim().is_empty() { alt.trim() } else { title.trim() };
+    let mut html = format!(
+        "<figure><img src=\"{}\" alt=\"{}\">",
+        escape(dest_url),
+        escape(alt.trim())
+    );
+    if !caption.is_empty() {
+        html.push_str(&format!("<figcaption>{}</figcaption>", escape(caption)));
+    }
+    html.push_str("</figure>\n");
+    Some((html, consumed + 1))
+}
+
+fn first_paragraph_text(events: &[Event<'_>]) -> String {
+    let mut i = 0;
+    while i < events.len() {
+        if matches!(events[i], Event::Start(Tag::Paragraph)) && figure_at(&events[i..]).is_none() {
+            let mut text = String::new();
+            for event in &events[i + 1..] {
+                match event {
+                    Event::End(TagEnd::Paragraph) => break,
+                    Event::Text(t) | Event::Code(t) => text.push_str(t),
+                    Event::SoftBreak | Event::HardBreak => text.push(' '),
+                    _ => {}
+                }
+            }
+            let text = squash_whitespace(&text);
+            if !text.is_empty() {
+                return text;
+            }
+        }
+        i += 1;
+    }
+    String::new()
+}
+
+/// Escapes text for an HTML attribute value or element content.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("https://feeds.example.org/articles/a.html").unwrap()
+    }
+
+    #[test]
+    fn lone_image_becomes_captioned_figure_with_absolute_src() {
+        let rendered = render("![图为 超市](images/x.jpg)\n\n第一段。\n", &base());
+        assert_eq!(
+            rendered.html,
+            "<figure><img src=\"https://feeds.example.org/articles/images/x.jpg\" alt=\"图为 超市\">\
+             <figcaption>图为 超市</figcaption></figure>\n<p>第一段。</p>\n"
+        );
+        assert_eq!(rendered.first_paragraph, "第一段。");
+    }
+
+    #[test]
+    fn inline_image_stays_inline() {
+        let html = render("see ![x](a.png) here", &base()).html;
+        assert!(html.contains("<p>see <img src=\"https://feeds.example.org/articles/a.png\""));
+        assert!(!html.contains("figure"));
+    }
+
+    #[test]
+    fn raw_html_is_sanitised_and_absolutised() {
+        let html = render(
+            "<script>alert(1)</script>\n\n<a href=\"../x\" onclick=\"evil()\">x</a> [j](javascript:alert(1))",
+            &base(),
+        )
+        .html;
+        assert!(!html.contains("script"), "{html}");
+        assert!(!html.contains("onclick"), "{html}");
+        assert!(!html.contains("javascript"), "{html}");
+        assert!(html.contains("href=\"https://feeds.example.org/x\""), "{html}");
+    }
+}

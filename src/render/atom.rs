@@ -1,0 +1,133 @@
+//! Atom 1.0 (RFC 4287), with the full article as `content type="html"`.
+
+use std::collections::BTreeMap;
+
+use atom_syndication::extension::{Extension, ExtensionMap};
+use atom_syndication::{
+    Category, Content, Entry as AtomEntry, Feed, Generator, Link, Person as AtomPerson, Text,
+    WriteConfig,
+};
+
+use super::rss::with_final_newline;
+use super::{feed_content, Output, DUBLIN_CORE_NS, GENERATOR, VERSION};
+use crate::model::{Entry, Person, Site};
+
+pub const PATH: &str = "atom.xml";
+
+pub fn render(site: &Site) -> Output {
+    let channel = &site.channel;
+    let author = channel.author.clone().unwrap_or_else(|| Person {
+        name: channel.title.clone(),
+        email: None,
+        uri: None,
+    });
+    let feed = Feed {
+        title: Text::plain(channel.title.as_str()),
+        id: channel.feed_id.clone(),
+        updated: site.updated().unwrap_or_default(),
+        // Every entry needs an author (RFC 4287 4.1.2); the feed's covers
+        // entries whose front matter names none.
+        authors: vec![person(&author)],
+        generator: Some(Generator {
+            value: GENERATOR.to_string(),
+            uri: None,
+            version: Some(VERSION.to_string()),
+        }),
+        icon: channel.icon.as_ref().map(ToString::to_string),
+        logo: channel.logo.as_ref().map(ToString::to_string),
+        links: vec![
+            link("self", channel.url_of(PATH).as_str(), "application/atom+xml"),
+            link("alternate", channel.base_url.as_str(), "text/html"),
+        ],
+        rights: channel.rights.as_deref().map(Text::plain),
+        subtitle: Some(Text::plain(channel.description.as_str())),
+        entries: site.entries.iter().map(|entry| atom_entry(entry, site)).collect(),
+        namespaces: BTreeMap::from([("dc".to_string(), DUBLIN_CORE_NS.to_string())]),
+        lang: channel.language.clone(),
+        ..Feed::default()
+    };
+    let config = WriteConfig {
+        write_document_declaration: true,
+        indent_size: Some(2),
+    };
+    let bytes = feed
+        .write_with_config(Vec::new(), config)
+        .expect("writing XML to memory cannot fail");
+    Output {
+        path: PATH.to_string(),
+        bytes: with_final_newline(bytes),
+    }
+}
+
+fn atom_entry(entry: &Entry, site: &Site) -> AtomEntry {
+    let mut links = vec![link("alternate", entry.url.as_str(), "text/html")];
+    if let Some(source) = &entry.source {
+        if let Some(url) = &source.url {
+            let mut via = link("via", url.as_str(), "text/html");
+            via.title = Some(source.name.clone());
+            links.push(via);
+        }
+    }
+    let mut extensions = ExtensionMap::new();
+    if let Some(source) = &entry.source {
+        let dc_source = Extension {
+            name: "dc:source".to_string(),
+            value: Some(source.name.clone()),
+            ..Extension::default()
+        };
+        extensions.insert(
+            "dc".to_string(),
+            BTreeMap::from([("source".to_string(), vec![dc_source])]),
+        );
+    }
+    AtomEntry {
+        title: Text::plain(entry.title.as_str()),
+        id: entry.id.clone(),
+        updated: entry.updated(),
+        published: Some(entry.published),
+        authors: entry.authors.iter().map(|name| named(name)).collect(),
+        contributors: entry.editor.iter().map(|name| named(name)).collect(),
+        categories: entry
+            .categories
+            .iter()
+            .map(|term| Category {
+                term: term.clone(),
+                ..Category::default()
+            })
+            .collect(),
+        links,
+        summary: Some(Text::plain(entry.summary.as_str())),
+        content: Some(Content {
+            content_type: Some("html".to_string()),
+            value: Some(feed_content(entry, &site.channel)),
+            ..Content::default()
+        }),
+        extensions,
+        ..AtomEntry::default()
+    }
+}
+
+fn link(rel: &str, href: &str, mime_type: &str) -> Link {
+    Link {
+        href: href.to_string(),
+        rel: rel.to_string(),
+        mime_type: Some(mime_type.to_string()),
+        ..Link::default()
+    }
+}
+
+fn named(name: &str) -> AtomPerson {
+    AtomPerson {
+        name: name.to_string(),
+        ..AtomPerson::default()
+    }
+}
+
+fn person(person: &Person) -> AtomPerson {
+    AtomPerson {
+        name: person.name.clone(),
+        email: person.email.clone(),
+        uri: person.uri.as_ref().map(ToString::to_string),
+        ..AtomPerson::default()
+    }
+}

@@ -1,0 +1,62 @@
+//! Rendering the [`Site`](crate::model::Site) into feed documents. Renderers
+//! take the model and return bytes: they never read files and never decide
+//! anything about the input.
+
+pub mod atom;
+pub mod rss;
+
+use crate::markdown::escape;
+use crate::model::{Channel, Entry};
+
+/// The generator's name, as written into every feed.
+pub const GENERATOR: &str = "make-feed";
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Dublin Core elements: `dc:creator`, `dc:contributor`, `dc:source`.
+pub const DUBLIN_CORE_NS: &str = "http://purl.org/dc/elements/1.1/";
+
+/// An output file: where it goes below the output folder, and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The article as a feed reader shows it: the body framed by the credits a
+/// news page prints around it, the source above and the editor below.
+pub fn feed_content(entry: &Entry, channel: &Channel) -> String {
+    let labels = Labels::for_language(channel.language.as_deref());
+    let mut html = String::with_capacity(entry.body_html.len() + 256);
+    if let Some(source) = &entry.source {
+        let name = escape(&source.name);
+        html.push_str("<p>");
+        html.push_str(labels.source);
+        match &source.url {
+            Some(url) => html.push_str(&format!("<a href=\"{}\">{name}</a>", escape(url.as_str()))),
+            None => html.push_str(&name),
+        }
+        html.push_str("</p>\n");
+    }
+    html.push_str(&entry.body_html);
+    if let Some(editor) = &entry.editor {
+        html.push_str(&format!("<p>{}{}</p>\n", labels.editor, escape(editor)));
+    }
+    html
+}
+
+/// Words shown around the body, in the channel's language.
+struct Labels {
+    source: &'static str,
+    editor: &'static str,
+}
+
+impl Labels {
+    fn for_language(language: Option<&str>) -> Labels {
+        let chinese = language.is_some_and(|tag| tag.eq_ignore_ascii_case("zh") || tag.to_ascii_lowercase().starts_with("zh-"));
+        if chinese {
+            Labels { source: "来源:", editor: "编辑:" }
+        } else {
+            Labels { source: "Source: ", editor: "Editor: " }
+        }
+    }
+}

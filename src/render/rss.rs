@@ -1,0 +1,97 @@
+//! RSS 2.0, with `content:encoded` for the full article and Dublin Core for
+//! the people, since RSS's own `<author>` must be an e-mail address.
+
+use std::collections::BTreeMap;
+
+use rss::extension::atom::{AtomExtension, Link};
+use rss::extension::dublincore::DublinCoreExtension;
+use rss::{CategoryBuilder, ChannelBuilder, GuidBuilder, ImageBuilder, Item, ItemBuilder};
+
+use super::{feed_content, Output, DUBLIN_CORE_NS, GENERATOR, VERSION};
+use crate::dates::rfc822;
+use crate::model::{Entry, Site};
+
+pub const PATH: &str = "rss.xml";
+
+pub fn render(site: &Site) -> Output {
+    let channel = &site.channel;
+    let self_url = channel.url_of(PATH);
+    let namespaces = BTreeMap::from([
+        ("atom".to_string(), rss::extension::atom::NAMESPACE.to_string()),
+        ("content".to_string(), "http://purl.org/rss/1.0/modules/content/".to_string()),
+        ("dc".to_string(), DUBLIN_CORE_NS.to_string()),
+    ]);
+    let image = channel.logo.as_ref().map(|logo| {
+        ImageBuilder::default()
+            .url(logo.as_str())
+            .title(channel.title.as_str())
+            .link(channel.base_url.as_str())
+            .build()
+    });
+    let feed = ChannelBuilder::default()
+        .namespaces(namespaces)
+        .title(channel.title.as_str())
+        .link(channel.base_url.as_str())
+        .description(channel.description.as_str())
+        .language(channel.language.clone())
+        .copyright(channel.rights.clone())
+        .generator(Some(format!("{GENERATOR} {VERSION}")))
+        .docs(Some("https://www.rssboard.org/rss-specification".to_string()))
+        .last_build_date(site.updated().as_ref().map(rfc822))
+        .image(image)
+        .atom_ext(Some(AtomExtension {
+            links: vec![Link {
+                href: self_url.to_string(),
+                rel: "self".to_string(),
+                mime_type: Some("application/rss+xml".to_string()),
+                ..Link::default()
+            }],
+        }))
+        .items(site.entries.iter().map(|entry| item(entry, site)).collect::<Vec<_>>())
+        .build();
+    let bytes = feed
+        .pretty_write_to(Vec::new(), b' ', 2)
+        .expect("writing XML to memory cannot fail");
+    Output {
+        path: PATH.to_string(),
+        bytes: with_final_newline(bytes),
+    }
+}
+
+fn item(entry: &Entry, site: &Site) -> Item {
+    let is_permalink = entry.id == entry.url.as_str();
+    let dublin_core = DublinCoreExtension {
+        creators: entry.authors.clone(),
+        contributors: entry.editor.iter().cloned().collect(),
+        sources: entry.source.iter().map(|s| s.name.clone()).collect(),
+        ..DublinCoreExtension::default()
+    };
+    ItemBuilder::default()
+        .title(Some(entry.title.clone()))
+        .link(Some(entry.url.to_string()))
+        .guid(Some(
+            GuidBuilder::default()
+                .value(entry.id.as_str())
+                .permalink(is_permalink)
+                .build(),
+        ))
+        .pub_date(Some(rfc822(&entry.published)))
+        .description(Some(entry.summary.clone()))
+        .content(Some(feed_content(entry, &site.channel)))
+        .categories(
+            entry
+                .categories
+                .iter()
+                .map(|name| CategoryBuilder::default().name(name.as_str()).build())
+                .collect::<Vec<_>>(),
+        )
+        .dublin_core_ext(Some(dublin_core))
+        .build()
+}
+
+pub(super) fn with_final_newline(mut bytes: Vec<u8>) -> Vec<u8> {
+    if bytes.last() != Some(&b'\n') {
+        bytes.push(b'\n');
+    }
+    bytes
+}

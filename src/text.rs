@@ -1,0 +1,88 @@
+//! Plain-text helpers: keeping characters XML cannot carry out of the model,
+//! and cutting summaries without splitting a character.
+
+use std::borrow::Cow;
+
+/// True for characters that may appear in an XML 1.0 document and that the
+/// W3C validator does not flag. XML 1.0 forbids C0 controls other than tab,
+/// newline and carriage return, and U+FFFE/U+FFFF; the C1 controls (and DEL)
+/// are allowed but "discouraged" and never meaningful in UTF-8 text.
+pub fn is_xml_safe(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r')
+        || !(c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}')
+}
+
+/// A character removed by [`strip_xml_unsafe`], with its 1-based line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Removed {
+    pub line: usize,
+    pub character: char,
+}
+
+/// Removes every character [`is_xml_safe`] rejects, reporting where each was.
+pub fn strip_xml_unsafe(text: &str) -> (Cow<'_, str>, Vec<Removed>) {
+    if text.chars().all(is_xml_safe) {
+        return (Cow::Borrowed(text), Vec::new());
+    }
+    let mut kept = String::with_capacity(text.len());
+    let mut removed = Vec::new();
+    let mut line = 1;
+    for c in text.chars() {
+        if is_xml_safe(c) {
+            kept.push(c);
+        } else {
+            removed.push(Removed { line, character: c });
+        }
+        if c == '\n' {
+            line += 1;
+        }
+    }
+    (Cow::Owned(kept), removed)
+}
+
+/// The first `max_chars` characters of `text`, with an ellipsis when cut.
+/// Counts characters, not bytes, so CJK text is never split mid-character.
+pub fn truncate_chars(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}…", text[..cut].trim_end()),
+    }
+}
+
+/// Collapses runs of white space into single spaces and trims the ends.
+pub fn squash_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_forbidden_characters_with_their_lines() {
+        let (kept, removed) = strip_xml_unsafe("a\u{0}b\nc\u{1b}d\u{FFFF}\te");
+        assert_eq!(kept, "ab\ncd\te");
+        assert_eq!(
+            removed,
+            vec![
+                Removed { line: 1, character: '\u{0}' },
+                Removed { line: 2, character: '\u{1b}' },
+                Removed { line: 2, character: '\u{FFFF}' },
+            ]
+        );
+    }
+
+    #[test]
+    fn keeps_clean_text_borrowed() {
+        let (kept, removed) = strip_xml_unsafe("疫线党员\r\n干部");
+        assert!(matches!(kept, Cow::Borrowed(_)));
+        assert!(removed.is_empty());
+    }
+
+    #[test]
+    fn truncates_on_character_boundaries() {
+        assert_eq!(truncate_chars("疫线党员干部", 4), "疫线党员…");
+        assert_eq!(truncate_chars("疫线", 4), "疫线");
+        assert_eq!(truncate_chars("ab  cd", 3), "ab…");
+    }
+}
