@@ -1,0 +1,154 @@
+//! A small builder that lays out a `feed-data/` folder in a temporary
+//! directory and runs the real `make-feed` binary on it.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use tempfile::TempDir;
+
+pub const FEED_TOML: &str = r#"title = "Test channel"
+description = "A channel for tests"
+base_url = "https://feeds.example.org/"
+language = "en"
+timezone = "Asia/Shanghai"
+"#;
+
+/// A front matter and body that build.
+pub fn article(title: &str, published: &str) -> String {
+    format!("+++\ntitle = {title:?}\npublished = {published}\n+++\n\nFirst paragraph of {title}.\n")
+}
+
+pub struct Test {
+    pub dir: TempDir,
+}
+
+impl Test {
+    /// An empty workspace; `data/` and `out/` are inside it.
+    pub fn empty() -> Test {
+        Test {
+            dir: tempfile::tempdir().expect("temporary folder"),
+        }
+    }
+
+    /// A workspace with a valid `feed.toml` and one article.
+    pub fn new() -> Test {
+        Test::empty()
+            .file("feed.toml", FEED_TOML)
+            .file("articles/first.md", &article("First", "2022-06-01 17:52:50"))
+    }
+
+    /// A workspace holding a copy of the bundled `feed-data/`.
+    pub fn bundled() -> Test {
+        let test = Test::empty();
+        copy_tree(&repo_root().join("feed-data"), &test.data());
+        test
+    }
+
+    pub fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    /// Writes `contents` at `path` below `data/`.
+    pub fn file(self, path: &str, contents: &str) -> Test {
+        self.bytes(path, contents.as_bytes())
+    }
+
+    pub fn bytes(self, path: &str, contents: &[u8]) -> Test {
+        let path = self.data().join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, contents).unwrap();
+        self
+    }
+
+    pub fn remove(self, path: &str) -> Test {
+        let path = self.data().join(path);
+        if path.is_dir() {
+            fs::remove_dir_all(path).unwrap();
+        } else {
+            fs::remove_file(path).unwrap();
+        }
+        self
+    }
+
+    /// Runs `make-feed build --data data --out out`.
+    pub fn build(&self) -> Run {
+        self.run(&["build", "--data", "data", "--out", "out"])
+    }
+
+    /// Runs the binary in the workspace, under a time zone far from any the
+    /// tests use, to show that nothing depends on the machine's zone.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_in_zone(args, "America/New_York")
+    }
+
+    pub fn run_in_zone(&self, args: &[&str], zone: &str) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_make-feed"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("TZ", zone)
+            .output()
+            .expect("run make-feed");
+        Run {
+            status: output.status.code(),
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            stderr: String::from_utf8(output.stderr).unwrap(),
+        }
+    }
+
+    pub fn read_out(&self, name: &str) -> String {
+        fs::read_to_string(self.out().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+}
+
+#[derive(Debug)]
+pub struct Run {
+    pub status: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn success(self) -> Run {
+        assert_eq!(self.status, Some(0), "make-feed failed:\n{}", self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn failure(self) -> Run {
+        assert_eq!(self.status, Some(1), "expected exit status 1:\n{}", self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_contains(self, expected: &str) -> Run {
+        assert!(
+            self.stderr.contains(expected),
+            "stderr lacks {expected:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

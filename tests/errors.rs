@@ -1,0 +1,217 @@
+//! Bad input: each case stops the build with a message naming the file, the
+//! line and the field, exits with status 1, and leaves the feeds that were
+//! already published byte for byte as they were.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+
+use common::{article, Test, FEED_TOML};
+
+struct Case {
+    name: &'static str,
+    break_it: fn(Test) -> Test,
+    /// Each must appear in the error message.
+    expected: &'static [&'static str],
+}
+
+fn front(keys: &str) -> String {
+    format!("+++\n{keys}\n+++\n\nBody.\n")
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "no feed.toml",
+        break_it: |t| t.remove("feed.toml"),
+        expected: &["data/feed.toml: not found", "--data"],
+    },
+    Case {
+        name: "no articles folder",
+        break_it: |t| t.remove("articles"),
+        expected: &["data/articles: not found"],
+    },
+    Case {
+        name: "an articles folder without articles",
+        break_it: |t| t.remove("articles/first.md").file("articles/notes.txt", "x"),
+        expected: &["data/articles: holds no articles"],
+    },
+    Case {
+        name: "TOML syntax error",
+        break_it: |t| t.file("articles/first.md", &front("title = \"x\"\npublished = 2022-06-01 17:52:50\ncategories = [\"a\"")),
+        expected: &["data/articles/first.md:4:"],
+    },
+    Case {
+        name: "TOML syntax error in feed.toml",
+        break_it: |t| t.file("feed.toml", &format!("{FEED_TOML}author = \"unterminated\n")),
+        expected: &["data/feed.toml:6:"],
+    },
+    Case {
+        name: "unknown key in front matter",
+        break_it: |t| t.file("articles/first.md", &front("title = \"x\"\npublished = 2022-06-01 17:52:50\ncatgories = [\"a\"]")),
+        expected: &["data/articles/first.md:4: field `catgories`: is not a known key", "categories"],
+    },
+    Case {
+        name: "unknown key in feed.toml",
+        break_it: |t| t.file("feed.toml", &format!("{FEED_TOML}langauge = \"en\"\n")),
+        expected: &["data/feed.toml:6: field `langauge`: is not a known key"],
+    },
+    Case {
+        name: "missing title",
+        break_it: |t| t.file("articles/first.md", &front("published = 2022-06-01 17:52:50")),
+        expected: &["data/articles/first.md:2: field `title`: is required but missing"],
+    },
+    Case {
+        name: "missing published",
+        break_it: |t| t.file("articles/first.md", &front("title = \"x\"")),
+        expected: &["data/articles/first.md:2: field `published`: is required but missing"],
+    },
+    Case {
+        name: "a date that is not a date",
+        break_it: |t| t.file("articles/first.md", &front("title = \"x\"\npublished = \"yesterday\"")),
+        expected: &["data/articles/first.md:3: field `published`: \"yesterday\" is not a date", "2022-06-01T17:52:50+08:00"],
+    },
+    Case {
+        name: "an impossible calendar date",
+        break_it: |t| t.file("articles/first.md", &front("title = \"x\"\npublished = \"2022-02-30 10:00:00\"")),
+        expected: &["data/articles/first.md:3: field `published`:", "is not a date"],
+    },
+    Case {
+        name: "a local time in a daylight-saving gap",
+        break_it: |t| {
+            t.file("feed.toml", &FEED_TOML.replace("Asia/Shanghai", "America/New_York"))
+                .file("articles/first.md", &front("title = \"x\"\npublished = 2022-03-13 02:30:00"))
+        },
+        expected: &["data/articles/first.md:3: field `published`: 2022-03-13 02:30:00 does not exist in America/New_York"],
+    },
+    Case {
+        name: "an ambiguous local time",
+        break_it: |t| {
+            t.file("feed.toml", &FEED_TOML.replace("Asia/Shanghai", "America/New_York"))
+                .file("articles/first.md", &front("title = \"x\"\nupdated = 2022-11-06 01:30:00\npublished = 2022-11-01 01:30:00"))
+        },
+        expected: &[
+            "data/articles/first.md:3: field `updated`: 2022-11-06 01:30:00 happens twice in America/New_York",
+            "2022-11-06T01:30:00-04:00 or 2022-11-06T01:30:00-05:00",
+        ],
+    },
+    Case {
+        name: "a local time with no zone",
+        break_it: |t| t.file("feed.toml", &FEED_TOML.replace("timezone = \"Asia/Shanghai\"\n", "")),
+        expected: &["data/articles/first.md:3: field `published`:", "set `timezone` in feed.toml"],
+    },
+    Case {
+        name: "an unknown zone",
+        break_it: |t| t.file("feed.toml", &FEED_TOML.replace("Asia/Shanghai", "Asia/Peking")),
+        expected: &["data/feed.toml:5: field `timezone`: \"Asia/Peking\" is not an IANA time zone name"],
+    },
+    Case {
+        name: "a relative base_url",
+        break_it: |t| t.file("feed.toml", &FEED_TOML.replace("https://feeds.example.org/", "/feeds/")),
+        expected: &["data/feed.toml:3: field `base_url`:", "absolute"],
+    },
+    Case {
+        name: "a base_url that is not http",
+        break_it: |t| t.file("feed.toml", &FEED_TOML.replace("https://feeds.example.org/", "ftp://example.org/")),
+        expected: &["data/feed.toml:3: field `base_url`:", "http(s)"],
+    },
+    Case {
+        name: "two articles with the same slug",
+        break_it: |t| {
+            t.file("articles/a.md", &front("title = \"a\"\npublished = 2022-06-01 10:00:00\nslug = \"same\""))
+                .file("articles/b.md", &front("title = \"b\"\npublished = 2022-06-02 10:00:00\nslug = \"same\""))
+        },
+        expected: &["data/articles/b.md: field `slug`: \"same\" is already used by data/articles/a.md"],
+    },
+    Case {
+        name: "two articles with the same id",
+        break_it: |t| {
+            t.file("articles/a.md", &front("title = \"a\"\npublished = 2022-06-01 10:00:00\nid = \"urn:x:1\""))
+                .file("articles/b.md", &front("title = \"b\"\npublished = 2022-06-02 10:00:00\nid = \"urn:x:1\""))
+        },
+        expected: &["data/articles/b.md: field `id`: \"urn:x:1\" is already used by data/articles/a.md"],
+    },
+    Case {
+        name: "an id that is not a URI",
+        break_it: |t| t.file("articles/first.md", &front("title = \"x\"\npublished = 2022-06-01 10:00:00\nid = \"my post\"")),
+        expected: &["data/articles/first.md:4: field `id`: \"my post\" is not an absolute URI"],
+    },
+    Case {
+        name: "a slug with a slash",
+        break_it: |t| t.file("articles/first.md", &front("title = \"x\"\npublished = 2022-06-01 10:00:00\nslug = \"../../etc\"")),
+        expected: &["data/articles/first.md:4: field `slug`:"],
+    },
+    Case {
+        name: "front matter never closed",
+        break_it: |t| t.file("articles/first.md", "+++\ntitle = \"x\"\npublished = 2022-06-01 10:00:00\n\nBody.\n"),
+        expected: &["data/articles/first.md:1: front matter is never closed"],
+    },
+    Case {
+        name: "no front matter",
+        break_it: |t| t.file("articles/first.md", "# Just Markdown\n"),
+        expected: &["data/articles/first.md:1: does not start with front matter"],
+    },
+    Case {
+        name: "a file that is not UTF-8",
+        // 疫情 in GBK, on line 2.
+        break_it: |t| t.bytes("articles/first.md", b"+++\ntitle = \"\xd2\xdf\xc7\xe9\"\n+++\n"),
+        expected: &["data/articles/first.md:2: is not UTF-8 text"],
+    },
+    Case {
+        name: "a title of the wrong type",
+        break_it: |t| t.file("articles/first.md", &front("title = 12\npublished = 2022-06-01 10:00:00")),
+        expected: &["data/articles/first.md:2: field `title`:", "expected a string"],
+    },
+];
+
+fn snapshot(test: &Test) -> BTreeMap<String, Vec<u8>> {
+    fs::read_dir(test.out())
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (e.file_name().to_string_lossy().into_owned(), fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn every_bad_input_is_named_and_publishes_nothing() {
+    for case in CASES {
+        let test = Test::new();
+        test.build().success();
+        let before = snapshot(&test);
+        assert_eq!(before.len(), 2, "{}: rss.xml and atom.xml", case.name);
+
+        let test = (case.break_it)(test);
+        let run = test.build();
+        assert_eq!(run.status, Some(1), "{}: exit status\n{}", case.name, run.stderr);
+        for expected in case.expected {
+            assert!(
+                run.stderr.contains(expected),
+                "{}: the message lacks {expected:?}:\n{}",
+                case.name,
+                run.stderr
+            );
+        }
+        assert!(run.stderr.starts_with("error: "), "{}:\n{}", case.name, run.stderr);
+        assert_eq!(snapshot(&test), before, "{}: the published feeds changed", case.name);
+    }
+}
+
+#[test]
+fn a_failed_first_build_creates_no_output() {
+    let test = Test::new().remove("articles");
+    test.build().failure();
+    assert!(!test.out().exists());
+}
+
+#[test]
+fn a_good_article_beside_the_bad_one_is_not_published_either() {
+    let test = Test::new();
+    test.build().success();
+    let test = test
+        .file("articles/second.md", &article("Second", "2022-06-02 10:00:00"))
+        .file("articles/third.md", &front("title = \"x\""));
+    test.build().failure().stderr_contains("third.md");
+    assert!(!test.read_out("rss.xml").contains("Second"));
+}
