@@ -39,8 +39,9 @@ pub fn feed_content(entry: &Entry, channel: &Channel) -> String {
     }
     html.push_str(&entry.body_html);
     if let Some(editor) = &entry.editor {
-        html.push_str(&format!("<p>{}{}</p>\n", labels.editor, escape(editor)));
+        html.push_str(&format!("<p>{}{}</p>", labels.editor, escape(editor)));
     }
+    html.truncate(html.trim_end().len());
     html
 }
 
