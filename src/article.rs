@@ -72,14 +72,22 @@ pub fn parse_article(text: &str, at: Location<'_>, channel: &Channel) -> Result<
         return Err(error("title", "is empty".into()));
     }
     let published = date("published", &front.published)?;
-    let updated = front.updated.as_ref().map(|v| date("updated", v)).transpose()?;
+    let updated = front
+        .updated
+        .as_ref()
+        .map(|v| date("updated", v))
+        .transpose()?;
     if updated.is_some_and(|updated| updated < published) {
         return Err(error("updated", "is earlier than `published`".into()));
     }
 
     let slug = front.slug.clone().unwrap_or_else(|| at.stem.to_string());
     if let Err(problem) = check_slug(&slug) {
-        let field = if front.slug.is_some() { "slug" } else { "slug (from the file name)" };
+        let field = if front.slug.is_some() {
+            "slug"
+        } else {
+            "slug (from the file name)"
+        };
         return Err(error(field, format!("{slug:?} {problem}"))
             .help("use letters, digits, '-' and '_', e.g. slug = \"my-article\""));
     }
@@ -89,8 +97,9 @@ pub fn parse_article(text: &str, at: Location<'_>, channel: &Channel) -> Result<
         Some(id) => {
             let id = id.trim().to_string();
             if Url::parse(&id).is_err() || id.contains(char::is_whitespace) {
-                return Err(error("id", format!("{id:?} is not an absolute URI"))
-                    .help("use a URI such as \"tag:example.org,2022-06-01:my-article\" or \"urn:uuid:…\""));
+                return Err(error("id", format!("{id:?} is not an absolute URI")).help(
+                    "use a URI such as \"tag:example.org,2022-06-01:my-article\" or \"urn:uuid:…\"",
+                ));
             }
             id
         }
@@ -105,10 +114,18 @@ pub fn parse_article(text: &str, at: Location<'_>, channel: &Channel) -> Result<
                     Url::parse(&text)
                         .ok()
                         .filter(|u| matches!(u.scheme(), "http" | "https"))
-                        .ok_or_else(|| error("source_url", format!("{text:?} is not an absolute http(s) URL")))
+                        .ok_or_else(|| {
+                            error(
+                                "source_url",
+                                format!("{text:?} is not an absolute http(s) URL"),
+                            )
+                        })
                 })
                 .transpose()?;
-            Some(Source { name: squash_whitespace(&name), url })
+            Some(Source {
+                name: squash_whitespace(&name),
+                url,
+            })
         }
         None if front.source_url.is_some() => {
             return Err(error("source_url", "is set but `source` is not".into())
@@ -132,7 +149,10 @@ pub fn parse_article(text: &str, at: Location<'_>, channel: &Channel) -> Result<
     };
     let authors = names("authors", front.authors)?;
     let categories = names("categories", front.categories)?;
-    let editor = front.editor.map(|e| squash_whitespace(&e)).filter(|e| !e.is_empty());
+    let editor = front
+        .editor
+        .map(|e| squash_whitespace(&e))
+        .filter(|e| !e.is_empty());
 
     let rendered = markdown::render(body, &url);
     let summary = match front.summary {
@@ -158,7 +178,10 @@ pub fn parse_article(text: &str, at: Location<'_>, channel: &Channel) -> Result<
 }
 
 /// Splits `+++\n<toml>\n+++\n<body>`: the TOML's byte offset, the TOML, the body.
-fn split_front_matter<'t>(text: &'t str, path: &Path) -> Result<(usize, &'t str, &'t str), Diagnostic> {
+fn split_front_matter<'t>(
+    text: &'t str,
+    path: &Path,
+) -> Result<(usize, &'t str, &'t str), Diagnostic> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "+++" {
@@ -190,7 +213,9 @@ fn check_slug(slug: &str) -> Result<(), &'static str> {
         .chars()
         .any(|c| c.is_whitespace() || c.is_control() || "/\\?#%\"<>|*:".contains(c))
     {
-        return Err("has spaces, slashes or other characters that do not belong in a file name or URL");
+        return Err(
+            "has spaces, slashes or other characters that do not belong in a file name or URL",
+        );
     }
     Ok(())
 }

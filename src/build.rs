@@ -19,7 +19,10 @@ pub struct Report {
 /// written unless every output rendered.
 pub fn build(data_dir: &Path, out_dir: &Path) -> Result<Report> {
     let read = read_site(data_dir)?;
-    let outputs: Vec<Output> = vec![render::rss::render(&read.site), render::atom::render(&read.site)];
+    let outputs: Vec<Output> = vec![
+        render::rss::render(&read.site),
+        render::atom::render(&read.site),
+    ];
     let published = publish(out_dir, &outputs)?;
     Ok(Report {
         entries: read.site.entries.len(),

@@ -52,17 +52,20 @@ pub fn parse_channel(text: &str, path: &Path) -> Result<Channel, Diagnostic> {
         .as_deref()
         .map(|name| {
             name.parse::<chrono_tz::Tz>().map_err(|_| {
-                error("timezone", format!("{name:?} is not an IANA time zone name"))
-                    .help("use a name such as \"Asia/Shanghai\", \"Europe/Berlin\" or \"UTC\"")
+                error(
+                    "timezone",
+                    format!("{name:?} is not an IANA time zone name"),
+                )
+                .help("use a name such as \"Asia/Shanghai\", \"Europe/Berlin\" or \"UTC\"")
             })
         })
         .transpose()?;
     let absolute = |field: &str, value: Option<String>| -> Result<Option<Url>, Diagnostic> {
         value
             .map(|value| {
-                base_url.join(&value).map_err(|e| {
-                    error(field, format!("{value:?} is not a URL: {e}"))
-                })
+                base_url
+                    .join(&value)
+                    .map_err(|e| error(field, format!("{value:?} is not a URL: {e}")))
             })
             .transpose()
     };
@@ -74,8 +77,10 @@ pub fn parse_channel(text: &str, path: &Path) -> Result<Channel, Diagnostic> {
     });
     if let Some(language) = &file.language {
         if !is_language_tag(language) {
-            return Err(error("language", format!("{language:?} is not a language tag"))
-                .help("use a BCP 47 tag such as \"zh-CN\" or \"en\""));
+            return Err(
+                error("language", format!("{language:?} is not a language tag"))
+                    .help("use a BCP 47 tag such as \"zh-CN\" or \"en\""),
+            );
         }
     }
     let feed_id = match file.id {
@@ -121,20 +126,27 @@ fn parse_base_url(text: &str) -> Result<Url, String> {
 fn is_language_tag(tag: &str) -> bool {
     tag.split('-').all(|part| {
         (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())
-    }) && tag.split('-').next().is_some_and(|primary| primary.chars().all(|c| c.is_ascii_alphabetic()))
+    }) && tag
+        .split('-')
+        .next()
+        .is_some_and(|primary| primary.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const MINIMAL: &str = "title = \"t\"\ndescription = \"d\"\nbase_url = \"https://example.org/feeds\"\n";
+    const MINIMAL: &str =
+        "title = \"t\"\ndescription = \"d\"\nbase_url = \"https://example.org/feeds\"\n";
 
     #[test]
     fn base_url_gets_a_trailing_slash() {
         let channel = parse_channel(MINIMAL, Path::new("feed.toml")).unwrap();
         assert_eq!(channel.base_url.as_str(), "https://example.org/feeds/");
-        assert_eq!(channel.url_of("rss.xml").as_str(), "https://example.org/feeds/rss.xml");
+        assert_eq!(
+            channel.url_of("rss.xml").as_str(),
+            "https://example.org/feeds/rss.xml"
+        );
         assert_eq!(channel.id_authority, "example.org");
     }
 

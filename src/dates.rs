@@ -16,7 +16,10 @@ pub enum DateError {
     TimeWithoutDate,
     /// A local time was given but the feed has no `timezone`.
     NoZone,
-    Nonexistent { local: NaiveDateTime, zone: Tz },
+    Nonexistent {
+        local: NaiveDateTime,
+        zone: Tz,
+    },
     Ambiguous {
         local: NaiveDateTime,
         zone: Tz,
@@ -63,7 +66,10 @@ impl DateError {
 }
 
 /// Reads a front-matter value: a TOML date-time, or a string holding one.
-pub fn from_toml(value: &toml::Value, zone: Option<Tz>) -> Result<DateTime<FixedOffset>, DateError> {
+pub fn from_toml(
+    value: &toml::Value,
+    zone: Option<Tz>,
+) -> Result<DateTime<FixedOffset>, DateError> {
     let datetime = match value {
         toml::Value::Datetime(datetime) => *datetime,
         toml::Value::String(text) => text
@@ -98,7 +104,10 @@ fn resolve(datetime: &Datetime, zone: Option<Tz>) -> Result<DateTime<FixedOffset
                 Offset::Custom { minutes } => i32::from(minutes) * 60,
             };
             let offset = FixedOffset::east_opt(seconds).ok_or_else(not_a_date)?;
-            offset.from_local_datetime(&local).single().ok_or_else(not_a_date)
+            offset
+                .from_local_datetime(&local)
+                .single()
+                .ok_or_else(not_a_date)
         }
         None => {
             let zone = zone.ok_or(DateError::NoZone)?;
@@ -161,15 +170,30 @@ mod tests {
     #[test]
     fn gaps_and_overlaps_are_errors() {
         let zone = Some(chrono_tz::America::New_York);
-        assert!(matches!(parse("2022-03-13 02:30:00", zone), Err(DateError::Nonexistent { .. })));
-        assert!(matches!(parse("2022-11-06 01:30:00", zone), Err(DateError::Ambiguous { .. })));
+        assert!(matches!(
+            parse("2022-03-13 02:30:00", zone),
+            Err(DateError::Nonexistent { .. })
+        ));
+        assert!(matches!(
+            parse("2022-11-06 01:30:00", zone),
+            Err(DateError::Ambiguous { .. })
+        ));
     }
 
     #[test]
     fn non_dates_are_errors() {
-        assert!(matches!(parse("\"yesterday\"", None), Err(DateError::NotADate(_))));
+        assert!(matches!(
+            parse("\"yesterday\"", None),
+            Err(DateError::NotADate(_))
+        ));
         assert!(matches!(parse("5", None), Err(DateError::NotADate(_))));
-        assert!(matches!(parse("17:52:50", None), Err(DateError::TimeWithoutDate)));
-        assert!(matches!(parse("2022-06-01 17:52:50", None), Err(DateError::NoZone)));
+        assert!(matches!(
+            parse("17:52:50", None),
+            Err(DateError::TimeWithoutDate)
+        ));
+        assert!(matches!(
+            parse("2022-06-01 17:52:50", None),
+            Err(DateError::NoZone)
+        ));
     }
 }

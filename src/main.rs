@@ -33,7 +33,10 @@ fn build(args: &BuildArgs) -> ExitCode {
         }
         Err(error) => {
             eprintln!("error: {error}");
-            eprintln!("nothing was published; the files in {} are as they were", args.out.display());
+            eprintln!(
+                "nothing was published; the files in {} are as they were",
+                args.out.display()
+            );
             ExitCode::FAILURE
         }
     }

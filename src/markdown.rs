@@ -69,8 +69,9 @@ fn figures(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
 /// If `events` starts with `<p><img></p>`, the figure's HTML and how many
 /// events it replaces.
 fn figure_at(events: &[Event<'_>]) -> Option<(String, usize)> {
-    let [Event::Start(Tag::Paragraph), Event::Start(Tag::Image { dest_url, title, .. }), rest @ ..] =
-        events
+    let [Event::Start(Tag::Paragraph), Event::Start(Tag::Image {
+        dest_url, title, ..
+    }), rest @ ..] = events
     else {
         return None;
     };
@@ -88,7 +89,11 @@ fn figure_at(events: &[Event<'_>]) -> Option<(String, usize)> {
     if !matches!(events.get(consumed), Some(Event::End(TagEnd::Paragraph))) {
         return None;
     }
-    let caption = if title.trim().is_empty() { alt.trim() } else { title.trim() };
+    let caption = if title.trim().is_empty() {
+        alt.trim()
+    } else {
+        title.trim()
+    };
     let mut html = format!(
         "<figure><img src=\"{}\" alt=\"{}\">",
         escape(dest_url),
@@ -175,6 +180,9 @@ mod tests {
         assert!(!html.contains("script"), "{html}");
         assert!(!html.contains("onclick"), "{html}");
         assert!(!html.contains("javascript"), "{html}");
-        assert!(html.contains("href=\"https://feeds.example.org/x\""), "{html}");
+        assert!(
+            html.contains("href=\"https://feeds.example.org/x\""),
+            "{html}"
+        );
     }
 }

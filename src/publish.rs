@@ -60,7 +60,8 @@ fn write_fully(temp: &mut NamedTempFile, bytes: &[u8]) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        temp.as_file().set_permissions(fs::Permissions::from_mode(0o644))?;
+        temp.as_file()
+            .set_permissions(fs::Permissions::from_mode(0o644))?;
     }
     Ok(())
 }

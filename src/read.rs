@@ -96,7 +96,10 @@ fn read_text(path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<String> {
             .line(line)
             .help("save the file as UTF-8 (e.g. `iconv -f GBK -t UTF-8`)")
     })?;
-    let text = text.strip_prefix('\u{FEFF}').map(str::to_string).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{FEFF}')
+        .map(str::to_string)
+        .unwrap_or(text);
     let (kept, removed) = strip_xml_unsafe(&text);
     for removed in &removed {
         warnings.push(
@@ -119,10 +122,16 @@ fn check_unique(entries: &[Entry], key: impl Fn(&Entry) -> &String, field: &str)
         if let Some(first) = seen.insert(key(entry), entry) {
             return Err(Diagnostic::new(
                 &entry.origin,
-                format!("{:?} is already used by {}", key(entry), first.origin.display()),
+                format!(
+                    "{:?} is already used by {}",
+                    key(entry),
+                    first.origin.display()
+                ),
             )
             .field(field)
-            .help(format!("every article needs its own {field}; set `{field}` in one of them"))
+            .help(format!(
+                "every article needs its own {field}; set `{field}` in one of them"
+            ))
             .into());
         }
     }

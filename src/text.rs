@@ -8,8 +8,7 @@ use std::borrow::Cow;
 /// newline and carriage return, and U+FFFE/U+FFFF; the C1 controls (and DEL)
 /// are allowed but "discouraged" and never meaningful in UTF-8 text.
 pub fn is_xml_safe(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r')
-        || !(c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}')
+    matches!(c, '\t' | '\n' | '\r') || !(c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}')
 }
 
 /// A character removed by [`strip_xml_unsafe`], with its 1-based line.
@@ -65,9 +64,18 @@ mod tests {
         assert_eq!(
             removed,
             vec![
-                Removed { line: 1, character: '\u{0}' },
-                Removed { line: 2, character: '\u{1b}' },
-                Removed { line: 2, character: '\u{FFFF}' },
+                Removed {
+                    line: 1,
+                    character: '\u{0}'
+                },
+                Removed {
+                    line: 2,
+                    character: '\u{1b}'
+                },
+                Removed {
+                    line: 2,
+                    character: '\u{FFFF}'
+                },
             ]
         );
     }

@@ -169,7 +169,10 @@ fn snapshot(test: &Test) -> BTreeMap<String, Vec<u8>> {
         .unwrap()
         .map(|e| {
             let e = e.unwrap();
-            (e.file_name().to_string_lossy().into_owned(), fs::read(e.path()).unwrap())
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
         })
         .collect()
 }
@@ -184,7 +187,13 @@ fn every_bad_input_is_named_and_publishes_nothing() {
 
         let test = (case.break_it)(test);
         let run = test.build();
-        assert_eq!(run.status, Some(1), "{}: exit status\n{}", case.name, run.stderr);
+        assert_eq!(
+            run.status,
+            Some(1),
+            "{}: exit status\n{}",
+            case.name,
+            run.stderr
+        );
         for expected in case.expected {
             assert!(
                 run.stderr.contains(expected),
@@ -193,8 +202,18 @@ fn every_bad_input_is_named_and_publishes_nothing() {
                 run.stderr
             );
         }
-        assert!(run.stderr.starts_with("error: "), "{}:\n{}", case.name, run.stderr);
-        assert_eq!(snapshot(&test), before, "{}: the published feeds changed", case.name);
+        assert!(
+            run.stderr.starts_with("error: "),
+            "{}:\n{}",
+            case.name,
+            run.stderr
+        );
+        assert_eq!(
+            snapshot(&test),
+            before,
+            "{}: the published feeds changed",
+            case.name
+        );
     }
 }
 
@@ -210,7 +229,10 @@ fn a_good_article_beside_the_bad_one_is_not_published_either() {
     let test = Test::new();
     test.build().success();
     let test = test
-        .file("articles/second.md", &article("Second", "2022-06-02 10:00:00"))
+        .file(
+            "articles/second.md",
+            &article("Second", "2022-06-02 10:00:00"),
+        )
         .file("articles/third.md", &front("title = \"x\""));
     test.build().failure().stderr_contains("third.md");
     assert!(!test.read_out("rss.xml").contains("Second"));

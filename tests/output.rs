@@ -27,9 +27,16 @@ fn bundled_feeds_match_the_golden_files() {
 #[test]
 fn same_input_gives_identical_bytes_in_any_machine_zone() {
     let first = Test::bundled();
-    first.run_in_zone(&["build", "--data", "data", "--out", "out"], "UTC").success();
+    first
+        .run_in_zone(&["build", "--data", "data", "--out", "out"], "UTC")
+        .success();
     let second = Test::bundled();
-    second.run_in_zone(&["build", "--data", "data", "--out", "out"], "Pacific/Kiritimati").success();
+    second
+        .run_in_zone(
+            &["build", "--data", "data", "--out", "out"],
+            "Pacific/Kiritimati",
+        )
+        .success();
     for name in ["rss.xml", "atom.xml"] {
         assert_eq!(first.read_out(name), second.read_out(name), "{name}");
     }
@@ -38,7 +45,10 @@ fn same_input_gives_identical_bytes_in_any_machine_zone() {
 #[test]
 fn no_arguments_builds_feed_data_into_public() {
     let test = Test::empty();
-    common::copy_tree(&repo_root().join("feed-data"), &test.dir.path().join("feed-data"));
+    common::copy_tree(
+        &repo_root().join("feed-data"),
+        &test.dir.path().join("feed-data"),
+    );
     test.run(&[]).success();
     assert!(test.dir.path().join("public/rss.xml").is_file());
     assert!(test.dir.path().join("public/atom.xml").is_file());
@@ -48,12 +58,20 @@ fn no_arguments_builds_feed_data_into_public() {
 fn a_rebuild_without_changes_rewrites_nothing() {
     let test = Test::new();
     test.build().success();
-    let modified = |name: &str| fs::metadata(test.out().join(name)).unwrap().modified().unwrap();
+    let modified = |name: &str| {
+        fs::metadata(test.out().join(name))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
     let before = (modified("rss.xml"), modified("atom.xml"));
     std::thread::sleep(std::time::Duration::from_millis(20));
     test.build().success().stderr_contains("unchanged");
     assert_eq!((modified("rss.xml"), modified("atom.xml")), before);
-    let leftovers: Vec<_> = fs::read_dir(test.out()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let leftovers: Vec<_> = fs::read_dir(test.out())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(leftovers.len(), 2, "no temporary files left: {leftovers:?}");
 }
 
@@ -70,7 +88,10 @@ fn hostile() -> Test {
          Text with ]]> and &amp; and a bell \u{7} here.\n\n```\ncode ]]> <tag>\n```\n"
     );
     Test::empty()
-        .file("feed.toml", &FEED_TOML.replace("Test channel", "T&C <chan> ]]>"))
+        .file(
+            "feed.toml",
+            &FEED_TOML.replace("Test channel", "T&C <chan> ]]>"),
+        )
         .file("articles/x.md", &article)
 }
 
@@ -90,7 +111,8 @@ fn markup_and_cdata_ends_in_fields_are_escaped() {
     test.build().success();
     for name in ["rss.xml", "atom.xml"] {
         let text = test.read_out(name);
-        roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{name} is not well-formed: {e}"));
+        roxmltree::Document::parse(&text)
+            .unwrap_or_else(|e| panic!("{name} is not well-formed: {e}"));
         assert!(!text.contains('\u{1}') && !text.contains('\u{7}'), "{name}");
     }
 
@@ -100,9 +122,15 @@ fn markup_and_cdata_ends_in_fields_are_escaped() {
     assert_eq!(item.title(), Some(CLEAN_TITLE));
     assert_eq!(item.description(), Some("sum ]]> & <b>"));
     let content = item.content().unwrap();
-    assert!(content.contains("Text with ]]&gt; and &amp; and a bell  here."), "{content}");
+    assert!(
+        content.contains("Text with ]]&gt; and &amp; and a bell  here."),
+        "{content}"
+    );
     assert!(content.contains("code ]]&gt; &lt;tag&gt;"), "{content}");
-    assert!(content.contains("<a href=\"https://example.com/a?b=1&amp;c=2\">S&amp;P</a>"), "{content}");
+    assert!(
+        content.contains("<a href=\"https://example.com/a?b=1&amp;c=2\">S&amp;P</a>"),
+        "{content}"
+    );
     assert!(content.contains("<p>Editor: &lt;ed&gt;</p>"), "{content}");
     let categories: Vec<&str> = item.categories().iter().map(|c| c.name()).collect();
     assert_eq!(categories, ["R&D", "<c>"]);
@@ -114,11 +142,18 @@ fn markup_and_cdata_ends_in_fields_are_escaped() {
     assert_eq!(entry.summary().unwrap().as_str(), "sum ]]> & <b>");
     assert_eq!(entry.content().unwrap().value(), Some(content));
     let via = entry.links().iter().find(|l| l.rel() == "via").unwrap();
-    assert_eq!((via.href(), via.title()), ("https://example.com/a?b=1&c=2", Some("S&P")));
+    assert_eq!(
+        (via.href(), via.title()),
+        ("https://example.com/a?b=1&c=2", Some("S&P"))
+    );
 
     for name in ["rss.xml", "atom.xml"] {
         let parsed = feed_rs::parser::parse(test.read_out(name).as_bytes()).unwrap();
-        assert_eq!(parsed.entries[0].title.as_ref().unwrap().content, CLEAN_TITLE, "{name}");
+        assert_eq!(
+            parsed.entries[0].title.as_ref().unwrap().content,
+            CLEAN_TITLE,
+            "{name}"
+        );
     }
 }
 
@@ -127,18 +162,37 @@ fn entries_are_newest_first_with_ties_broken_by_id() {
     let same_instant = "2022-06-01T12:00:00+08:00";
     let test = Test::empty()
         .file("feed.toml", FEED_TOML)
-        .file("articles/old.md", &common::article("Old", "2021-01-01 00:00:00"))
+        .file(
+            "articles/old.md",
+            &common::article("Old", "2021-01-01 00:00:00"),
+        )
         .file("articles/b.md", &common::article("B", same_instant))
         // The same instant written in another offset.
-        .file("articles/a.md", &common::article("A", "2022-06-01T04:00:00Z"))
-        .file("articles/new.md", &common::article("New", "2023-01-01 00:00:00"));
+        .file(
+            "articles/a.md",
+            &common::article("A", "2022-06-01T04:00:00Z"),
+        )
+        .file(
+            "articles/new.md",
+            &common::article("New", "2023-01-01 00:00:00"),
+        );
     test.build().success();
     let channel = rss::Channel::read_from(test.read_out("rss.xml").as_bytes()).unwrap();
     let titles: Vec<&str> = channel.items().iter().map(|i| i.title().unwrap()).collect();
     assert_eq!(titles, ["New", "A", "B", "Old"]);
-    assert_eq!(channel.last_build_date(), Some("Sun, 01 Jan 2023 00:00:00 +0800"));
-    let pub_dates: Vec<&str> = channel.items().iter().map(|i| i.pub_date().unwrap()).collect();
-    assert_eq!(pub_dates[1], "Wed, 01 Jun 2022 04:00:00 +0000", "the written offset is kept");
+    assert_eq!(
+        channel.last_build_date(),
+        Some("Sun, 01 Jan 2023 00:00:00 +0800")
+    );
+    let pub_dates: Vec<&str> = channel
+        .items()
+        .iter()
+        .map(|i| i.pub_date().unwrap())
+        .collect();
+    assert_eq!(
+        pub_dates[1], "Wed, 01 Jun 2022 04:00:00 +0000",
+        "the written offset is kept"
+    );
 }
 
 #[test]
@@ -152,12 +206,18 @@ fn ids_survive_a_title_edit_and_a_move_of_the_site() {
     let original = id(&test);
     assert_eq!(original, "tag:feeds.example.org,2022-06-01:first");
     let test = test
-        .file("articles/first.md", &common::article("A new title", "2022-06-01 17:52:50"))
+        .file(
+            "articles/first.md",
+            &common::article("A new title", "2022-06-01 17:52:50"),
+        )
         .file(
             "feed.toml",
             &format!(
                 "{}id_authority = \"feeds.example.org\"\n",
-                FEED_TOML.replace("https://feeds.example.org/", "https://new.example.net/blog/")
+                FEED_TOML.replace(
+                    "https://feeds.example.org/",
+                    "https://new.example.net/blog/"
+                )
             ),
         );
     test.build().success();
@@ -173,9 +233,21 @@ fn relative_links_in_nested_folders_resolve_against_the_entry() {
     test.build().success();
     let channel = rss::Channel::read_from(test.read_out("rss.xml").as_bytes()).unwrap();
     let item = &channel.items()[0];
-    assert_eq!(item.link(), Some("https://feeds.example.org/articles/2022/x.html"));
+    assert_eq!(
+        item.link(),
+        Some("https://feeds.example.org/articles/2022/x.html")
+    );
     let content = item.content().unwrap();
-    assert!(content.contains("href=\"https://feeds.example.org/articles/about.html\""), "{content}");
-    assert!(content.contains("src=\"https://feeds.example.org/articles/2022/img/a.png\""), "{content}");
-    assert!(content.contains("src=\"https://feeds.example.org/articles/2022/raw.png\""), "{content}");
+    assert!(
+        content.contains("href=\"https://feeds.example.org/articles/about.html\""),
+        "{content}"
+    );
+    assert!(
+        content.contains("src=\"https://feeds.example.org/articles/2022/img/a.png\""),
+        "{content}"
+    );
+    assert!(
+        content.contains("src=\"https://feeds.example.org/articles/2022/raw.png\""),
+        "{content}"
+    );
 }

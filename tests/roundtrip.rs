@@ -5,79 +5,19 @@
 mod common;
 
 use chrono::{DateTime, FixedOffset, Utc};
+use common::sample::*;
 use common::Test;
 use pretty_assertions::assert_eq;
-use scraper::{Html, Selector};
-
-const TITLE: &str = "疫线党员干部的“硬核”担当";
-const LINK: &str = "https://feeds.example.org/articles/yixian-dangyuan-ganbu-de-yinghe-dandang.html";
-const ID: &str = "tag:feeds.example.org,2022-06-01:yixian-dangyuan-ganbu-de-yinghe-dandang";
-const CATEGORIES: [&str; 3] = ["地方频道", "承德", "党员"];
-const PHOTOS: [&str; 3] = [
-    "16523e26dac579b00dd106f8abde997",
-    "8efeac69d5d73f38ab20b81b1066b68",
-    "ef11fa2b2453b12e52bb7c1ddb43c60",
-];
 
 fn instant() -> DateTime<Utc> {
-    "2022-06-01T09:52:50Z".parse().unwrap()
-}
-
-/// The text blocks the article must show, in order, taken from the original
-/// page (tests/fixtures/seed-article.txt, a copy of the seed): the source
-/// line, every paragraph, heading and photo caption, and the editor's credit.
-fn expected_blocks() -> Vec<String> {
-    let seed = include_str!("fixtures/seed-article.txt");
-    let lines: Vec<&str> = seed.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    let start = lines.iter().position(|l| l.starts_with("河北共产党员网讯")).unwrap();
-    let end = lines.iter().position(|l| l.starts_with("编辑:")).unwrap();
-    let mut blocks = vec!["来源:河北共产党员网".to_string()];
-    blocks.extend(
-        lines[start..end]
-            .iter()
-            .filter(|l| !PHOTOS.contains(l))
-            .map(|l| l.to_string()),
-    );
-    blocks.push(lines[end].to_string());
-    assert_eq!(blocks.len(), 1 + 19 + 3 + 3 + 1, "the seed has 19 paragraphs, 3 headings, 3 captions");
-    blocks
-}
-
-fn blocks_of(html: &str) -> Vec<String> {
-    let document = Html::parse_fragment(html);
-    let selector = Selector::parse("p, h2, figcaption").unwrap();
-    document
-        .select(&selector)
-        .map(|e| e.text().collect::<String>().trim().to_string())
-        .collect()
-}
-
-fn images_of(html: &str) -> Vec<(String, String)> {
-    let document = Html::parse_fragment(html);
-    let selector = Selector::parse("figure > img").unwrap();
-    document
-        .select(&selector)
-        .map(|e| (e.attr("src").unwrap().to_string(), e.attr("alt").unwrap().to_string()))
-        .collect()
-}
-
-fn check_body(html: &str) {
-    assert_eq!(blocks_of(html), expected_blocks());
-    let headings: Vec<String> = {
-        let document = Html::parse_fragment(html);
-        let selector = Selector::parse("h2").unwrap();
-        document.select(&selector).map(|e| e.text().collect()).collect()
-    };
-    assert_eq!(headings, ["关键时刻,扛起非常之责", "抗疫前沿,践行使命担当", "众志成城,汇聚团结力量"]);
-    let images = images_of(html);
-    assert_eq!(images.len(), 3);
-    for ((src, _), id) in images.iter().zip(PHOTOS) {
-        assert_eq!(src, &format!("https://feeds.example.org/articles/images/{id}.jpg"));
-    }
+    DateTime::from_timestamp(UNIX_TIME, 0).unwrap()
 }
 
 fn check_summary(summary: &str) {
-    assert!(summary.starts_with("河北共产党员网讯(通讯员 吴树玲)“五月的风是前行"), "{summary}");
+    assert!(
+        summary.starts_with("河北共产党员网讯(通讯员 吴树玲)“五月的风是前行"),
+        "{summary}"
+    );
     assert!(!summary.contains('<'));
 }
 
@@ -93,12 +33,20 @@ fn rss_carries_every_field_of_the_sample() {
     let channel = rss::Channel::read_from(test.read_out("rss.xml").as_bytes()).unwrap();
     assert_eq!(channel.title(), "河北共产党员网 · 承德频道");
     assert_eq!(channel.language(), Some("zh-CN"));
-    assert_eq!(channel.last_build_date(), Some("Wed, 01 Jun 2022 17:52:50 +0800"));
+    assert_eq!(
+        channel.last_build_date(),
+        Some("Wed, 01 Jun 2022 17:52:50 +0800")
+    );
     let self_link = &channel.atom_ext().unwrap().links()[0];
-    assert_eq!((self_link.rel(), self_link.href()), ("self", "https://feeds.example.org/rss.xml"));
+    assert_eq!(
+        (self_link.rel(), self_link.href()),
+        ("self", "https://feeds.example.org/rss.xml")
+    );
     assert!(channel.generator().unwrap().starts_with("make-feed"));
 
-    let [item] = channel.items() else { panic!("one item") };
+    let [item] = channel.items() else {
+        panic!("one item")
+    };
     assert_eq!(item.title(), Some(TITLE));
     assert_eq!(item.link(), Some(LINK));
     let guid = item.guid().unwrap();
@@ -106,8 +54,15 @@ fn rss_carries_every_field_of_the_sample() {
     assert_eq!(item.pub_date(), Some("Wed, 01 Jun 2022 17:52:50 +0800"));
     let published = DateTime::parse_from_rfc2822(item.pub_date().unwrap()).unwrap();
     assert_eq!(published, instant());
-    assert_eq!(published.offset(), &FixedOffset::east_opt(8 * 3600).unwrap());
-    assert_eq!(item.author(), None, "RSS <author> must be an e-mail address");
+    assert_eq!(
+        published.offset(),
+        &FixedOffset::east_opt(8 * 3600).unwrap()
+    );
+    assert_eq!(
+        item.author(),
+        None,
+        "RSS <author> must be an e-mail address"
+    );
     let dc = item.dublin_core_ext().unwrap();
     assert_eq!(dc.creators(), ["吴树玲"]);
     assert_eq!(dc.contributors(), ["王强"]);
@@ -128,11 +83,16 @@ fn atom_carries_every_field_of_the_sample() {
     let links: Vec<(&str, &str)> = feed.links().iter().map(|l| (l.rel(), l.href())).collect();
     assert_eq!(
         links,
-        [("self", "https://feeds.example.org/atom.xml"), ("alternate", "https://feeds.example.org/")]
+        [
+            ("self", "https://feeds.example.org/atom.xml"),
+            ("alternate", "https://feeds.example.org/")
+        ]
     );
     assert_eq!(feed.generator().unwrap().value(), "make-feed");
 
-    let [entry] = feed.entries() else { panic!("one entry") };
+    let [entry] = feed.entries() else {
+        panic!("one entry")
+    };
     assert_eq!(entry.title().as_str(), TITLE);
     assert_eq!(entry.id(), ID);
     assert_eq!(entry.links()[0].href(), LINK);
@@ -159,13 +119,23 @@ fn an_independent_parser_reads_the_same_entry_from_both_formats() {
     let test = built();
     for name in ["rss.xml", "atom.xml"] {
         let feed = feed_rs::parser::parse(test.read_out(name).as_bytes()).unwrap();
-        assert_eq!(feed.language.as_deref().map(str::to_lowercase).as_deref(), Some("zh-cn"), "{name}");
-        let [entry] = &feed.entries[..] else { panic!("{name}: one entry") };
+        assert_eq!(
+            feed.language.as_deref().map(str::to_lowercase).as_deref(),
+            Some("zh-cn"),
+            "{name}"
+        );
+        let [entry] = &feed.entries[..] else {
+            panic!("{name}: one entry")
+        };
         assert_eq!(entry.title.as_ref().unwrap().content, TITLE, "{name}");
         assert_eq!(entry.id, ID, "{name}");
         assert_eq!(entry.published, Some(instant()), "{name}");
         assert_eq!(entry.links[0].href, LINK, "{name}");
-        let authors: Vec<&str> = entry.authors.iter().map(|p| p.name.as_deref().unwrap_or_default()).collect();
+        let authors: Vec<&str> = entry
+            .authors
+            .iter()
+            .map(|p| p.name.as_deref().unwrap_or_default())
+            .collect();
         assert_eq!(authors, ["吴树玲"], "{name}");
         let categories: Vec<&str> = entry.categories.iter().map(|c| c.term.as_str()).collect();
         assert_eq!(categories, CATEGORIES, "{name}");
@@ -184,13 +154,20 @@ fn the_sample_is_transcribed_completely() {
     .unwrap();
     let mut rest = source.as_str();
     for block in &expected_blocks()[1..expected_blocks().len() - 1] {
-        let at = rest.find(block.as_str()).unwrap_or_else(|| panic!("missing or out of order: {block}"));
+        let at = rest
+            .find(block.as_str())
+            .unwrap_or_else(|| panic!("missing or out of order: {block}"));
         rest = &rest[at + block.len()..];
     }
     for id in PHOTOS {
         assert!(source.contains(&format!("(images/{id}.jpg)")), "{id}");
     }
-    for line in ["published = 2022-06-01 17:52:50", "editor = \"王强\"", "source = \"河北共产党员网\"", "authors = [\"吴树玲\"]"] {
+    for line in [
+        "published = 2022-06-01 17:52:50",
+        "editor = \"王强\"",
+        "source = \"河北共产党员网\"",
+        "authors = [\"吴树玲\"]",
+    ] {
         assert!(source.contains(line), "{line}");
     }
 }

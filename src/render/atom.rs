@@ -36,12 +36,20 @@ pub fn render(site: &Site) -> Output {
         icon: channel.icon.as_ref().map(ToString::to_string),
         logo: channel.logo.as_ref().map(ToString::to_string),
         links: vec![
-            link("self", channel.url_of(PATH).as_str(), "application/atom+xml"),
+            link(
+                "self",
+                channel.url_of(PATH).as_str(),
+                "application/atom+xml",
+            ),
             link("alternate", channel.base_url.as_str(), "text/html"),
         ],
         rights: channel.rights.as_deref().map(Text::plain),
         subtitle: Some(Text::plain(channel.description.as_str())),
-        entries: site.entries.iter().map(|entry| atom_entry(entry, site)).collect(),
+        entries: site
+            .entries
+            .iter()
+            .map(|entry| atom_entry(entry, site))
+            .collect(),
         namespaces: BTreeMap::from([("dc".to_string(), DUBLIN_CORE_NS.to_string())]),
         lang: channel.language.clone(),
         ..Feed::default()

@@ -53,11 +53,19 @@ struct Labels {
 
 impl Labels {
     fn for_language(language: Option<&str>) -> Labels {
-        let chinese = language.is_some_and(|tag| tag.eq_ignore_ascii_case("zh") || tag.to_ascii_lowercase().starts_with("zh-"));
+        let chinese = language.is_some_and(|tag| {
+            tag.eq_ignore_ascii_case("zh") || tag.to_ascii_lowercase().starts_with("zh-")
+        });
         if chinese {
-            Labels { source: "来源:", editor: "编辑:" }
+            Labels {
+                source: "来源:",
+                editor: "编辑:",
+            }
         } else {
-            Labels { source: "Source: ", editor: "Editor: " }
+            Labels {
+                source: "Source: ",
+                editor: "Editor: ",
+            }
         }
     }
 }

@@ -17,8 +17,14 @@ pub fn render(site: &Site) -> Output {
     let channel = &site.channel;
     let self_url = channel.url_of(PATH);
     let namespaces = BTreeMap::from([
-        ("atom".to_string(), rss::extension::atom::NAMESPACE.to_string()),
-        ("content".to_string(), "http://purl.org/rss/1.0/modules/content/".to_string()),
+        (
+            "atom".to_string(),
+            rss::extension::atom::NAMESPACE.to_string(),
+        ),
+        (
+            "content".to_string(),
+            "http://purl.org/rss/1.0/modules/content/".to_string(),
+        ),
         ("dc".to_string(), DUBLIN_CORE_NS.to_string()),
     ]);
     let image = channel.logo.as_ref().map(|logo| {
@@ -36,7 +42,9 @@ pub fn render(site: &Site) -> Output {
         .language(channel.language.clone())
         .copyright(channel.rights.clone())
         .generator(Some(format!("{GENERATOR} {VERSION}")))
-        .docs(Some("https://www.rssboard.org/rss-specification".to_string()))
+        .docs(Some(
+            "https://www.rssboard.org/rss-specification".to_string(),
+        ))
         .last_build_date(site.updated().as_ref().map(rfc822))
         .image(image)
         .atom_ext(Some(AtomExtension {
@@ -47,7 +55,12 @@ pub fn render(site: &Site) -> Output {
                 ..Link::default()
             }],
         }))
-        .items(site.entries.iter().map(|entry| item(entry, site)).collect::<Vec<_>>())
+        .items(
+            site.entries
+                .iter()
+                .map(|entry| item(entry, site))
+                .collect::<Vec<_>>(),
+        )
         .build();
     let bytes = feed
         .pretty_write_to(Vec::new(), b' ', 2)

@@ -2,6 +2,8 @@
 //! directory and runs the real `make-feed` binary on it.
 #![allow(dead_code)]
 
+pub mod sample;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -34,9 +36,10 @@ impl Test {
 
     /// A workspace with a valid `feed.toml` and one article.
     pub fn new() -> Test {
-        Test::empty()
-            .file("feed.toml", FEED_TOML)
-            .file("articles/first.md", &article("First", "2022-06-01 17:52:50"))
+        Test::empty().file("feed.toml", FEED_TOML).file(
+            "articles/first.md",
+            &article("First", "2022-06-01 17:52:50"),
+        )
     }
 
     /// A workspace holding a copy of the bundled `feed-data/`.
@@ -122,7 +125,12 @@ impl Run {
 
     #[track_caller]
     pub fn failure(self) -> Run {
-        assert_eq!(self.status, Some(1), "expected exit status 1:\n{}", self.stderr);
+        assert_eq!(
+            self.status,
+            Some(1),
+            "expected exit status 1:\n{}",
+            self.stderr
+        );
         self
     }
 

@@ -1,0 +1,302 @@
+//! Real feed readers, reading the bundled feeds from a real web server
+//! (nginx on 127.0.0.1), show the sample article at the right instant with
+//! its full text.
+//!
+//! Needs nginx, newsboat, sfeed, curl, sqlite3 and Debian's
+//! python3-feedparser; `.ci/run` installs them. Without them these tests
+//! are skipped with a note, except under CI, where a missing tool fails.
+
+mod common;
+
+use std::fs;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::sample::*;
+use common::Test;
+
+const FEEDS: [&str; 2] = ["rss.xml", "atom.xml"];
+
+/// True when every tool is installed; otherwise skips (or fails under CI).
+fn have(tools: &[&str]) -> bool {
+    let missing: Vec<&&str> = tools.iter().filter(|tool| which(tool).is_none()).collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let message = format!("missing {missing:?}: run .ci/run (it installs them) to run this test");
+    if std::env::var_os("CI").is_some() {
+        panic!("{message}");
+    }
+    eprintln!("skipped: {message}");
+    false
+}
+
+/// Debian's python3-feedparser, for the system Python (not a virtualenv's).
+fn have_feedparser() -> bool {
+    let found = Command::new("/usr/bin/python3")
+        .args(["-c", "import feedparser"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    found || have(&["python3-feedparser"])
+}
+
+fn which(tool: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .chain([PathBuf::from("/usr/sbin"), PathBuf::from("/usr/bin")])
+        .map(|dir| dir.join(tool))
+        .find(|candidate| candidate.is_file())
+}
+
+/// nginx serving a build of the bundled `feed-data/`, with the feed types and
+/// `charset=utf-8` as the README tells site owners to configure it.
+struct Server {
+    child: Child,
+    port: u16,
+    _test: Test,
+}
+
+impl Server {
+    fn start() -> Server {
+        let test = Test::bundled();
+        test.build().success();
+        let root = test.dir.path();
+        // nginx's workers may run as another user.
+        make_readable(root);
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = root.display();
+        let config = format!(
+            "daemon off;\nworker_processes 1;\npid {dir}/nginx.pid;\nerror_log {dir}/nginx-error.log;\n\
+             events {{}}\nhttp {{\n  access_log off;\n  client_body_temp_path {dir}/nginx-body;\n\
+             proxy_temp_path {dir}/nginx-proxy;\n  fastcgi_temp_path {dir}/nginx-fastcgi;\n\
+             uwsgi_temp_path {dir}/nginx-uwsgi;\n  scgi_temp_path {dir}/nginx-scgi;\n\
+             include /etc/nginx/mime.types;\n{}\n  server {{\n    listen 127.0.0.1:{port};\n\
+             root {dir}/out;\n{}\n  }}\n}}\n",
+            include_str!("fixtures/nginx-http.conf"),
+            include_str!("fixtures/nginx-server.conf"),
+        );
+        fs::write(root.join("nginx.conf"), config).unwrap();
+        let child = Command::new(which("nginx").unwrap())
+            .args(["-p", &dir.to_string(), "-c", &format!("{dir}/nginx.conf")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start nginx");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "nginx did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Server {
+            child,
+            port,
+            _test: test,
+        }
+    }
+
+    fn url(&self, name: &str) -> String {
+        format!("http://127.0.0.1:{}/{name}", self.port)
+    }
+
+    fn dir(&self) -> &Path {
+        self._test.dir.path()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // A graceful stop: killing only the master would orphan its workers.
+        let dir = self.dir().display().to_string();
+        let stopped = Command::new(which("nginx").unwrap())
+            .args(["-p", &dir, "-c", &format!("{dir}/nginx.conf"), "-s", "stop"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        if !stopped {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+    }
+}
+
+fn make_readable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    for entry in walkdir::WalkDir::new(path) {
+        let entry = entry.unwrap();
+        let mode = if entry.file_type().is_dir() {
+            0o755
+        } else {
+            0o644
+        };
+        fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode)).unwrap();
+    }
+}
+
+fn output(command: &mut Command) -> String {
+    let output = command.output().expect("run reader");
+    assert!(
+        output.status.success(),
+        "{command:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn nginx_serves_the_feeds_with_their_types_and_charset() {
+    if !have(&["nginx", "curl"]) {
+        return;
+    }
+    let server = Server::start();
+    for (name, mime) in [
+        ("rss.xml", "application/rss+xml"),
+        ("atom.xml", "application/atom+xml"),
+    ] {
+        let headers = output(Command::new("curl").args(["-sSI", &server.url(name)]));
+        let expected = format!("content-type: {mime}; charset=utf-8");
+        assert!(
+            headers.to_lowercase().contains(&expected),
+            "{name}: {headers}"
+        );
+    }
+}
+
+#[test]
+fn feedparser_shows_the_whole_article_at_the_right_instant() {
+    if !have(&["nginx"]) || !have_feedparser() {
+        return;
+    }
+    let server = Server::start();
+    let script = r#"
+import calendar, json, sys, feedparser
+d = feedparser.parse(sys.argv[1])
+e = d.entries[0]
+print(json.dumps({
+    "bozo": bool(d.bozo), "version": d.version, "count": len(d.entries),
+    "title": e.title, "id": e.id, "link": e.link, "time": calendar.timegm(e.published_parsed),
+    "author": e.author, "tags": [t.term for t in e.tags], "summary": e.summary,
+    "content": e.content[0].value,
+}))
+"#;
+    for name in FEEDS {
+        let printed =
+            output(Command::new("/usr/bin/python3").args(["-c", script, &server.url(name)]));
+        let e: serde_json::Value = serde_json::from_str(&printed).unwrap();
+        assert_eq!(e["bozo"], false, "{name}: feedparser found a problem");
+        assert_eq!(e["count"], 1, "{name}");
+        assert_eq!(e["title"], TITLE, "{name}");
+        assert_eq!(e["id"], ID, "{name}");
+        assert_eq!(e["link"], LINK, "{name}");
+        assert_eq!(e["time"], UNIX_TIME, "{name}");
+        assert_eq!(e["author"], "吴树玲", "{name}");
+        assert_eq!(e["tags"], serde_json::json!(CATEGORIES), "{name}");
+        assert!(
+            e["summary"]
+                .as_str()
+                .unwrap()
+                .starts_with("河北共产党员网讯"),
+            "{name}"
+        );
+        check_body(e["content"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn sfeed_shows_the_whole_article_at_the_right_instant() {
+    if !have(&["nginx", "curl", "sfeed"]) {
+        return;
+    }
+    let server = Server::start();
+    for name in FEEDS {
+        let xml = output(Command::new("curl").args(["-sSf", &server.url(name)]));
+        let mut sfeed = Command::new("sfeed")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        sfeed
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(xml.as_bytes())
+            .unwrap();
+        let tsv = String::from_utf8(sfeed.wait_with_output().unwrap().stdout).unwrap();
+        let lines: Vec<&str> = tsv.lines().collect();
+        assert_eq!(lines.len(), 1, "{name}: one item");
+        // timestamp, title, link, content, content-type, id, author, enclosure, category
+        let fields: Vec<&str> = lines[0].split('\t').collect();
+        assert_eq!(fields[0], UNIX_TIME.to_string(), "{name}");
+        assert_eq!(fields[1], TITLE, "{name}");
+        assert_eq!(fields[2], LINK, "{name}");
+        assert_eq!(fields[4], "html", "{name}");
+        assert_eq!(fields[5], ID, "{name}");
+        assert_eq!(fields[6], "吴树玲", "{name}");
+        assert_eq!(fields[8], CATEGORIES.join("|"), "{name}");
+        check_body(&unescape_sfeed(fields[3]));
+    }
+}
+
+/// sfeed writes newlines, tabs and backslashes in content as `\n`, `\t`, `\\`.
+fn unescape_sfeed(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut chars = field.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn newsboat_shows_the_whole_article_at_the_right_instant() {
+    if !have(&["nginx", "newsboat", "sqlite3"]) {
+        return;
+    }
+    let server = Server::start();
+    for name in FEEDS {
+        // Newsboat keeps one item per guid across feeds: a cache per feed.
+        let home = server.dir().join(format!("newsboat-{name}"));
+        fs::create_dir_all(&home).unwrap();
+        fs::write(home.join("urls"), format!("{}\n", server.url(name))).unwrap();
+        fs::write(home.join("config"), "").unwrap();
+        let cache = home.join("cache.db");
+        output(
+            Command::new("newsboat")
+                .args([
+                    "-x", "reload", "-u", "urls", "-c", "cache.db", "-C", "config",
+                ])
+                .current_dir(&home)
+                .env("HOME", &home),
+        );
+        let rows = output(Command::new("sqlite3").args([
+            "-separator",
+            "\u{1f}",
+            cache.to_str().unwrap(),
+            "select title, pubDate, author, url, guid, content from rss_item",
+        ]));
+        let fields: Vec<&str> = rows.trim_end_matches('\n').split('\u{1f}').collect();
+        assert_eq!(fields.len(), 6, "{name}: one item: {rows}");
+        assert_eq!(fields[0], TITLE, "{name}");
+        assert_eq!(fields[1], UNIX_TIME.to_string(), "{name}");
+        assert_eq!(fields[2], "吴树玲", "{name}");
+        assert_eq!(fields[3], LINK, "{name}");
+        assert_eq!(fields[4], ID, "{name}");
+        check_body(fields[5]);
+    }
+}
