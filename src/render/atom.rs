@@ -10,6 +10,7 @@ use atom_syndication::{
 
 use super::rss::with_final_newline;
 use super::{feed_content, Output, DUBLIN_CORE_NS, GENERATOR, VERSION};
+use crate::markdown::escape;
 use crate::model::{Entry, Person, Site};
 
 pub const PATH: &str = "atom.xml";
@@ -22,7 +23,7 @@ pub fn render(site: &Site) -> Output {
         uri: None,
     });
     let feed = Feed {
-        title: Text::plain(channel.title.as_str()),
+        title: title(&channel.title),
         id: channel.feed_id.clone(),
         updated: site.updated().unwrap_or_default(),
         // Every entry needs an author (RFC 4287 4.1.2); the feed's covers
@@ -89,7 +90,7 @@ fn atom_entry(entry: &Entry, site: &Site) -> AtomEntry {
         );
     }
     AtomEntry {
-        title: Text::plain(entry.title.as_str()),
+        title: title(&entry.title),
         id: entry.id.clone(),
         updated: entry.updated(),
         published: Some(entry.published),
@@ -112,6 +113,17 @@ fn atom_entry(entry: &Entry, site: &Site) -> AtomEntry {
         }),
         extensions,
         ..AtomEntry::default()
+    }
+}
+
+/// A title as Atom text. One that holds markup-like text goes as escaped
+/// HTML, which means the same, so that no reader or validator mistakes it for
+/// markup.
+fn title(text: &str) -> Text {
+    if text.contains('<') {
+        Text::html(escape(text))
+    } else {
+        Text::plain(text)
     }
 }
 

@@ -9,6 +9,7 @@ use rss::{CategoryBuilder, ChannelBuilder, GuidBuilder, ImageBuilder, Item, Item
 
 use super::{feed_content, Output, DUBLIN_CORE_NS, GENERATOR, VERSION};
 use crate::dates::rfc822;
+use crate::markdown::escape;
 use crate::model::{Entry, Site};
 
 pub const PATH: &str = "rss.xml";
@@ -65,9 +66,10 @@ pub fn render(site: &Site) -> Output {
     let bytes = feed
         .pretty_write_to(Vec::new(), b' ', 2)
         .expect("writing XML to memory cannot fail");
+    let xml = String::from_utf8(bytes).expect("the rss crate writes UTF-8");
     Output {
         path: PATH.to_string(),
-        bytes: with_final_newline(bytes),
+        bytes: with_final_newline(hex_references_outside_cdata(&xml).into_bytes()),
     }
 }
 
@@ -89,7 +91,9 @@ fn item(entry: &Entry, site: &Site) -> Item {
                 .build(),
         ))
         .pub_date(Some(rfc822(&entry.published)))
-        .description(Some(entry.summary.clone()))
+        // RSS readers take `description` as HTML: the plain-text summary is
+        // escaped so that a `<` in it is shown, not interpreted.
+        .description(Some(escape(&entry.summary)))
         .content(Some(feed_content(entry, &site.channel)))
         .categories(
             entry
@@ -107,4 +111,42 @@ pub(super) fn with_final_newline(mut bytes: Vec<u8>) -> Vec<u8> {
         bytes.push(b'\n');
     }
     bytes
+}
+
+/// Writes `&` and `<` in text as `&#x26;` and `&#x3C;` instead of `&amp;` and
+/// `&lt;`: the same characters to any XML parser, but the form the RSS
+/// Profile recommends so that readers which double-decode plain-text fields
+/// (titles, categories) show them literally; the W3C validator warns about
+/// the named forms. CDATA sections are left as they are.
+fn hex_references_outside_cdata(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(start) = rest.find("<![CDATA[") {
+        let end = rest[start..]
+            .find("]]>")
+            .map_or(rest.len(), |i| start + i + "]]>".len());
+        push_hex_references(&mut out, &rest[..start]);
+        out.push_str(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    push_hex_references(&mut out, rest);
+    out
+}
+
+fn push_hex_references(out: &mut String, text: &str) {
+    out.push_str(&text.replace("&amp;", "&#x26;").replace("&lt;", "&#x3C;"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_references_replace_named_ones_outside_cdata_only() {
+        let xml = "<t>R&amp;D &lt;c&gt;</t><c><![CDATA[a &amp; <b>]]]]><![CDATA[> &lt;]]></c><t>&amp;</t>";
+        assert_eq!(
+            hex_references_outside_cdata(xml),
+            "<t>R&#x26;D &#x3C;c&gt;</t><c><![CDATA[a &amp; <b>]]]]><![CDATA[> &lt;]]></c><t>&#x26;</t>"
+        );
+    }
 }
