@@ -48,8 +48,59 @@ pub struct Location<'a> {
     pub stem: &'a str,
 }
 
-/// Reads one article. `text` must already be free of XML-unsafe characters.
+/// What planning needs to know of an article, without its body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Head {
+    pub id: String,
+    pub slug: String,
+    pub published: DateTime<FixedOffset>,
+    pub updated: Option<DateTime<FixedOffset>>,
+    pub categories: Vec<String>,
+}
+
+/// Checks an article's front matter and returns its [`Head`]. The body is
+/// not rendered: a build renders only the articles it writes.
+pub fn scan_article(text: &str, at: Location<'_>, channel: &Channel) -> Result<Head, Diagnostic> {
+    let parsed = parse_front(text, at, channel)?;
+    let entry = parsed.entry;
+    Ok(Head {
+        id: entry.id,
+        slug: entry.slug,
+        published: entry.published,
+        updated: entry.updated,
+        categories: entry.categories,
+    })
+}
+
+/// Reads one article, body included.
 pub fn parse_article(text: &str, at: Location<'_>, channel: &Channel) -> Result<Entry, Diagnostic> {
+    let Parsed {
+        mut entry,
+        summary,
+        body,
+    } = parse_front(text, at, channel)?;
+    let rendered = markdown::render(body, &entry.url);
+    entry.summary = match summary {
+        Some(summary) => squash_whitespace(&summary),
+        None => truncate_chars(&rendered.first_paragraph, SUMMARY_CHARS),
+    };
+    entry.body_html = rendered.html;
+    Ok(entry)
+}
+
+/// An article whose front matter is read and checked, its body not yet
+/// rendered: `entry.summary` and `entry.body_html` are still empty.
+struct Parsed<'t> {
+    entry: Entry,
+    summary: Option<String>,
+    body: &'t str,
+}
+
+fn parse_front<'t>(
+    text: &'t str,
+    at: Location<'_>,
+    channel: &Channel,
+) -> Result<Parsed<'t>, Diagnostic> {
     let (toml_start, toml, body) = split_front_matter(text, at.path)?;
     let place = Place {
         path: at.path,
@@ -154,13 +205,7 @@ pub fn parse_article(text: &str, at: Location<'_>, channel: &Channel) -> Result<
         .map(|e| squash_whitespace(&e))
         .filter(|e| !e.is_empty());
 
-    let rendered = markdown::render(body, &url);
-    let summary = match front.summary {
-        Some(summary) => squash_whitespace(&summary),
-        None => truncate_chars(&rendered.first_paragraph, SUMMARY_CHARS),
-    };
-
-    Ok(Entry {
+    let entry = Entry {
         id,
         slug,
         url,
@@ -171,9 +216,14 @@ pub fn parse_article(text: &str, at: Location<'_>, channel: &Channel) -> Result<
         editor,
         source,
         categories,
-        summary,
-        body_html: rendered.html,
+        summary: String::new(),
+        body_html: String::new(),
         origin: at.path.to_path_buf(),
+    };
+    Ok(Parsed {
+        entry,
+        summary: front.summary,
+        body,
     })
 }
 

@@ -1,40 +1,175 @@
-//! The `build` job: read `feed-data/`, render every format, publish.
+//! The `build` job: scan `feed-data/`, plan the documents, render the
+//! articles they hold, publish.
 
-use std::path::{Path, PathBuf};
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::Mutex;
+
+use indicatif::ProgressBar;
+use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Result};
-use crate::publish::{publish, Published};
-use crate::read::read_site;
-use crate::render::{self, Output};
+use crate::model::{Document, Entry, Place};
+use crate::plan::{plan, Plan};
+use crate::publish::{Published, Stager};
+use crate::read::{self, Catalog};
+use crate::render;
+
+/// What a build needs besides the folders.
+pub struct Options<'a> {
+    /// Shows progress; `ProgressBar::hidden()` shows nothing.
+    pub progress: ProgressBar,
+    /// Told when the build has to wait for another one.
+    pub on_wait: &'a dyn Fn(&str),
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options {
+            progress: ProgressBar::hidden(),
+            on_wait: &|_| {},
+        }
+    }
+}
 
 /// What a build did.
 #[derive(Debug)]
 pub struct Report {
     pub entries: usize,
+    pub documents: usize,
     pub published: Published,
+    /// Sorted by file and line, each once.
     pub warnings: Vec<Diagnostic>,
 }
 
 /// Builds the feeds of the site in `data_dir` into `out_dir`. Nothing is
-/// written unless every output rendered.
-pub fn build(data_dir: &Path, out_dir: &Path) -> Result<Report> {
-    let read = read_site(data_dir)?;
-    let outputs: Vec<Output> = vec![
-        render::rss::render(&read.site),
-        render::atom::render(&read.site),
-    ];
-    let published = publish(out_dir, &outputs)?;
+/// published unless every output rendered.
+pub fn build(data_dir: &Path, out_dir: &Path, options: &Options<'_>) -> Result<Report> {
+    let progress = &options.progress;
+    let catalog = read::scan(data_dir, progress)?;
+    let plan = plan(&catalog)?;
+    let stager = Stager::open(out_dir, options.on_wait)?;
+    let warnings = Mutex::new(catalog.warnings.clone());
+
+    let documents = 1 + plan.categories.len() + plan.archive_pages.len();
+    progress.set_position(0);
+    progress.set_length(documents as u64);
+    progress.set_message("writing feeds");
+
+    // The main and category feeds share many entries: render each once.
+    let wanted: BTreeSet<usize> = plan
+        .main
+        .iter()
+        .chain(plan.categories.iter().flat_map(|c| c.entries.iter()))
+        .copied()
+        .collect();
+    let newest: HashMap<usize, Entry> = load(&catalog, wanted.into_iter().collect(), &warnings)?
+        .into_iter()
+        .collect();
+    let pick = |indices: &[usize]| indices.iter().map(|i| &newest[i]).collect::<Vec<_>>();
+
+    let current = archive_links(&plan, plan.archive_pages.len() + 1);
+    let main = Document {
+        channel: &catalog.channel,
+        title: catalog.channel.title.clone(),
+        place: Place::main(),
+        entries: pick(&plan.main),
+        archive: false,
+        prev_archive: current.0,
+        next_archive: None,
+        current: None,
+    };
+    stage(&stager, &main)?;
+    progress.inc(1);
+
+    plan.categories.par_iter().try_for_each(|category| {
+        let doc = Document {
+            channel: &catalog.channel,
+            title: format!("{} · {}", catalog.channel.title, category.name),
+            place: Place::category(&category.slug),
+            entries: pick(&category.entries),
+            archive: false,
+            prev_archive: None,
+            next_archive: None,
+            current: None,
+        };
+        stage(&stager, &doc)?;
+        progress.inc(1);
+        Ok::<_, crate::Error>(())
+    })?;
+
+    plan.archive_pages
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(i, page)| {
+            let number = i + 1;
+            let entries = load(&catalog, page.clone(), &warnings)?;
+            let (prev_archive, next_archive) = archive_links(&plan, number);
+            let doc = Document {
+                channel: &catalog.channel,
+                title: catalog.channel.title.clone(),
+                place: Place::archive(number),
+                entries: entries.iter().map(|(_, entry)| entry).collect(),
+                archive: true,
+                prev_archive,
+                next_archive,
+                current: Some(Place::main()),
+            };
+            stage(&stager, &doc)?;
+            progress.inc(1);
+            Ok::<_, crate::Error>(())
+        })?;
+
+    let published = stager.commit()?;
+    progress.finish_and_clear();
+    let mut warnings = warnings.into_inner().unwrap_or_else(|p| p.into_inner());
+    warnings.sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
+    warnings.dedup();
     Ok(Report {
-        entries: read.site.entries.len(),
+        entries: catalog.articles.len(),
+        documents,
         published,
-        warnings: read.warnings,
+        warnings,
     })
 }
 
-/// Where the outputs of a build land.
-pub fn output_paths(out_dir: &Path) -> Vec<PathBuf> {
-    [render::rss::PATH, render::atom::PATH]
-        .iter()
-        .map(|path| out_dir.join(path))
-        .collect()
+/// The archive neighbours of page `number` (the main feed counts as the page
+/// after the newest archive page). The newest archive page's `next-archive`
+/// is the main feed, so that every archive page links onward.
+fn archive_links(plan: &Plan, number: usize) -> (Option<Place>, Option<Place>) {
+    let pages = plan.archive_pages.len();
+    let prev = (number > 1 && number - 1 <= pages).then(|| Place::archive(number - 1));
+    let next = match number {
+        n if n < pages => Some(Place::archive(n + 1)),
+        n if n == pages => Some(Place::main()),
+        _ => None,
+    };
+    (prev, next)
+}
+
+/// Renders the articles at `indices`, in parallel, keeping their order.
+fn load(
+    catalog: &Catalog,
+    indices: Vec<usize>,
+    warnings: &Mutex<Vec<Diagnostic>>,
+) -> Result<Vec<(usize, Entry)>> {
+    let loaded: Vec<(usize, Entry)> = indices
+        .into_par_iter()
+        .map(|index| {
+            let (entry, more) = read::load_entry(catalog, &catalog.articles[index])?;
+            if !more.is_empty() {
+                warnings
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .extend(more);
+            }
+            Ok((index, entry))
+        })
+        .collect::<Result<_>>()?;
+    Ok(loaded)
+}
+
+fn stage(stager: &Stager, doc: &Document<'_>) -> Result<()> {
+    stager.add(render::rss::render(doc))?;
+    stager.add(render::atom::render(doc))
 }

@@ -9,6 +9,11 @@ use crate::error::Diagnostic;
 use crate::model::{Channel, Person};
 use crate::toml_input::{self, Place};
 
+/// How many entries the main feeds hold unless `limit` says otherwise.
+pub const DEFAULT_LIMIT: usize = 20;
+/// How many entries an archive page holds unless `archive_page_size` says otherwise.
+pub const DEFAULT_ARCHIVE_PAGE_SIZE: usize = 100;
+
 /// `feed.toml` as written. Unknown keys are errors: a misspelt key would
 /// otherwise be dropped without a word.
 #[derive(Debug, Deserialize)]
@@ -27,6 +32,9 @@ struct ChannelFile {
     logo: Option<String>,
     id_authority: Option<String>,
     id: Option<String>,
+    limit: Option<usize>,
+    archives: Option<bool>,
+    archive_page_size: Option<usize>,
 }
 
 /// Reads the channel from the text of `feed.toml` at `path`.
@@ -91,7 +99,20 @@ pub fn parse_channel(text: &str, path: &Path) -> Result<Channel, Diagnostic> {
         Some(id) => id,
         None => base_url.to_string(),
     };
+    let positive = |field: &str, value: Option<usize>, default: usize| match value {
+        Some(0) => Err(error(field, "must be at least 1".to_string())),
+        Some(n) => Ok(n),
+        None => Ok(default),
+    };
+    let limit = positive("limit", file.limit, DEFAULT_LIMIT)?;
+    let page_size = positive(
+        "archive_page_size",
+        file.archive_page_size,
+        DEFAULT_ARCHIVE_PAGE_SIZE,
+    )?;
     Ok(Channel {
+        limit,
+        archive_page_size: file.archives.unwrap_or(false).then_some(page_size),
         feed_id,
         id_authority: file
             .id_authority

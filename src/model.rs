@@ -1,26 +1,79 @@
-//! The domain model: one [`Site`] read from `feed-data/`, from which every
-//! output format is rendered.
+//! The domain model: the [`Channel`] and [`Entry`]s read from `feed-data/`,
+//! and the [`Document`]s every output format is rendered from.
 //!
 //! Everything here is already checked and normalised by the reader: URLs are
 //! absolute, dates carry the offset they were published in, text holds no
-//! character XML forbids, and entries are sorted newest first. Renderers can
+//! character XML forbids, HTML is sanitised, and documents list entries newest
+//! first. Renderers can
 //! therefore format without re-validating.
 
 use chrono::{DateTime, FixedOffset};
 use url::Url;
 
-/// A whole site: the channel and its entries, newest first.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Site {
-    pub channel: Channel,
-    pub entries: Vec<Entry>,
+/// Where a feed document lives: `<dir><format><suffix>.xml` below the
+/// output folder, e.g. `rss.xml`, `archive/atom-3.xml`,
+/// `categories/rust/rss.xml`. One place holds one document per format.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Place {
+    pub dir: String,
+    pub suffix: String,
 }
 
-impl Site {
-    /// When the feed last changed: the newest `updated` (or `published`) of
-    /// any entry. Never the clock, so rebuilding gives identical bytes.
-    pub fn updated(&self) -> Option<DateTime<FixedOffset>> {
-        self.entries.iter().map(Entry::updated).max()
+impl Place {
+    /// The main feeds.
+    pub fn main() -> Place {
+        Place {
+            dir: String::new(),
+            suffix: String::new(),
+        }
+    }
+
+    /// Archive page `number`, counting from 1 for the oldest.
+    pub fn archive(number: usize) -> Place {
+        Place {
+            dir: "archive/".to_string(),
+            suffix: format!("-{number}"),
+        }
+    }
+
+    /// The feeds of the category whose slug is `slug`.
+    pub fn category(slug: &str) -> Place {
+        Place {
+            dir: format!("categories/{slug}/"),
+            suffix: String::new(),
+        }
+    }
+
+    /// The file of this place's document in `format` (`rss`, `atom`).
+    pub fn path(&self, format: &str) -> String {
+        format!("{}{format}{}.xml", self.dir, self.suffix)
+    }
+}
+
+/// One feed document to render: the main feed, an archive page or a
+/// category's feed, with its entries newest first.
+#[derive(Debug, Clone)]
+pub struct Document<'a> {
+    pub channel: &'a Channel,
+    pub title: String,
+    pub place: Place,
+    pub entries: Vec<&'a Entry>,
+    /// An RFC 5005 archive document (`fh:archive`).
+    pub archive: bool,
+    pub prev_archive: Option<Place>,
+    pub next_archive: Option<Place>,
+    pub current: Option<Place>,
+}
+
+impl Document<'_> {
+    /// When the document last changed: its newest entry's `updated` (or
+    /// `published`). Never the clock, so rebuilding gives identical bytes.
+    pub fn updated(&self) -> DateTime<FixedOffset> {
+        self.entries
+            .iter()
+            .map(|entry| entry.updated())
+            .max()
+            .unwrap_or_default()
     }
 }
 
@@ -46,6 +99,10 @@ pub struct Channel {
     /// The feed's permanent id (Atom `id`): `feed.toml`'s `id`, or else the
     /// base URL.
     pub feed_id: String,
+    /// How many of the newest entries the main and category feeds hold.
+    pub limit: usize,
+    /// Entries per archive page (RFC 5005) when archives are on.
+    pub archive_page_size: Option<usize>,
 }
 
 impl Channel {

@@ -1,67 +1,222 @@
 //! Writing outputs so that a reader never sees a half-written file and a
 //! failed build leaves the previous outputs exactly as they were.
 //!
-//! Every output is first written in full to a temporary file beside its
-//! destination and flushed to disk; only when all of them are ready is each
-//! renamed over its destination (a rename within one folder is atomic). An
-//! output whose bytes have not changed is left alone, so its modification
-//! time, and a web server's `Last-Modified` and `ETag`, stay put.
+//! A [`Stager`] holds the output folder's lock for the whole build. Each
+//! output is written in full to a temporary file beside its destination and
+//! flushed to disk as soon as it is rendered; only [`Stager::commit`], once
+//! every output is ready, renames them over their destinations (a rename
+//! within one folder is atomic). Dropping a stager without committing removes
+//! its temporary files. An output whose bytes have not changed is left alone,
+//! so its modification time, and a web server's `Last-Modified` and `ETag`,
+//! stay put.
+//!
+//! The folder's manifest lists what the last build wrote, so that a document
+//! no longer produced (an archive page, a category that is gone) is deleted,
+//! while files make-feed did not write are never touched.
 
-use std::fs;
+use std::collections::BTreeSet;
+use std::fs::{self, File, TryLockError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use tempfile::NamedTempFile;
+use tempfile::TempPath;
 
 use crate::error::{Error, Result};
 use crate::render::Output;
 
-/// Prefix of the temporary files; nothing else in the output uses it.
-pub const TEMP_PREFIX: &str = ".make-feed-";
+/// Prefix of temporary files; a file of this name is a leftover of a build
+/// that was killed, and the next build removes it.
+pub const TEMP_PREFIX: &str = ".make-feed-tmp-";
+/// The list of files the last build wrote.
+pub const MANIFEST: &str = ".make-feed-manifest";
+/// Held while a build writes into the folder.
+pub const LOCK: &str = ".make-feed-lock";
 
-/// What publishing did to each output.
+/// What publishing did, as paths below the output folder, sorted.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Published {
-    pub written: Vec<PathBuf>,
-    pub unchanged: Vec<PathBuf>,
+    pub written: Vec<String>,
+    pub unchanged: Vec<String>,
+    pub removed: Vec<String>,
 }
 
-pub fn publish(out_dir: &Path, outputs: &[Output]) -> Result<Published> {
-    let mut staged = Vec::new();
-    let mut published = Published::default();
-    for output in outputs {
-        let destination = out_dir.join(&output.path);
-        if fs::read(&destination).is_ok_and(|old| old == output.bytes) {
-            published.unchanged.push(destination);
-            continue;
+pub struct Stager {
+    out_dir: PathBuf,
+    staged: Mutex<Staged>,
+    _lock: File,
+}
+
+#[derive(Default)]
+struct Staged {
+    temps: Vec<(String, TempPath)>,
+    unchanged: Vec<String>,
+}
+
+impl Stager {
+    /// Locks `out_dir` (creating it), waiting for another build that holds
+    /// it, and removes what a killed build left behind.
+    pub fn open(out_dir: &Path, on_wait: &dyn Fn(&str)) -> Result<Stager> {
+        fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
+        let lock_path = out_dir.join(LOCK);
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io(&lock_path, e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                on_wait(&format!(
+                    "another make-feed is building into {}; waiting for it to finish",
+                    out_dir.display()
+                ));
+                lock.lock().map_err(|e| Error::io(&lock_path, e))?;
+            }
+            Err(TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
         }
-        let folder = destination.parent().unwrap_or(out_dir);
+        remove_leftovers(out_dir)?;
+        Ok(Stager {
+            out_dir: out_dir.to_path_buf(),
+            staged: Mutex::new(Staged::default()),
+            _lock: lock,
+        })
+    }
+
+    /// Writes `output` to a temporary file beside its destination, unless
+    /// the destination already holds the same bytes.
+    pub fn add(&self, output: Output) -> Result<()> {
+        let destination = self.out_dir.join(&output.path);
+        if fs::read(&destination).is_ok_and(|old| old == output.bytes) {
+            self.staged().unchanged.push(output.path);
+            return Ok(());
+        }
+        let folder = destination.parent().unwrap_or(&self.out_dir);
         fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
         let mut temp = tempfile::Builder::new()
             .prefix(TEMP_PREFIX)
             .tempfile_in(folder)
             .map_err(|e| Error::io(folder, e))?;
-        write_fully(&mut temp, &output.bytes).map_err(|e| Error::io(temp.path(), e))?;
-        staged.push((temp, destination));
+        write_fully(temp.as_file_mut(), &output.bytes).map_err(|e| Error::io(temp.path(), e))?;
+        self.staged()
+            .temps
+            .push((output.path, temp.into_temp_path()));
+        Ok(())
     }
-    for (temp, destination) in staged {
-        temp.persist(&destination)
-            .map_err(|e| Error::io(&destination, e.error))?;
-        published.written.push(destination);
+
+    /// Renames every staged file into place, deletes the outputs of the last
+    /// build that this one did not produce, and records the new manifest.
+    pub fn commit(self) -> Result<Published> {
+        let Staged {
+            mut temps,
+            mut unchanged,
+        } = self
+            .staged
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        temps.sort_by(|a, b| a.0.cmp(&b.0));
+        unchanged.sort();
+        let produced: BTreeSet<String> = temps
+            .iter()
+            .map(|(path, _)| path.clone())
+            .chain(unchanged.iter().cloned())
+            .collect();
+
+        let mut written = Vec::with_capacity(temps.len());
+        for (path, temp) in temps {
+            let destination = self.out_dir.join(&path);
+            temp.persist(&destination)
+                .map_err(|e| Error::io(&destination, e.error))?;
+            written.push(path);
+        }
+
+        let manifest_path = self.out_dir.join(MANIFEST);
+        let previous = fs::read_to_string(&manifest_path).unwrap_or_default();
+        let mut removed = Vec::new();
+        for path in previous
+            .lines()
+            .filter(|p| is_own_output(p) && !produced.contains(*p))
+        {
+            let file = self.out_dir.join(path);
+            match fs::remove_file(&file) {
+                Ok(()) => {
+                    removed.push(path.to_string());
+                    remove_empty_parents(&self.out_dir, &file);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&file, e)),
+            }
+        }
+
+        let manifest: String = produced.iter().map(|path| format!("{path}\n")).collect();
+        if manifest != previous {
+            let mut temp = tempfile::Builder::new()
+                .prefix(TEMP_PREFIX)
+                .tempfile_in(&self.out_dir)
+                .map_err(|e| Error::io(&self.out_dir, e))?;
+            write_fully(temp.as_file_mut(), manifest.as_bytes())
+                .map_err(|e| Error::io(&manifest_path, e))?;
+            temp.persist(&manifest_path)
+                .map_err(|e| Error::io(&manifest_path, e.error))?;
+        }
+        sync_folder(&self.out_dir);
+        Ok(Published {
+            written,
+            unchanged,
+            removed,
+        })
     }
-    sync_folder(out_dir);
-    Ok(published)
+
+    fn staged(&self) -> std::sync::MutexGuard<'_, Staged> {
+        self.staged
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
-fn write_fully(temp: &mut NamedTempFile, bytes: &[u8]) -> std::io::Result<()> {
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
+/// A manifest line make-feed may delete: a relative path that stays inside
+/// the output folder, whatever the manifest was edited to say.
+fn is_own_output(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && path
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+}
+
+fn remove_empty_parents(out_dir: &Path, file: &Path) {
+    let mut folder = file.parent();
+    while let Some(dir) = folder {
+        if dir == out_dir || fs::remove_dir(dir).is_err() {
+            break;
+        }
+        folder = dir.parent();
+    }
+}
+
+/// Removes temporary files that a killed build left in `out_dir`.
+fn remove_leftovers(out_dir: &Path) -> Result<()> {
+    for item in walkdir::WalkDir::new(out_dir).follow_links(false) {
+        let Ok(item) = item else { continue };
+        let is_leftover = item.file_type().is_file()
+            && item.file_name().to_string_lossy().starts_with(TEMP_PREFIX);
+        if is_leftover {
+            fs::remove_file(item.path()).map_err(|e| Error::io(item.path(), e))?;
+        }
+    }
+    Ok(())
+}
+
+fn write_fully(file: &mut File, bytes: &[u8]) -> std::io::Result<()> {
+    file.write_all(bytes)?;
+    file.sync_all()?;
     // Temporary files are created private; outputs are for a web server.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        temp.as_file()
-            .set_permissions(fs::Permissions::from_mode(0o644))?;
+        file.set_permissions(fs::Permissions::from_mode(0o644))?;
     }
     Ok(())
 }
@@ -69,7 +224,21 @@ fn write_fully(temp: &mut NamedTempFile, bytes: &[u8]) -> std::io::Result<()> {
 /// Makes the renames durable. Best effort: not every platform can open a
 /// folder for syncing.
 fn sync_folder(folder: &Path) {
-    if let Ok(handle) = fs::File::open(folder) {
+    if let Ok(handle) = File::open(folder) {
         let _ = handle.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_lines_outside_the_folder_are_never_deleted() {
+        assert!(is_own_output("archive/rss-1.xml"));
+        assert!(!is_own_output("../secret"));
+        assert!(!is_own_output("/etc/passwd"));
+        assert!(!is_own_output("a/../../b"));
+        assert!(!is_own_output(""));
     }
 }

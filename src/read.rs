@@ -1,25 +1,55 @@
-//! Reading a `feed-data/` folder into a [`Site`]. The only module that reads
-//! input files; it never formats output.
+//! Reading `feed-data/`: the only module that reads input files. It never
+//! formats output.
+//!
+//! A build reads in two passes so that memory does not grow with the archive:
+//! [`scan`] checks every article's front matter (in parallel) and keeps only
+//! what ordering and planning need, an [`Article`]; [`load_entry`] later
+//! reads back, in full, just the articles that are written.
 
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, FixedOffset};
+use indicatif::ProgressBar;
+use rayon::prelude::*;
+
 use crate::article::{self, Location};
 use crate::config;
 use crate::error::{line_of, Diagnostic, Error, Result};
-use crate::model::{Entry, Site};
+use crate::model::{Channel, Entry};
 use crate::text::strip_xml_unsafe;
 
-/// A site and the warnings met while reading it.
+/// Every article of a site, newest first, as much as planning needs.
 #[derive(Debug)]
-pub struct Read {
-    pub site: Site,
+pub struct Catalog {
+    pub channel: Channel,
+    articles_dir: PathBuf,
+    /// Newest first; ties broken by id.
+    pub articles: Vec<Article>,
+    /// Category names; [`Article::categories`] holds indices into it.
+    pub categories: Vec<String>,
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Reads `data_dir/feed.toml` and every `data_dir/articles/**/*.md`.
-pub fn read_site(data_dir: &Path) -> Result<Read> {
+/// What a build keeps of each article until it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    pub path: PathBuf,
+    pub id: Box<str>,
+    pub slug: Box<str>,
+    pub published: DateTime<FixedOffset>,
+    /// `updated`, or else `published`.
+    pub updated: DateTime<FixedOffset>,
+    pub categories: Box<[u32]>,
+}
+
+/// How many files are read in parallel before their results are merged, which
+/// bounds what is held at once.
+const CHUNK: usize = 2048;
+
+/// Reads `data_dir/feed.toml` and checks every `data_dir/articles/**/*.md`.
+pub fn scan(data_dir: &Path, progress: &ProgressBar) -> Result<Catalog> {
     let mut warnings = Vec::new();
     let feed_toml = data_dir.join("feed.toml");
     if !feed_toml.is_file() {
@@ -39,36 +69,106 @@ pub fn read_site(data_dir: &Path) -> Result<Read> {
             .help("put one Markdown file per article in it, e.g. articles/my-first-post.md")
             .into());
     }
-    let mut entries = Vec::new();
-    for path in article_paths(&articles_dir)? {
-        let text = read_text(&path, &mut warnings)?;
-        let relative = path.strip_prefix(&articles_dir).unwrap_or(&path);
-        let folder: String = relative
-            .parent()
-            .into_iter()
-            .flat_map(Path::components)
-            .map(|c| format!("{}/", c.as_os_str().to_string_lossy()))
-            .collect();
-        let stem = path.file_stem().unwrap_or_default().to_string_lossy();
-        let location = Location {
-            path: &path,
-            folder: &format!("articles/{folder}"),
-            stem: &stem,
-        };
-        entries.push(article::parse_article(&text, location, &channel)?);
-    }
-    if entries.is_empty() {
+    let paths = article_paths(&articles_dir)?;
+    if paths.is_empty() {
         return Err(Diagnostic::new(&articles_dir, "holds no articles (*.md files)")
             .help("add one, e.g. articles/my-first-post.md with title and published in its front matter")
             .into());
     }
-    check_unique(&entries, |e| &e.slug, "slug")?;
-    check_unique(&entries, |e| &e.id, "id")?;
-    entries.sort_by(|a, b| b.published.cmp(&a.published).then_with(|| a.id.cmp(&b.id)));
-    Ok(Read {
-        site: Site { channel, entries },
+
+    progress.set_length(paths.len() as u64);
+    progress.set_message("reading articles");
+    let mut articles = Vec::with_capacity(paths.len());
+    let mut categories = Interner::default();
+    for chunk in paths.chunks(CHUNK) {
+        let scanned: Vec<Result<(article::Head, Vec<Diagnostic>)>> = chunk
+            .par_iter()
+            .map(|path| {
+                let mut warnings = Vec::new();
+                let text = read_text(path, &mut warnings)?;
+                let head =
+                    article::scan_article(&text, location(&articles_dir, path).get(), &channel)?;
+                Ok((head, warnings))
+            })
+            .collect();
+        for (path, result) in chunk.iter().zip(scanned) {
+            let (head, more_warnings) = result?;
+            warnings.extend(more_warnings);
+            articles.push(Article {
+                path: path.clone(),
+                id: head.id.into(),
+                slug: head.slug.into(),
+                updated: head.updated.unwrap_or(head.published),
+                published: head.published,
+                categories: head
+                    .categories
+                    .iter()
+                    .map(|name| categories.intern(name))
+                    .collect(),
+            });
+        }
+        progress.inc(chunk.len() as u64);
+    }
+
+    check_unique(&articles, |a| &a.slug, "slug")?;
+    check_unique(&articles, |a| &a.id, "id")?;
+    articles.sort_by(|a, b| b.published.cmp(&a.published).then_with(|| a.id.cmp(&b.id)));
+    Ok(Catalog {
+        channel,
+        articles_dir,
+        articles,
+        categories: categories.names,
         warnings,
     })
+}
+
+/// Reads an article back in full, body rendered.
+pub fn load_entry(catalog: &Catalog, article: &Article) -> Result<(Entry, Vec<Diagnostic>)> {
+    let mut warnings = Vec::new();
+    let text = read_text(&article.path, &mut warnings)?;
+    let entry = article::parse_article(
+        &text,
+        location(&catalog.articles_dir, &article.path).get(),
+        &catalog.channel,
+    )?;
+    Ok((entry, warnings))
+}
+
+/// The parts of an article's path that name it: its folder below
+/// `articles/` and its stem.
+struct OwnedLocation<'p> {
+    path: &'p Path,
+    folder: String,
+    stem: String,
+}
+
+impl OwnedLocation<'_> {
+    fn get(&self) -> Location<'_> {
+        Location {
+            path: self.path,
+            folder: &self.folder,
+            stem: &self.stem,
+        }
+    }
+}
+
+fn location<'p>(articles_dir: &Path, path: &'p Path) -> OwnedLocation<'p> {
+    let relative = path.strip_prefix(articles_dir).unwrap_or(path);
+    let folder: String = relative
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .map(|c| format!("{}/", c.as_os_str().to_string_lossy()))
+        .collect();
+    OwnedLocation {
+        path,
+        folder: format!("articles/{folder}"),
+        stem: path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned(),
+    }
 }
 
 /// Every `*.md` below `dir`, in a fixed order.
@@ -96,10 +196,10 @@ fn read_text(path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<String> {
             .line(line)
             .help("save the file as UTF-8 (e.g. `iconv -f GBK -t UTF-8`)")
     })?;
-    let text = text
-        .strip_prefix('\u{FEFF}')
-        .map(str::to_string)
-        .unwrap_or(text);
+    let text = match text.strip_prefix('\u{FEFF}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
     let (kept, removed) = strip_xml_unsafe(&text);
     for removed in &removed {
         warnings.push(
@@ -113,19 +213,22 @@ fn read_text(path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<String> {
             .line(removed.line),
         );
     }
-    Ok(kept.into_owned())
+    Ok(match kept {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(kept) => kept,
+    })
 }
 
-fn check_unique(entries: &[Entry], key: impl Fn(&Entry) -> &String, field: &str) -> Result<()> {
-    let mut seen: HashMap<&String, &Entry> = HashMap::new();
-    for entry in entries {
-        if let Some(first) = seen.insert(key(entry), entry) {
+fn check_unique(articles: &[Article], key: impl Fn(&Article) -> &str, field: &str) -> Result<()> {
+    let mut seen: HashMap<&str, &Article> = HashMap::with_capacity(articles.len());
+    for article in articles {
+        if let Some(first) = seen.insert(key(article), article) {
             return Err(Diagnostic::new(
-                &entry.origin,
+                &article.path,
                 format!(
                     "{:?} is already used by {}",
-                    key(entry),
-                    first.origin.display()
+                    key(article),
+                    first.path.display()
                 ),
             )
             .field(field)
@@ -136,4 +239,22 @@ fn check_unique(entries: &[Entry], key: impl Fn(&Entry) -> &String, field: &str)
         }
     }
     Ok(())
+}
+
+#[derive(Default)]
+struct Interner {
+    names: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl Interner {
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.index.get(name) {
+            return id;
+        }
+        let id = u32::try_from(self.names.len()).expect("fewer than 2^32 categories");
+        self.names.push(name.to_string());
+        self.index.insert(name.to_string(), id);
+        id
+    }
 }

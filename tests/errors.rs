@@ -183,7 +183,11 @@ fn every_bad_input_is_named_and_publishes_nothing() {
         let test = Test::new();
         test.build().success();
         let before = snapshot(&test);
-        assert_eq!(before.len(), 2, "{}: rss.xml and atom.xml", case.name);
+        assert!(
+            before.contains_key("rss.xml") && before.contains_key("atom.xml"),
+            "{}",
+            case.name
+        );
 
         let test = (case.break_it)(test);
         let run = test.build();

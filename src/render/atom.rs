@@ -9,23 +9,52 @@ use atom_syndication::{
 };
 
 use super::rss::with_final_newline;
-use super::{feed_content, Output, DUBLIN_CORE_NS, GENERATOR, VERSION};
+use super::{feed_content, history_links, Output, DUBLIN_CORE_NS, GENERATOR, HISTORY_NS, VERSION};
 use crate::markdown::escape;
-use crate::model::{Entry, Person, Site};
+use crate::model::{Channel, Document, Entry, Person};
 
-pub const PATH: &str = "atom.xml";
+pub const FORMAT: &str = "atom";
 
-pub fn render(site: &Site) -> Output {
-    let channel = &site.channel;
+pub fn render(doc: &Document<'_>) -> Output {
+    let channel = doc.channel;
+    let path = doc.place.path(FORMAT);
+    let mut links = vec![
+        link(
+            "self",
+            channel.url_of(&path).as_str(),
+            "application/atom+xml",
+        ),
+        link("alternate", channel.base_url.as_str(), "text/html"),
+    ];
+    for (rel, place) in history_links(doc) {
+        links.push(link(
+            rel,
+            channel.url_of(&place.path(FORMAT)).as_str(),
+            "application/atom+xml",
+        ));
+    }
+    let mut namespaces = BTreeMap::from([("dc".to_string(), DUBLIN_CORE_NS.to_string())]);
+    let mut extensions = ExtensionMap::new();
+    if doc.archive {
+        namespaces.insert("fh".to_string(), HISTORY_NS.to_string());
+        let archive = Extension {
+            name: "fh:archive".to_string(),
+            ..Extension::default()
+        };
+        extensions.insert(
+            "fh".to_string(),
+            BTreeMap::from([("archive".to_string(), vec![archive])]),
+        );
+    }
     let author = channel.author.clone().unwrap_or_else(|| Person {
         name: channel.title.clone(),
         email: None,
         uri: None,
     });
     let feed = Feed {
-        title: title(&channel.title),
-        id: channel.feed_id.clone(),
-        updated: site.updated().unwrap_or_default(),
+        title: title(&doc.title),
+        id: feed_id(doc),
+        updated: doc.updated(),
         // Every entry needs an author (RFC 4287 4.1.2); the feed's covers
         // entries whose front matter names none.
         authors: vec![person(&author)],
@@ -36,22 +65,16 @@ pub fn render(site: &Site) -> Output {
         }),
         icon: channel.icon.as_ref().map(ToString::to_string),
         logo: channel.logo.as_ref().map(ToString::to_string),
-        links: vec![
-            link(
-                "self",
-                channel.url_of(PATH).as_str(),
-                "application/atom+xml",
-            ),
-            link("alternate", channel.base_url.as_str(), "text/html"),
-        ],
+        links,
         rights: channel.rights.as_deref().map(Text::plain),
         subtitle: Some(Text::plain(channel.description.as_str())),
-        entries: site
+        entries: doc
             .entries
             .iter()
-            .map(|entry| atom_entry(entry, site))
+            .map(|entry| atom_entry(entry, channel))
             .collect(),
-        namespaces: BTreeMap::from([("dc".to_string(), DUBLIN_CORE_NS.to_string())]),
+        namespaces,
+        extensions,
         lang: channel.language.clone(),
         ..Feed::default()
     };
@@ -63,12 +86,27 @@ pub fn render(site: &Site) -> Output {
         .write_with_config(Vec::new(), config)
         .expect("writing XML to memory cannot fail");
     Output {
-        path: PATH.to_string(),
+        path,
         bytes: with_final_newline(bytes),
     }
 }
 
-fn atom_entry(entry: &Entry, site: &Site) -> AtomEntry {
+/// The feed's id. Archive pages share the main feed's id (RFC 5005: they are
+/// parts of one logical feed); a category's feed has an id of its own,
+/// derived from the main one so that it is just as stable.
+fn feed_id(doc: &Document<'_>) -> String {
+    if doc.place.dir.starts_with("categories/") {
+        format!(
+            "{}#{}",
+            doc.channel.feed_id,
+            doc.place.dir.trim_end_matches('/')
+        )
+    } else {
+        doc.channel.feed_id.clone()
+    }
+}
+
+fn atom_entry(entry: &Entry, channel: &Channel) -> AtomEntry {
     let mut links = vec![link("alternate", entry.url.as_str(), "text/html")];
     if let Some(source) = &entry.source {
         if let Some(url) = &source.url {
@@ -108,7 +146,7 @@ fn atom_entry(entry: &Entry, site: &Site) -> AtomEntry {
         summary: Some(Text::plain(entry.summary.as_str())),
         content: Some(Content {
             content_type: Some("html".to_string()),
-            value: Some(feed_content(entry, &site.channel)),
+            value: Some(feed_content(entry, channel)),
             ..Content::default()
         }),
         extensions,

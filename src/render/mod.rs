@@ -1,12 +1,12 @@
-//! Rendering the [`Site`](crate::model::Site) into feed documents. Renderers
-//! take the model and return bytes: they never read files and never decide
-//! anything about the input.
+//! Rendering [`Document`]s into feed files. Renderers take the model and
+//! return bytes: they never read files and never decide anything about the
+//! input.
 
 pub mod atom;
 pub mod rss;
 
 use crate::markdown::escape;
-use crate::model::{Channel, Entry};
+use crate::model::{Channel, Document, Entry, Place};
 
 /// The generator's name, as written into every feed.
 pub const GENERATOR: &str = "make-feed";
@@ -14,6 +14,20 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Dublin Core elements: `dc:creator`, `dc:contributor`, `dc:source`.
 pub const DUBLIN_CORE_NS: &str = "http://purl.org/dc/elements/1.1/";
+
+/// RFC 5005 feed history: `fh:archive`.
+pub const HISTORY_NS: &str = "http://purl.org/syndication/history/1.0";
+
+/// The RFC 5005 links of a document, in a fixed order.
+pub fn history_links<'d>(doc: &'d Document<'_>) -> impl Iterator<Item = (&'static str, &'d Place)> {
+    [
+        ("current", doc.current.as_ref()),
+        ("prev-archive", doc.prev_archive.as_ref()),
+        ("next-archive", doc.next_archive.as_ref()),
+    ]
+    .into_iter()
+    .filter_map(|(rel, place)| place.map(|place| (rel, place)))
+}
 
 /// An output file: where it goes below the output folder, and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]

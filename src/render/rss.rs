@@ -5,19 +5,20 @@ use std::collections::BTreeMap;
 
 use rss::extension::atom::{AtomExtension, Link};
 use rss::extension::dublincore::DublinCoreExtension;
+use rss::extension::{Extension, ExtensionMap};
 use rss::{CategoryBuilder, ChannelBuilder, GuidBuilder, ImageBuilder, Item, ItemBuilder};
 
-use super::{feed_content, Output, DUBLIN_CORE_NS, GENERATOR, VERSION};
+use super::{feed_content, history_links, Output, DUBLIN_CORE_NS, GENERATOR, HISTORY_NS, VERSION};
 use crate::dates::rfc822;
 use crate::markdown::escape;
-use crate::model::{Entry, Site};
+use crate::model::{Channel, Document, Entry};
 
-pub const PATH: &str = "rss.xml";
+pub const FORMAT: &str = "rss";
 
-pub fn render(site: &Site) -> Output {
-    let channel = &site.channel;
-    let self_url = channel.url_of(PATH);
-    let namespaces = BTreeMap::from([
+pub fn render(doc: &Document<'_>) -> Output {
+    let channel = doc.channel;
+    let path = doc.place.path(FORMAT);
+    let mut namespaces = BTreeMap::from([
         (
             "atom".to_string(),
             rss::extension::atom::NAMESPACE.to_string(),
@@ -28,6 +29,22 @@ pub fn render(site: &Site) -> Output {
         ),
         ("dc".to_string(), DUBLIN_CORE_NS.to_string()),
     ]);
+    let mut links = vec![atom_link("self", channel.url_of(&path).as_str())];
+    let mut extensions = ExtensionMap::new();
+    for (rel, place) in history_links(doc) {
+        links.push(atom_link(rel, channel.url_of(&place.path(FORMAT)).as_str()));
+    }
+    if doc.archive {
+        namespaces.insert("fh".to_string(), HISTORY_NS.to_string());
+        let archive = Extension {
+            name: "fh:archive".to_string(),
+            ..Extension::default()
+        };
+        extensions.insert(
+            "fh".to_string(),
+            BTreeMap::from([("archive".to_string(), vec![archive])]),
+        );
+    }
     let image = channel.logo.as_ref().map(|logo| {
         ImageBuilder::default()
             .url(logo.as_str())
@@ -37,7 +54,7 @@ pub fn render(site: &Site) -> Output {
     });
     let feed = ChannelBuilder::default()
         .namespaces(namespaces)
-        .title(channel.title.as_str())
+        .title(doc.title.as_str())
         .link(channel.base_url.as_str())
         .description(channel.description.as_str())
         .language(channel.language.clone())
@@ -46,20 +63,14 @@ pub fn render(site: &Site) -> Output {
         .docs(Some(
             "https://www.rssboard.org/rss-specification".to_string(),
         ))
-        .last_build_date(site.updated().as_ref().map(rfc822))
+        .last_build_date(Some(rfc822(&doc.updated())))
         .image(image)
-        .atom_ext(Some(AtomExtension {
-            links: vec![Link {
-                href: self_url.to_string(),
-                rel: "self".to_string(),
-                mime_type: Some("application/rss+xml".to_string()),
-                ..Link::default()
-            }],
-        }))
+        .atom_ext(Some(AtomExtension { links }))
+        .extensions(extensions)
         .items(
-            site.entries
+            doc.entries
                 .iter()
-                .map(|entry| item(entry, site))
+                .map(|entry| item(entry, channel))
                 .collect::<Vec<_>>(),
         )
         .build();
@@ -68,12 +79,21 @@ pub fn render(site: &Site) -> Output {
         .expect("writing XML to memory cannot fail");
     let xml = String::from_utf8(bytes).expect("the rss crate writes UTF-8");
     Output {
-        path: PATH.to_string(),
+        path,
         bytes: with_final_newline(hex_references_outside_cdata(&xml).into_bytes()),
     }
 }
 
-fn item(entry: &Entry, site: &Site) -> Item {
+fn atom_link(rel: &str, href: &str) -> Link {
+    Link {
+        href: href.to_string(),
+        rel: rel.to_string(),
+        mime_type: Some("application/rss+xml".to_string()),
+        ..Link::default()
+    }
+}
+
+fn item(entry: &Entry, channel: &Channel) -> Item {
     let is_permalink = entry.id == entry.url.as_str();
     let dublin_core = DublinCoreExtension {
         creators: entry.authors.clone(),
@@ -94,7 +114,7 @@ fn item(entry: &Entry, site: &Site) -> Item {
         // RSS readers take `description` as HTML: the plain-text summary is
         // escaped so that a `<` in it is shown, not interpreted.
         .description(Some(escape(&entry.summary)))
-        .content(Some(feed_content(entry, &site.channel)))
+        .content(Some(feed_content(entry, channel)))
         .categories(
             entry
                 .categories

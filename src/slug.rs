@@ -1,0 +1,105 @@
+//! Category slugs: safe folder names and URL segments for any category
+//! name, and never the same for two names.
+//!
+//! A name that is already a clean slug (lower-case letters and digits of any
+//! script, single `-` between them) is its own slug, so `地方频道` stays
+//! `地方频道` and `rust` stays `rust`. Any other name gets a readable part plus
+//! a hash of the exact name: `Rust` → `rust-…`, `a/b` → `a-b-…`. Two names
+//! differing only in case or punctuation therefore never share a folder.
+
+/// Names Windows reserves for devices, which no folder may take.
+const RESERVED: &[&str] = &[
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// Longest readable part, in characters, so paths stay well within limits.
+const MAX_READABLE: usize = 48;
+
+pub fn category_slug(name: &str) -> String {
+    let mut readable = String::with_capacity(name.len());
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            readable.push(c);
+        } else if !readable.is_empty() && !readable.ends_with('-') {
+            readable.push('-');
+        }
+    }
+    let readable: String = readable
+        .trim_end_matches('-')
+        .chars()
+        .take(MAX_READABLE)
+        .collect();
+    let readable = readable.trim_end_matches('-');
+    if readable == name && !RESERVED.contains(&readable) {
+        return readable.to_string();
+    }
+    let hash = format!("{:012x}", fnv1a(name.as_bytes()) >> 16);
+    if readable.is_empty() {
+        format!("c-{hash}")
+    } else {
+        format!("{readable}-{hash}")
+    }
+}
+
+/// FNV-1a, 64 bits: small, fixed forever, the same on every platform.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_names_are_their_own_slugs() {
+        assert_eq!(category_slug("地方频道"), "地方频道");
+        assert_eq!(category_slug("rust"), "rust");
+        assert_eq!(category_slug("a-b"), "a-b");
+    }
+
+    #[test]
+    fn other_names_get_a_readable_part_and_a_hash() {
+        let slug = category_slug("Rust");
+        assert!(
+            slug.starts_with("rust-") && slug.len() == "rust-".len() + 12,
+            "{slug}"
+        );
+        assert!(category_slug("a/b").starts_with("a-b-"));
+        assert!(category_slug("中文 频道").starts_with("中文-频道-"));
+        assert!(category_slug("///").starts_with("c-"));
+        assert!(category_slug("..").starts_with("c-"));
+        assert!(category_slug("CON").starts_with("con-"));
+        assert!(category_slug("con").starts_with("con-"));
+    }
+
+    #[test]
+    fn slugs_are_safe_and_distinct() {
+        let names = [
+            "Rust",
+            "rust",
+            "RUST",
+            "a/b",
+            "a-b",
+            "a b",
+            "a_b",
+            "地方频道",
+            "地方 频道",
+            "..",
+            "/",
+            "-",
+            "a--b",
+        ];
+        let slugs: Vec<String> = names.iter().map(|n| category_slug(n)).collect();
+        let mut unique = slugs.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "{slugs:?}");
+        for slug in &slugs {
+            assert!(!slug.is_empty() && !slug.starts_with(['.', '-']), "{slug}");
+            assert!(!slug.contains(['/', '\\', '\0', ' ', '.']), "{slug}");
+        }
+    }
+}
