@@ -29,20 +29,59 @@ pub fn render(markdown: &str, base: &Url) -> Rendered {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS;
-    let events: Vec<Event> = Parser::new_ext(markdown, options).collect();
+    let mut events: Vec<Event> = Parser::new_ext(markdown, options).collect();
     let first_paragraph = first_paragraph_text(&events);
+    // pulldown-cmark escapes all text and attributes itself, so HTML made
+    // only of Markdown needs no sanitiser once its URLs are checked. Raw HTML,
+    // and constructs whose HTML carries URLs or elements of pulldown-cmark's
+    // own (footnotes, task lists, table alignment), go through the sanitiser.
+    let needs_sanitiser = events.iter().any(|event| {
+        matches!(
+            event,
+            Event::Html(_)
+                | Event::InlineHtml(_)
+                | Event::FootnoteReference(_)
+                | Event::TaskListMarker(_)
+                | Event::Start(Tag::Table(_) | Tag::FootnoteDefinition(_))
+        )
+    });
+    if !needs_sanitiser {
+        for event in &mut events {
+            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
+                *dest_url = absolute_url(dest_url, base).into();
+            }
+        }
+    }
     let events = figures(events);
-    let mut raw = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut raw, events.into_iter());
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if needs_sanitiser {
+        html = sanitize(&html, base);
+    }
     Rendered {
-        html: sanitize(&raw, base),
+        html,
         first_paragraph,
+    }
+}
+
+/// URL schemes that links and images may use; any other URL is dropped.
+const ALLOWED_SCHEMES: &[&str] = &[
+    "http", "https", "mailto", "ftp", "ftps", "tel", "xmpp", "irc", "ircs", "magnet", "geo",
+];
+
+/// `url` resolved against `base`, or empty when it is not allowed (such as
+/// `javascript:`) or not a URL at all.
+fn absolute_url(url: &str, base: &Url) -> String {
+    match base.join(url.trim()) {
+        Ok(url) if ALLOWED_SCHEMES.contains(&url.scheme()) => url.into(),
+        _ => String::new(),
     }
 }
 
 /// Cleans HTML against an allowlist and makes every URL in it absolute.
 pub fn sanitize(html: &str, base: &Url) -> String {
     ammonia::Builder::default()
+        .url_schemes(ALLOWED_SCHEMES.iter().copied().collect())
         .url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()))
         .link_rel(None)
         .clean(html)
@@ -168,6 +207,27 @@ mod tests {
         let html = render("see ![x](a.png) here", &base()).html;
         assert!(html.contains("<p>see <img src=\"https://feeds.example.org/articles/a.png\""));
         assert!(!html.contains("figure"));
+    }
+
+    #[test]
+    fn markdown_links_are_absolutised_and_unsafe_schemes_dropped() {
+        let html = render(
+            "[a](../x.html) [b](javascript:alert(1)) [c](mailto:a@b.org) [d](#top)",
+            &base(),
+        )
+        .html;
+        assert_eq!(
+            html,
+            "<p><a href=\"https://feeds.example.org/x.html\">a</a> <a href=\"\">b</a> \
+             <a href=\"mailto:a@b.org\">c</a> <a href=\"https://feeds.example.org/articles/a.html#top\">d</a></p>\n"
+        );
+    }
+
+    #[test]
+    fn footnotes_and_task_lists_are_sanitised() {
+        let html = render("x[^1]\n\n[^1]: note\n\n- [x] done\n", &base()).html;
+        assert!(!html.contains("<input"), "{html}");
+        assert!(!html.contains("href=\"#"), "{html}");
     }
 
     #[test]
