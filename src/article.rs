@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Deserialize;
 use url::Url;
 
@@ -12,6 +11,7 @@ use crate::dates;
 use crate::error::Diagnostic;
 use crate::markdown;
 use crate::model::{Channel, Entry, Source};
+use crate::slug::uri_component;
 use crate::text::{squash_whitespace, truncate_chars};
 use crate::toml_input::{self, Place};
 
@@ -270,14 +270,6 @@ fn check_slug(slug: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// Characters of a slug that a `tag:` URI's specific part may hold as they
-/// are (RFC 4151 allows pchar, i.e. unreserved and sub-delims).
-const TAG_SPECIFIC: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
 /// `tag:<authority>,<published date>:<slug>`: independent of the title and of
 /// where the site is served, so neither an edit nor a move makes an old entry
 /// look new.
@@ -286,7 +278,7 @@ pub fn tag_uri(authority: &str, published: &DateTime<FixedOffset>, slug: &str) -
         "tag:{},{}:{}",
         authority,
         published.format("%Y-%m-%d"),
-        utf8_percent_encode(slug, TAG_SPECIFIC)
+        uri_component(slug)
     )
 }
 

@@ -7,6 +7,18 @@
 //! a hash of the exact name: `Rust` → `rust-…`, `a/b` → `a-b-…`. Two names
 //! differing only in case or punctuation therefore never share a folder.
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+/// Everything but RFC 3986's unreserved characters.
+const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// `text` percent-encoded for any part of a URI (a `tag:` URI's specific
+/// part, a path segment, a fragment): IRIs with raw non-ASCII characters are
+/// not URIs, and validators say so.
+pub fn uri_component(text: &str) -> String {
+    utf8_percent_encode(text, NOT_UNRESERVED).to_string()
+}
+
 /// Names Windows reserves for devices, which no folder may take.
 const RESERVED: &[&str] = &[
     "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",

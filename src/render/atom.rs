@@ -12,6 +12,7 @@ use super::rss::with_final_newline;
 use super::{feed_content, history_links, Output, DUBLIN_CORE_NS, GENERATOR, HISTORY_NS, VERSION};
 use crate::markdown::escape;
 use crate::model::{Channel, Document, Entry, Person};
+use crate::slug::uri_component;
 
 pub const FORMAT: &str = "atom";
 
@@ -95,14 +96,13 @@ pub fn render(doc: &Document<'_>) -> Output {
 /// parts of one logical feed); a category's feed has an id of its own,
 /// derived from the main one so that it is just as stable.
 fn feed_id(doc: &Document<'_>) -> String {
-    if doc.place.dir.starts_with("categories/") {
-        format!(
-            "{}#{}",
+    match doc.place.dir.strip_prefix("categories/") {
+        Some(slug) => format!(
+            "{}#category-{}",
             doc.channel.feed_id,
-            doc.place.dir.trim_end_matches('/')
-        )
-    } else {
-        doc.channel.feed_id.clone()
+            uri_component(slug.trim_end_matches('/'))
+        ),
+        None => doc.channel.feed_id.clone(),
     }
 }
 
