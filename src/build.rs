@@ -126,7 +126,7 @@ pub fn build(data_dir: &Path, out_dir: &Path, options: &Options<'_>) -> Result<R
     warnings.sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
     warnings.dedup();
     Ok(Report {
-        entries: catalog.articles.len(),
+        entries: catalog.total,
         documents,
         published,
         warnings,

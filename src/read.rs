@@ -6,8 +6,9 @@
 //! what ordering and planning need, an [`Article`]; [`load_entry`] later
 //! reads back, in full, just the articles that are written.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
@@ -25,7 +26,10 @@ use crate::text::strip_xml_unsafe;
 pub struct Catalog {
     pub channel: Channel,
     articles_dir: PathBuf,
-    /// Newest first; ties broken by id.
+    /// How many articles the site has.
+    pub total: usize,
+    /// Newest first; ties broken by id. Without archives, only the articles
+    /// some feed holds.
     pub articles: Vec<Article>,
     /// Category names; [`Article::categories`] holds indices into it.
     pub categories: Vec<String>,
@@ -49,6 +53,12 @@ pub struct Article {
 const CHUNK: usize = 2048;
 
 /// Reads `data_dir/feed.toml` and checks every `data_dir/articles/**/*.md`.
+///
+/// Files are read in whatever order the file system lists them, in parallel;
+/// nothing that comes out depends on that order (entries are sorted by date
+/// and id, and of several bad files the first by path is reported). Unless
+/// archives are on, only articles that some feed will hold are kept: the
+/// newest `limit` overall and in each category.
 pub fn scan(data_dir: &Path, progress: &ProgressBar) -> Result<Catalog> {
     let mut warnings = Vec::new();
     let feed_toml = data_dir.join("feed.toml");
@@ -69,33 +79,61 @@ pub fn scan(data_dir: &Path, progress: &ProgressBar) -> Result<Catalog> {
             .help("put one Markdown file per article in it, e.g. articles/my-first-post.md")
             .into());
     }
-    let paths = article_paths(&articles_dir)?;
-    if paths.is_empty() {
-        return Err(Diagnostic::new(&articles_dir, "holds no articles (*.md files)")
-            .help("add one, e.g. articles/my-first-post.md with title and published in its front matter")
-            .into());
+    if !progress.is_hidden() {
+        progress.set_length(article_files(&articles_dir).count() as u64);
     }
-
-    progress.set_length(paths.len() as u64);
     progress.set_message("reading articles");
-    let mut articles = Vec::with_capacity(paths.len());
+
+    let mut selection = Selection {
+        limit: channel.limit,
+        keep_all: channel.archive_page_size.is_some(),
+        articles: Vec::new(),
+    };
     let mut categories = Interner::default();
-    for chunk in paths.chunks(CHUNK) {
-        let scanned: Vec<Result<(article::Head, Vec<Diagnostic>)>> = chunk
-            .par_iter()
+    let mut slugs = Seen::default();
+    let mut ids = Seen::default();
+    let mut first_error: Option<(PathBuf, Error)> = None;
+    let mut total = 0;
+    let mut files = article_files(&articles_dir);
+    loop {
+        let chunk: Vec<Result<PathBuf>> = files.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let scanned: Vec<(PathBuf, Result<(article::Head, Vec<Diagnostic>)>)> = chunk
+            .into_par_iter()
             .map(|path| {
+                let path = match path {
+                    Ok(path) => path,
+                    Err(error) => return (articles_dir.clone(), Err(error)),
+                };
                 let mut warnings = Vec::new();
-                let text = read_text(path, &mut warnings)?;
-                let head =
-                    article::scan_article(&text, location(&articles_dir, path).get(), &channel)?;
-                Ok((head, warnings))
+                let result = read_text(&path, &mut warnings)
+                    .and_then(|text| {
+                        let at = location(&articles_dir, &path);
+                        Ok(article::scan_article(&text, at.get(), &channel)?)
+                    })
+                    .map(|head| (head, warnings));
+                (path, result)
             })
             .collect();
-        for (path, result) in chunk.iter().zip(scanned) {
-            let (head, more_warnings) = result?;
+        progress.inc(scanned.len() as u64);
+        for (path, result) in scanned {
+            let (head, more_warnings) = match result {
+                Ok(ok) => ok,
+                Err(error) => {
+                    if first_error.as_ref().is_none_or(|(first, _)| path < *first) {
+                        first_error = Some((path, error));
+                    }
+                    continue;
+                }
+            };
+            total += 1;
             warnings.extend(more_warnings);
-            articles.push(Article {
-                path: path.clone(),
+            slugs.insert(&head.slug);
+            ids.insert(&head.id);
+            selection.articles.push(Article {
+                path,
                 id: head.id.into(),
                 slug: head.slug.into(),
                 updated: head.updated.unwrap_or(head.published),
@@ -107,19 +145,112 @@ pub fn scan(data_dir: &Path, progress: &ProgressBar) -> Result<Catalog> {
                     .collect(),
             });
         }
-        progress.inc(chunk.len() as u64);
+        selection.prune(categories.names.len());
     }
+    drop(files);
 
-    check_unique(&articles, |a| &a.slug, "slug")?;
-    check_unique(&articles, |a| &a.id, "id")?;
-    articles.sort_by(|a, b| b.published.cmp(&a.published).then_with(|| a.id.cmp(&b.id)));
+    if let Some((_, error)) = first_error {
+        return Err(error);
+    }
+    if total == 0 {
+        return Err(Diagnostic::new(&articles_dir, "holds no articles (*.md files)")
+            .help("add one, e.g. articles/my-first-post.md with title and published in its front matter")
+            .into());
+    }
+    for (seen, field) in [(&slugs, "slug"), (&ids, "id")] {
+        if seen.repeated {
+            find_duplicate(&articles_dir, &channel, field)?;
+        }
+    }
+    selection.keep_all = true;
+    selection.prune(categories.names.len());
     Ok(Catalog {
         channel,
         articles_dir,
-        articles,
+        total,
+        articles: selection.articles,
         categories: categories.names,
         warnings,
     })
+}
+
+/// The articles a build may write, newest first.
+struct Selection {
+    limit: usize,
+    keep_all: bool,
+    articles: Vec<Article>,
+}
+
+impl Selection {
+    /// Sorts, and unless every article is kept, drops those that are in
+    /// neither the newest `limit` overall nor the newest `limit` of any of
+    /// their categories: they can never come back into a feed.
+    fn prune(&mut self, category_count: usize) {
+        self.articles
+            .sort_unstable_by(|a, b| b.published.cmp(&a.published).then_with(|| a.id.cmp(&b.id)));
+        if self.keep_all {
+            return;
+        }
+        let limit = self.limit;
+        let mut in_main = 0;
+        let mut in_category = vec![0usize; category_count];
+        self.articles.retain(|article| {
+            let mut keep = in_main < limit;
+            in_main += 1;
+            for &category in article.categories.iter() {
+                let count = &mut in_category[category as usize];
+                keep |= *count < limit;
+                *count += 1;
+            }
+            keep
+        });
+    }
+}
+
+/// Hashes of the slugs or ids seen so far: a few bytes per article, where
+/// keeping the strings would grow with the archive.
+#[derive(Default)]
+struct Seen {
+    hashes: HashSet<u64>,
+    repeated: bool,
+}
+
+impl Seen {
+    fn insert(&mut self, value: &str) {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        value.hash(&mut hasher);
+        self.repeated |= !self.hashes.insert(hasher.finish());
+    }
+}
+
+/// Finds the two articles (first by path) that share a slug or id, once a
+/// repeated hash says there may be some. Rare, so a second pass is fine.
+fn find_duplicate(articles_dir: &Path, channel: &Channel, field: &str) -> Result<()> {
+    let mut paths: Vec<PathBuf> = article_files(articles_dir).collect::<Result<_>>()?;
+    paths.sort();
+    let values: Vec<String> = paths
+        .par_iter()
+        .map(|path| {
+            let text = read_text(path, &mut Vec::new())?;
+            let head = article::scan_article(&text, location(articles_dir, path).get(), channel)?;
+            Ok(if field == "slug" { head.slug } else { head.id })
+        })
+        .collect::<Result<_>>()?;
+    let mut first: HashMap<&str, &Path> = HashMap::with_capacity(values.len());
+    for (value, path) in values.iter().zip(&paths) {
+        if let Some(earlier) = first.insert(value, path) {
+            return Err(Diagnostic::new(
+                path,
+                format!("{value:?} is already used by {}", earlier.display()),
+            )
+            .field(field)
+            .help(format!(
+                "every article needs its own {field}; set `{field}` in one of them"
+            ))
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// Reads an article back in full, body rendered.
@@ -171,19 +302,40 @@ fn location<'p>(articles_dir: &Path, path: &'p Path) -> OwnedLocation<'p> {
     }
 }
 
-/// Every `*.md` below `dir`, in a fixed order.
-fn article_paths(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut paths = Vec::new();
-    for item in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let item = item.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            Error::io(path, e.into())
-        })?;
-        if item.file_type().is_file() && item.path().extension().is_some_and(|ext| ext == "md") {
-            paths.push(item.into_path());
-        }
-    }
-    Ok(paths)
+/// Every `*.md` below `dir`, in the order the file system lists them. A
+/// symbolic link is followed only to a file inside `dir`.
+fn article_files(dir: &Path) -> impl Iterator<Item = Result<PathBuf>> + '_ {
+    let root = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(move |item| {
+            let item = match item {
+                Ok(item) => item,
+                Err(e) => {
+                    let path = e.path().unwrap_or(dir).to_path_buf();
+                    return Some(Err(Error::io(path, e.into())));
+                }
+            };
+            if item.path().extension().is_none_or(|ext| ext != "md") {
+                return None;
+            }
+            if item.path_is_symlink() {
+                let target = fs::canonicalize(item.path()).ok();
+                let inside = target
+                    .as_ref()
+                    .is_some_and(|t| t.starts_with(&root) && t.is_file());
+                if !inside {
+                    return Some(Err(Diagnostic::new(
+                        item.path(),
+                        "is a symbolic link to a file outside the articles folder",
+                    )
+                    .help("copy the file into the articles folder instead of linking to it")
+                    .into()));
+                }
+                return Some(Ok(item.into_path()));
+            }
+            item.file_type().is_file().then(|| Ok(item.into_path()))
+        })
 }
 
 /// Reads a UTF-8 file, removing (with a warning) any character XML forbids.
@@ -222,28 +374,6 @@ fn read_text(path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<String> {
         std::borrow::Cow::Borrowed(_) => text,
         std::borrow::Cow::Owned(kept) => kept,
     })
-}
-
-fn check_unique(articles: &[Article], key: impl Fn(&Article) -> &str, field: &str) -> Result<()> {
-    let mut seen: HashMap<&str, &Article> = HashMap::with_capacity(articles.len());
-    for article in articles {
-        if let Some(first) = seen.insert(key(article), article) {
-            return Err(Diagnostic::new(
-                &article.path,
-                format!(
-                    "{:?} is already used by {}",
-                    key(article),
-                    first.path.display()
-                ),
-            )
-            .field(field)
-            .help(format!(
-                "every article needs its own {field}; set `{field}` in one of them"
-            ))
-            .into());
-        }
-    }
-    Ok(())
 }
 
 #[derive(Default)]

@@ -37,31 +37,46 @@ fn files(test: &Test) -> BTreeMap<String, Vec<u8>> {
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let name = e.path().strip_prefix(test.out()).unwrap().to_string_lossy().replace('\\', "/");
+            let name = e
+                .path()
+                .strip_prefix(test.out())
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             (name, fs::read(e.path()).unwrap())
         })
         .collect()
 }
 
 fn atom(test: &Test, path: &str) -> atom_syndication::Feed {
-    atom_syndication::Feed::read_from(test.read_out(path).as_bytes()).unwrap_or_else(|e| panic!("{path}: {e}"))
+    atom_syndication::Feed::read_from(test.read_out(path).as_bytes())
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn rss(test: &Test, path: &str) -> rss::Channel {
-    rss::Channel::read_from(test.read_out(path).as_bytes()).unwrap_or_else(|e| panic!("{path}: {e}"))
+    rss::Channel::read_from(test.read_out(path).as_bytes())
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn atom_link(feed: &atom_syndication::Feed, rel: &str) -> Option<String> {
-    feed.links().iter().find(|l| l.rel() == rel).map(|l| l.href().to_string())
+    feed.links()
+        .iter()
+        .find(|l| l.rel() == rel)
+        .map(|l| l.href().to_string())
 }
 
 fn rss_link(channel: &rss::Channel, rel: &str) -> Option<String> {
     let links = channel.atom_ext()?.links();
-    links.iter().find(|l| l.rel() == rel).map(|l| l.href().to_string())
+    links
+        .iter()
+        .find(|l| l.rel() == rel)
+        .map(|l| l.href().to_string())
 }
 
 fn path_of(url: &str) -> String {
-    url.strip_prefix(BASE).unwrap_or_else(|| panic!("{url} is not below {BASE}")).to_string()
+    url.strip_prefix(BASE)
+        .unwrap_or_else(|| panic!("{url} is not below {BASE}"))
+        .to_string()
 }
 
 #[test]
@@ -75,7 +90,10 @@ fn every_article_is_in_exactly_one_document_of_each_format() {
     let mut chain = vec![path.clone()];
     loop {
         let feed = atom(&test, &path);
-        assert_eq!(atom_link(&feed, "self").as_deref(), Some(format!("{BASE}{path}").as_str()));
+        assert_eq!(
+            atom_link(&feed, "self").as_deref(),
+            Some(format!("{BASE}{path}").as_str())
+        );
         atom_titles.extend(feed.entries().iter().map(|e| e.title().to_string()));
         match atom_link(&feed, "prev-archive") {
             Some(prev) => {
@@ -87,7 +105,13 @@ fn every_article_is_in_exactly_one_document_of_each_format() {
     }
     assert_eq!(
         chain,
-        ["atom.xml", "archive/atom-4.xml", "archive/atom-3.xml", "archive/atom-2.xml", "archive/atom-1.xml"]
+        [
+            "atom.xml",
+            "archive/atom-4.xml",
+            "archive/atom-3.xml",
+            "archive/atom-2.xml",
+            "archive/atom-1.xml"
+        ]
     );
     assert_eq!(atom_titles.len(), 95);
     let expected: Vec<String> = (0..95).rev().map(|n| format!("Article {n}")).collect();
@@ -97,8 +121,14 @@ fn every_article_is_in_exactly_one_document_of_each_format() {
     let mut forward = vec!["archive/atom-1.xml".to_string()];
     while forward.last().unwrap() != "atom.xml" {
         let feed = atom(&test, forward.last().unwrap());
-        assert!(feed.extensions()["fh"].contains_key("archive"), "{forward:?}: fh:archive");
-        assert_eq!(atom_link(&feed, "current").as_deref(), Some("https://feeds.example.org/atom.xml"));
+        assert!(
+            feed.extensions()["fh"].contains_key("archive"),
+            "{forward:?}: fh:archive"
+        );
+        assert_eq!(
+            atom_link(&feed, "current").as_deref(),
+            Some("https://feeds.example.org/atom.xml")
+        );
         forward.push(path_of(&atom_link(&feed, "next-archive").unwrap()));
         assert!(forward.len() < 10);
     }
@@ -112,14 +142,20 @@ fn every_article_is_in_exactly_one_document_of_each_format() {
     let mut path = "rss.xml".to_string();
     loop {
         let channel = rss(&test, &path);
-        assert_eq!(rss_link(&channel, "self").as_deref(), Some(format!("{BASE}{path}").as_str()));
+        assert_eq!(
+            rss_link(&channel, "self").as_deref(),
+            Some(format!("{BASE}{path}").as_str())
+        );
         for item in channel.items() {
             rss_guids.insert(item.guid().unwrap().value().to_string());
             rss_count += 1;
         }
         if path != "rss.xml" {
             assert!(channel.extensions()["fh"].contains_key("archive"));
-            assert_eq!(rss_link(&channel, "current").as_deref(), Some("https://feeds.example.org/rss.xml"));
+            assert_eq!(
+                rss_link(&channel, "current").as_deref(),
+                Some("https://feeds.example.org/rss.xml")
+            );
         }
         match rss_link(&channel, "prev-archive") {
             Some(prev) => path = path_of(&prev),
@@ -130,11 +166,25 @@ fn every_article_is_in_exactly_one_document_of_each_format() {
 
     // The main feed holds the newest `limit`; pages are filled oldest first.
     assert_eq!(atom(&test, "atom.xml").entries().len(), 20);
-    let page_sizes: Vec<usize> = (1..=4).map(|n| atom(&test, &format!("archive/atom-{n}.xml")).entries().len()).collect();
+    let page_sizes: Vec<usize> = (1..=4)
+        .map(|n| {
+            atom(&test, &format!("archive/atom-{n}.xml"))
+                .entries()
+                .len()
+        })
+        .collect();
     assert_eq!(page_sizes, [20, 20, 20, 15]);
-    assert_eq!(atom(&test, "archive/atom-1.xml").entries()[19].title().as_str(), "Article 0");
+    assert_eq!(
+        atom(&test, "archive/atom-1.xml").entries()[19]
+            .title()
+            .as_str(),
+        "Article 0"
+    );
     // An archive page's date is its own newest entry's, not the site's.
-    assert_eq!(atom(&test, "archive/atom-1.xml").updated().to_rfc3339(), "2020-01-20T12:00:00+08:00");
+    assert_eq!(
+        atom(&test, "archive/atom-1.xml").updated().to_rfc3339(),
+        "2020-01-20T12:00:00+08:00"
+    );
 }
 
 #[test]
@@ -152,7 +202,13 @@ fn a_new_article_changes_only_the_main_feeds_and_the_newest_archive_page() {
         .filter(|name| before.get(*name) != after.get(*name))
         .map(String::as_str)
         .collect();
-    let expected: BTreeSet<&str> = ["archive/atom-4.xml", "archive/rss-4.xml", "atom.xml", "rss.xml"].into();
+    let expected: BTreeSet<&str> = [
+        "archive/atom-4.xml",
+        "archive/rss-4.xml",
+        "atom.xml",
+        "rss.xml",
+    ]
+    .into();
     assert_eq!(changed, expected);
 }
 
@@ -173,7 +229,10 @@ fn a_full_newest_page_gets_a_successor_and_older_pages_stay_put() {
     assert!(!before.contains_key("archive/atom-5.xml"));
     let page = atom(&test, "archive/atom-5.xml");
     assert_eq!(page.entries().len(), 1);
-    assert_eq!(atom_link(&page, "prev-archive").as_deref(), Some("https://feeds.example.org/archive/atom-4.xml"));
+    assert_eq!(
+        atom_link(&page, "prev-archive").as_deref(),
+        Some("https://feeds.example.org/archive/atom-4.xml")
+    );
 }
 
 #[test]
@@ -182,12 +241,21 @@ fn pages_no_longer_produced_are_removed_and_other_files_kept() {
     test.build().success();
     assert!(test.out().join("archive/rss-2.xml").is_file());
     fs::write(test.out().join("robots.txt"), "User-agent: *\n").unwrap();
-    let test = test.remove("articles/a000.md").remove("articles/a001.md").remove("articles/a002.md").remove("articles/a003.md").remove("articles/a004.md").remove("articles/a005.md");
+    let test = test
+        .remove("articles/a000.md")
+        .remove("articles/a001.md")
+        .remove("articles/a002.md")
+        .remove("articles/a003.md")
+        .remove("articles/a004.md")
+        .remove("articles/a005.md");
     test.build().success().stderr_contains("removed");
     assert!(!test.out().join("archive/rss-2.xml").exists());
     assert!(!test.out().join("archive/atom-2.xml").exists());
     assert!(test.out().join("archive/rss-1.xml").is_file());
-    assert_eq!(fs::read_to_string(test.out().join("robots.txt")).unwrap(), "User-agent: *\n");
+    assert_eq!(
+        fs::read_to_string(test.out().join("robots.txt")).unwrap(),
+        "User-agent: *\n"
+    );
 }
 
 #[test]
@@ -197,7 +265,11 @@ fn without_archives_the_main_feed_holds_the_newest_limit_entries() {
         test = add_article(test, n);
     }
     test.build().success();
-    let titles: Vec<String> = atom(&test, "atom.xml").entries().iter().map(|e| e.title().to_string()).collect();
+    let titles: Vec<String> = atom(&test, "atom.xml")
+        .entries()
+        .iter()
+        .map(|e| e.title().to_string())
+        .collect();
     assert_eq!(titles, ["Article 4", "Article 3", "Article 2"]);
     assert!(atom_link(&atom(&test, "atom.xml"), "prev-archive").is_none());
     assert!(!test.out().join("archive").exists());
@@ -216,7 +288,16 @@ fn the_default_limit_is_twenty() {
 
 #[test]
 fn every_category_gets_feeds_in_a_safe_distinct_folder() {
-    let names = ["地方频道", "Rust", "rust", "a/b", "a b", "中文 频道", "..", "CON"];
+    let names = [
+        "地方频道",
+        "Rust",
+        "rust",
+        "a/b",
+        "a b",
+        "中文 频道",
+        "..",
+        "CON",
+    ];
     let mut test = Test::empty().file("feed.toml", FEED_TOML);
     for (n, name) in names.iter().enumerate() {
         test = test.file(
@@ -231,10 +312,17 @@ fn every_category_gets_feeds_in_a_safe_distinct_folder() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(folders.len(), names.len() + 1, "one folder per category: {folders:?}");
+    assert_eq!(
+        folders.len(),
+        names.len() + 1,
+        "one folder per category: {folders:?}"
+    );
     assert!(folders.contains("地方频道") && folders.contains("rust") && folders.contains("all"));
     for folder in &folders {
-        assert!(!folder.starts_with('.') && !folder.contains(['/', '\\', ' ']), "{folder}");
+        assert!(
+            !folder.starts_with('.') && !folder.contains(['/', '\\', ' ']),
+            "{folder}"
+        );
     }
 
     for folder in &folders {
@@ -246,7 +334,10 @@ fn every_category_gets_feeds_in_a_safe_distinct_folder() {
             };
             let expected = url::Url::parse(BASE).unwrap().join(&path).unwrap();
             assert_eq!(self_link, expected.as_str(), "{path}");
-            assert!(self_link.is_ascii(), "links are URIs, not IRIs: {self_link}");
+            assert!(
+                self_link.is_ascii(),
+                "links are URIs, not IRIs: {self_link}"
+            );
         }
         let feed = atom(&test, &format!("categories/{folder}/atom.xml"));
         assert!(feed.id().is_ascii(), "{}", feed.id());
@@ -258,6 +349,10 @@ fn every_category_gets_feeds_in_a_safe_distinct_folder() {
         let folder = make_feed::slug::category_slug(name);
         let feed = atom(&test, &format!("categories/{folder}/atom.xml"));
         assert_eq!(feed.entries()[0].title().as_str(), format!("In {n}"));
-        assert!(feed.title().as_str().ends_with(&format!(" · {name}")), "{}", feed.title().as_str());
+        assert!(
+            feed.title().as_str().ends_with(&format!(" · {name}")),
+            "{}",
+            feed.title().as_str()
+        );
     }
 }
