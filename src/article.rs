@@ -12,7 +12,7 @@ use crate::error::Diagnostic;
 use crate::markdown;
 use crate::model::{Channel, Entry, Source};
 use crate::slug::uri_component;
-use crate::text::{squash_whitespace, truncate_chars};
+use crate::text::{remove_xml_unsafe, squash_whitespace, strip_xml_unsafe, truncate_chars};
 use crate::toml_input::{self, Place};
 
 /// How many characters of the first paragraph make the default summary.
@@ -35,6 +35,25 @@ struct FrontMatter {
     summary: Option<String>,
     slug: Option<String>,
     id: Option<String>,
+}
+
+impl FrontMatter {
+    /// Every string that can reach an output, with its key.
+    fn strings_mut(&mut self) -> impl Iterator<Item = (&'static str, &mut String)> {
+        [
+            ("editor", &mut self.editor),
+            ("source", &mut self.source),
+            ("source_url", &mut self.source_url),
+            ("summary", &mut self.summary),
+            ("slug", &mut self.slug),
+            ("id", &mut self.id),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| value.as_mut().map(|v| (key, v)))
+        .chain(std::iter::once(("title", &mut self.title)))
+        .chain(self.authors.iter_mut().map(|v| ("authors", v)))
+        .chain(self.categories.iter_mut().map(|v| ("categories", v)))
+    }
 }
 
 /// Where an article file sits, as the reader found it.
@@ -60,8 +79,13 @@ pub struct Head {
 
 /// Checks an article's front matter and returns its [`Head`]. The body is
 /// not rendered: a build renders only the articles it writes.
-pub fn scan_article(text: &str, at: Location<'_>, channel: &Channel) -> Result<Head, Diagnostic> {
-    let parsed = parse_front(text, at, channel)?;
+pub fn scan_article(
+    text: &str,
+    at: Location<'_>,
+    channel: &Channel,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Head, Diagnostic> {
+    let parsed = parse_front(text, at, channel, warnings)?;
     let entry = parsed.entry;
     Ok(Head {
         id: entry.id,
@@ -73,13 +97,42 @@ pub fn scan_article(text: &str, at: Location<'_>, channel: &Channel) -> Result<H
 }
 
 /// Reads one article, body included.
-pub fn parse_article(text: &str, at: Location<'_>, channel: &Channel) -> Result<Entry, Diagnostic> {
+pub fn parse_article(
+    text: &str,
+    at: Location<'_>,
+    channel: &Channel,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Entry, Diagnostic> {
     let Parsed {
         mut entry,
         summary,
         body,
-    } = parse_front(text, at, channel)?;
-    let rendered = markdown::render(body, &entry.url);
+    } = parse_front(text, at, channel, warnings)?;
+    let mut rendered = markdown::render(body, &entry.url).map_err(|_| {
+        Diagnostic::new(
+            at.path,
+            format!(
+                "the body nests more than {} levels deep",
+                markdown::MAX_NESTING
+            ),
+        )
+        .help("flatten the nested block quotes or lists")
+    })?;
+    // A character reference such as `&#1;` decodes to a character XML forbids.
+    let (html, removed) = strip_xml_unsafe(&rendered.html);
+    if !removed.is_empty() {
+        rendered.html = html.into_owned();
+        rendered.first_paragraph = strip_xml_unsafe(&rendered.first_paragraph).0.into_owned();
+        for removed in removed {
+            warnings.push(Diagnostic::new(
+                at.path,
+                format!(
+                    "removed character U+{:04X}, written as a character reference in the body, which XML does not allow",
+                    u32::from(removed.character)
+                ),
+            ));
+        }
+    }
     entry.summary = match summary {
         Some(summary) => squash_whitespace(&summary),
         None => truncate_chars(&rendered.first_paragraph, SUMMARY_CHARS),
@@ -100,6 +153,7 @@ fn parse_front<'t>(
     text: &'t str,
     at: Location<'_>,
     channel: &Channel,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Result<Parsed<'t>, Diagnostic> {
     let (toml_start, toml, body) = split_front_matter(text, at.path)?;
     let place = Place {
@@ -107,7 +161,18 @@ fn parse_front<'t>(
         file_text: text,
         offset: toml_start,
     };
-    let front: FrontMatter = toml_input::parse(toml, place)?;
+    let mut front: FrontMatter = toml_input::parse(toml, place)?;
+    // The file's text is already clean, but a TOML escape such as `\u0001`
+    // can still spell a character XML forbids.
+    for (key, value) in front.strings_mut() {
+        remove_xml_unsafe(
+            value,
+            key,
+            || place.line_of_key(toml, key),
+            at.path,
+            warnings,
+        );
+    }
     let error = |field: &str, message: String| {
         Diagnostic::new(at.path, message)
             .field(field)
@@ -258,6 +323,9 @@ fn check_slug(slug: &str) -> Result<(), &'static str> {
     }
     if slug.starts_with('.') {
         return Err("starts with a dot");
+    }
+    if crate::slug::is_reserved(slug) {
+        return Err("is a name Windows reserves for a device");
     }
     if slug
         .chars()

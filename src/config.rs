@@ -7,6 +7,7 @@ use url::Url;
 
 use crate::error::Diagnostic;
 use crate::model::{Channel, Person};
+use crate::text::remove_xml_unsafe;
 use crate::toml_input::{self, Place};
 
 /// How many entries the main feeds hold unless `limit` says otherwise.
@@ -37,14 +38,46 @@ struct ChannelFile {
     archive_page_size: Option<usize>,
 }
 
+impl ChannelFile {
+    /// Every string that can reach an output, with its key.
+    fn strings_mut(&mut self) -> impl Iterator<Item = (&'static str, &mut String)> {
+        [
+            ("author", &mut self.author),
+            ("author_email", &mut self.author_email),
+            ("author_url", &mut self.author_url),
+            ("rights", &mut self.rights),
+            ("icon", &mut self.icon),
+            ("logo", &mut self.logo),
+            ("id_authority", &mut self.id_authority),
+            ("id", &mut self.id),
+            ("language", &mut self.language),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| value.as_mut().map(|v| (key, v)))
+        .chain([
+            ("title", &mut self.title),
+            ("description", &mut self.description),
+            ("base_url", &mut self.base_url),
+        ])
+    }
+}
+
 /// Reads the channel from the text of `feed.toml` at `path`.
-pub fn parse_channel(text: &str, path: &Path) -> Result<Channel, Diagnostic> {
+pub fn parse_channel(
+    text: &str,
+    path: &Path,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Channel, Diagnostic> {
     let place = Place {
         path,
         file_text: text,
         offset: 0,
     };
-    let file: ChannelFile = toml_input::parse(text, place)?;
+    let mut file: ChannelFile = toml_input::parse(text, place)?;
+    // A TOML escape such as `\u0001` can spell a character XML forbids.
+    for (key, value) in file.strings_mut() {
+        remove_xml_unsafe(value, key, || place.line_of_key(text, key), path, warnings);
+    }
     let error = |field: &str, message: String| {
         let mut diagnostic = Diagnostic::new(path, message).field(field);
         diagnostic.line = place.line_of_key(text, field);
@@ -162,7 +195,7 @@ mod tests {
 
     #[test]
     fn base_url_gets_a_trailing_slash() {
-        let channel = parse_channel(MINIMAL, Path::new("feed.toml")).unwrap();
+        let channel = parse_channel(MINIMAL, Path::new("feed.toml"), &mut Vec::new()).unwrap();
         assert_eq!(channel.base_url.as_str(), "https://example.org/feeds/");
         assert_eq!(
             channel.url_of("rss.xml").as_str(),
@@ -174,7 +207,7 @@ mod tests {
     #[test]
     fn relative_base_url_is_an_error_on_its_line() {
         let text = MINIMAL.replace("https://example.org/feeds", "/feeds/");
-        let error = parse_channel(&text, Path::new("feed.toml")).unwrap_err();
+        let error = parse_channel(&text, Path::new("feed.toml"), &mut Vec::new()).unwrap_err();
         assert_eq!(error.field.as_deref(), Some("base_url"));
         assert_eq!(error.line, Some(3));
     }
@@ -182,7 +215,7 @@ mod tests {
     #[test]
     fn unknown_zone_is_an_error() {
         let text = format!("{MINIMAL}timezone = \"Asia/Peking\"\n");
-        let error = parse_channel(&text, Path::new("feed.toml")).unwrap_err();
+        let error = parse_channel(&text, Path::new("feed.toml"), &mut Vec::new()).unwrap_err();
         assert_eq!(error.field.as_deref(), Some("timezone"));
         assert_eq!(error.line, Some(4));
     }

@@ -23,13 +23,33 @@ pub struct Rendered {
     pub first_paragraph: String,
 }
 
+/// How deeply Markdown may nest (block quotes in lists in block quotes…).
+/// Real articles stay in single digits; the limit keeps hostile input from
+/// costing unbounded time and stack further down.
+pub const MAX_NESTING: usize = 100;
+
+/// Why a body could not be rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TooDeep;
+
 /// Renders `markdown` as HTML for a page at `base`.
-pub fn render(markdown: &str, base: &Url) -> Rendered {
+pub fn render(markdown: &str, base: &Url) -> Result<Rendered, TooDeep> {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS;
     let mut events: Vec<Event> = Parser::new_ext(markdown, options).collect();
+    let mut depth = 0usize;
+    for event in &events {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => continue,
+        }
+        if depth > MAX_NESTING {
+            return Err(TooDeep);
+        }
+    }
     let first_paragraph = first_paragraph_text(&events);
     // pulldown-cmark escapes all text and attributes itself, so HTML made
     // only of Markdown needs no sanitiser once its URLs are checked. Raw HTML,
@@ -58,10 +78,10 @@ pub fn render(markdown: &str, base: &Url) -> Rendered {
     if needs_sanitiser {
         html = sanitize(&html, base);
     }
-    Rendered {
+    Ok(Rendered {
         html,
         first_paragraph,
-    }
+    })
 }
 
 /// URL schemes that links and images may use; any other URL is dropped.
@@ -193,7 +213,7 @@ mod tests {
 
     #[test]
     fn lone_image_becomes_captioned_figure_with_absolute_src() {
-        let rendered = render("![图为 超市](images/x.jpg)\n\n第一段。\n", &base());
+        let rendered = render("![图为 超市](images/x.jpg)\n\n第一段。\n", &base()).unwrap();
         assert_eq!(
             rendered.html,
             "<figure><img src=\"https://feeds.example.org/articles/images/x.jpg\" alt=\"图为 超市\">\
@@ -203,8 +223,14 @@ mod tests {
     }
 
     #[test]
+    fn nesting_beyond_the_limit_is_refused() {
+        assert_eq!(render(&">".repeat(MAX_NESTING + 5), &base()), Err(TooDeep));
+        assert!(render(&">".repeat(10), &base()).is_ok());
+    }
+
+    #[test]
     fn inline_image_stays_inline() {
-        let html = render("see ![x](a.png) here", &base()).html;
+        let html = render("see ![x](a.png) here", &base()).unwrap().html;
         assert!(html.contains("<p>see <img src=\"https://feeds.example.org/articles/a.png\""));
         assert!(!html.contains("figure"));
     }
@@ -215,6 +241,7 @@ mod tests {
             "[a](../x.html) [b](javascript:alert(1)) [c](mailto:a@b.org) [d](#top)",
             &base(),
         )
+        .unwrap()
         .html;
         assert_eq!(
             html,
@@ -225,7 +252,9 @@ mod tests {
 
     #[test]
     fn footnotes_and_task_lists_are_sanitised() {
-        let html = render("x[^1]\n\n[^1]: note\n\n- [x] done\n", &base()).html;
+        let html = render("x[^1]\n\n[^1]: note\n\n- [x] done\n", &base())
+            .unwrap()
+            .html;
         assert!(!html.contains("<input"), "{html}");
         assert!(!html.contains("href=\"#"), "{html}");
     }
@@ -236,6 +265,7 @@ mod tests {
             "<script>alert(1)</script>\n\n<a href=\"../x\" onclick=\"evil()\">x</a> [j](javascript:alert(1))",
             &base(),
         )
+        .unwrap()
         .html;
         assert!(!html.contains("script"), "{html}");
         assert!(!html.contains("onclick"), "{html}");

@@ -9,6 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::hash::{Hash, Hasher};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
@@ -71,7 +72,7 @@ pub fn scan(data_dir: &Path, progress: &ProgressBar) -> Result<Catalog> {
             .into());
     }
     let text = read_text(&feed_toml, &mut warnings)?;
-    let channel = config::parse_channel(&text, &feed_toml)?;
+    let channel = config::parse_channel(&text, &feed_toml, &mut warnings)?;
 
     let articles_dir = data_dir.join("articles");
     if !articles_dir.is_dir() {
@@ -108,12 +109,17 @@ pub fn scan(data_dir: &Path, progress: &ProgressBar) -> Result<Catalog> {
                     Err(error) => return (articles_dir.clone(), Err(error)),
                 };
                 let mut warnings = Vec::new();
-                let result = read_text(&path, &mut warnings)
-                    .and_then(|text| {
-                        let at = location(&articles_dir, &path);
-                        Ok(article::scan_article(&text, at.get(), &channel)?)
-                    })
-                    .map(|head| (head, warnings));
+                let result = (|| -> Result<article::Head> {
+                    let text = read_text(&path, &mut warnings)?;
+                    let at = location(&articles_dir, &path);
+                    Ok(article::scan_article(
+                        &text,
+                        at.get(),
+                        &channel,
+                        &mut warnings,
+                    )?)
+                })()
+                .map(|head| (head, warnings));
                 (path, result)
             })
             .collect();
@@ -232,7 +238,12 @@ fn find_duplicate(articles_dir: &Path, channel: &Channel, field: &str) -> Result
         .par_iter()
         .map(|path| {
             let text = read_text(path, &mut Vec::new())?;
-            let head = article::scan_article(&text, location(articles_dir, path).get(), channel)?;
+            let head = article::scan_article(
+                &text,
+                location(articles_dir, path).get(),
+                channel,
+                &mut Vec::new(),
+            )?;
             Ok(if field == "slug" { head.slug } else { head.id })
         })
         .collect::<Result<_>>()?;
@@ -261,6 +272,7 @@ pub fn load_entry(catalog: &Catalog, article: &Article) -> Result<(Entry, Vec<Di
         &text,
         location(&catalog.articles_dir, &article.path).get(),
         &catalog.channel,
+        &mut warnings,
     )?;
     Ok((entry, warnings))
 }
@@ -338,9 +350,23 @@ fn article_files(dir: &Path) -> impl Iterator<Item = Result<PathBuf>> + '_ {
         })
 }
 
+/// The largest input file make-feed reads: far beyond any real article, and
+/// small enough that a build's time and memory stay bounded.
+pub const MAX_FILE_BYTES: u64 = 32 << 20;
+
 /// Reads a UTF-8 file, removing (with a warning) any character XML forbids.
 fn read_text(path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<String> {
-    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(
+            Diagnostic::new(path, format!("is larger than {} MB", MAX_FILE_BYTES >> 20))
+                .help("split it into several articles, or move large data out of it")
+                .into(),
+        );
+    }
     // simdutf8 first: most of a build's time is spent checking text.
     let text = if let Ok(text) = simdutf8::basic::from_utf8(&bytes) {
         text.to_owned()

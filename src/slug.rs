@@ -24,7 +24,7 @@ pub fn uri_component(text: &str) -> String {
 }
 
 /// Names Windows reserves for devices, which no folder may take.
-const RESERVED: &[&str] = &[
+pub const RESERVED: &[&str] = &[
     "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
     "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
@@ -47,7 +47,7 @@ pub fn category_slug(name: &str) -> String {
         .take(MAX_READABLE)
         .collect();
     let readable = readable.trim_end_matches('-');
-    if readable == name && !RESERVED.contains(&readable) {
+    if readable == name && !is_reserved(readable) {
         return readable.to_string();
     }
     let hash = format!("{:012x}", fnv1a(name.as_bytes()) >> 16);
@@ -56,6 +56,13 @@ pub fn category_slug(name: &str) -> String {
     } else {
         format!("{readable}-{hash}")
     }
+}
+
+/// True for names Windows will not create a file or folder under, such as
+/// `con` or `nul.txt`.
+pub fn is_reserved(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    RESERVED.contains(&stem.as_str())
 }
 
 /// FNV-1a, 64 bits: small, fixed forever, the same on every platform.

@@ -60,6 +60,35 @@ pub fn strip_xml_unsafe(text: &str) -> (Cow<'_, str>, Vec<Removed>) {
     (Cow::Owned(kept), removed)
 }
 
+/// Removes, in place, characters XML forbids from the value of `key`,
+/// with a warning for each that names the file and the key's line.
+pub fn remove_xml_unsafe(
+    value: &mut String,
+    key: &str,
+    line: impl Fn() -> Option<usize>,
+    path: &std::path::Path,
+    warnings: &mut Vec<crate::error::Diagnostic>,
+) {
+    let (kept, removed) = strip_xml_unsafe(value);
+    if removed.is_empty() {
+        return;
+    }
+    *value = kept.into_owned();
+    for removed in removed {
+        warnings.push(
+            crate::error::Diagnostic::new(
+                path,
+                format!(
+                    "removed character U+{:04X}, which XML does not allow",
+                    u32::from(removed.character)
+                ),
+            )
+            .field(key)
+            .maybe_line(line()),
+        );
+    }
+}
+
 /// The first `max_chars` characters of `text`, with an ellipsis when cut.
 /// Counts characters, not bytes, so CJK text is never split mid-character.
 pub fn truncate_chars(text: &str, max_chars: usize) -> String {
