@@ -15,6 +15,9 @@ use crate::slug::uri_component;
 use crate::text::{remove_xml_unsafe, squash_whitespace, strip_xml_unsafe, truncate_chars};
 use crate::toml_input::{self, Place};
 
+/// How many categories one article may have.
+pub const MAX_CATEGORIES: usize = 100;
+
 /// How many characters of the first paragraph make the default summary.
 pub const SUMMARY_CHARS: usize = 120;
 
@@ -264,6 +267,15 @@ fn parse_front<'t>(
         Ok(out)
     };
     let authors = names("authors", front.authors)?;
+    if front.categories.len() > MAX_CATEGORIES {
+        return Err(error(
+            "categories",
+            format!(
+                "has {} names; an article may have at most {MAX_CATEGORIES}",
+                front.categories.len()
+            ),
+        ));
+    }
     let categories = names("categories", front.categories)?;
     let editor = front
         .editor

@@ -50,6 +50,13 @@ pub fn render(markdown: &str, base: &Url) -> Result<Rendered, TooDeep> {
             return Err(TooDeep);
         }
     }
+    let raw_html = events.iter().filter_map(|event| match event {
+        Event::Html(html) | Event::InlineHtml(html) => Some(html.as_ref()),
+        _ => None,
+    });
+    if raw_html_depth(raw_html) > MAX_NESTING {
+        return Err(TooDeep);
+    }
     let first_paragraph = first_paragraph_text(&events);
     // pulldown-cmark escapes all text and attributes itself, so HTML made
     // only of Markdown needs no sanitiser once its URLs are checked. Raw HTML,
@@ -82,6 +89,41 @@ pub fn render(markdown: &str, base: &Url) -> Result<Rendered, TooDeep> {
         html,
         first_paragraph,
     })
+}
+
+/// Elements that never hold others, so never deepen the nesting.
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// How deeply raw HTML nests, roughly: every start tag that is not void or
+/// self-closing opens a level, every end tag closes one. The HTML parser
+/// behind the sanitiser slows down sharply on thousands of levels.
+fn raw_html_depth<'h>(fragments: impl Iterator<Item = &'h str>) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for fragment in fragments {
+        let mut rest = fragment;
+        while let Some(at) = rest.find('<') {
+            rest = &rest[at + 1..];
+            if rest.starts_with('/') {
+                depth = depth.saturating_sub(1);
+                continue;
+            }
+            let name: String = rest
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
+            let tag_end = rest.find('>').unwrap_or(rest.len());
+            let self_closing = rest[..tag_end].ends_with('/');
+            if !name.is_empty() && !self_closing && !VOID_ELEMENTS.contains(&name.as_str()) {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+        }
+    }
+    deepest
 }
 
 /// URL schemes that links and images may use; any other URL is dropped.
@@ -226,6 +268,14 @@ mod tests {
     fn nesting_beyond_the_limit_is_refused() {
         assert_eq!(render(&">".repeat(MAX_NESTING + 5), &base()), Err(TooDeep));
         assert!(render(&">".repeat(10), &base()).is_ok());
+        let deep_html = format!(
+            "{}x{}",
+            "<div>".repeat(MAX_NESTING + 1),
+            "</div>".repeat(MAX_NESTING + 1)
+        );
+        assert_eq!(render(&deep_html, &base()), Err(TooDeep));
+        let wide_html = "<p>a<br>b<img src=x.png></p>".repeat(5000);
+        assert!(render(&wide_html, &base()).is_ok());
     }
 
     #[test]

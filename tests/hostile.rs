@@ -1,0 +1,392 @@
+//! Hostile and broken input: sanitised content, safe paths, limits, and
+//! publishing that survives being killed.
+
+mod common;
+
+use std::fs::{self, File};
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{article, Test, FEED_TOML};
+
+fn content_of(test: &Test) -> String {
+    let channel = rss::Channel::read_from(test.read_out("rss.xml").as_bytes()).unwrap();
+    channel.items()[0].content().unwrap().to_string()
+}
+
+#[test]
+fn scripts_frames_forms_and_handlers_never_reach_a_feed() {
+    let body = r#"
+<script>alert(1)</script>
+<style>body { display: none }</style>
+<iframe src="https://evil.example/"></iframe>
+<object data="x.swf"></object><embed src="x.swf">
+<form action="https://evil.example/"><input name="q"><button>go</button></form>
+<img src="x.png" onerror="alert(2)"> <a href="javascript:alert(3)">j</a> <a href="vbscript:msgbox(4)">v</a>
+<a href="data:text/html,<script>alert(5)</script>">d</a> <p onclick="alert(6)" style="color:red">styled</p>
+
+[md link](javascript:alert(7)) ![md image](vbscript:alert(8))
+
+## A heading
+
+- a list item with *emphasis* and **strength**
+1. numbered
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+> quoted
+
+```
+code <kept as text>
+```
+
+![图为 caption](photo.jpg)
+
+[a link](https://example.org/) and <a href="page.html" title="t">raw link</a>
+"#;
+    let test = Test::empty().file("feed.toml", FEED_TOML).file(
+        "articles/x.md",
+        &format!("+++\ntitle = \"x\"\npublished = 2022-06-01 10:00:00\n+++\n{body}"),
+    );
+    test.build().success();
+    for content in [
+        content_of(&test),
+        atom_syndication::Feed::read_from(test.read_out("atom.xml").as_bytes())
+            .unwrap()
+            .entries()[0]
+            .content()
+            .unwrap()
+            .value()
+            .unwrap()
+            .to_string(),
+    ] {
+        let lower = content.to_lowercase();
+        for banned in [
+            "<script",
+            "<style",
+            "<iframe",
+            "<object",
+            "<embed",
+            "<form",
+            "<input",
+            "<button",
+            "onerror",
+            "onclick",
+            "javascript:",
+            "vbscript:",
+            "data:text",
+            "style=",
+            "alert(",
+        ] {
+            assert!(!lower.contains(banned), "{banned} survived:\n{content}");
+        }
+        for kept in [
+            "<h2>A heading</h2>",
+            "<em>emphasis</em>",
+            "<strong>strength</strong>",
+            "<li>numbered</li>",
+            "<table>",
+            "<blockquote>",
+            "<pre><code>code &lt;kept as text&gt;",
+            "<figure><img src=\"https://feeds.example.org/articles/photo.jpg\" alt=\"图为 caption\"><figcaption>图为 caption</figcaption></figure>",
+            "<a href=\"https://example.org/\">a link</a>",
+            "<a href=\"https://feeds.example.org/articles/page.html\" title=\"t\">raw link</a>",
+            "<img src=\"https://feeds.example.org/articles/x.png\">",
+            ">styled</p>",
+        ] {
+            assert!(content.contains(kept), "{kept} lost:\n{content}");
+        }
+    }
+}
+
+#[test]
+fn a_symbolic_link_out_of_the_articles_folder_is_refused() {
+    let test = Test::new();
+    let outside = test.dir.path().join("secret.md");
+    fs::write(&outside, article("Secret", "2022-06-01 10:00:00")).unwrap();
+    std::os::unix::fs::symlink(&outside, test.data().join("articles/link.md")).unwrap();
+    test.build().failure().stderr_contains(
+        "data/articles/link.md: is a symbolic link to a file outside the articles folder",
+    );
+}
+
+#[test]
+fn a_symbolic_link_inside_the_articles_folder_is_followed() {
+    let test = Test::new().file(
+        "articles/real/x.md",
+        &article("Linked", "2022-06-02 10:00:00"),
+    );
+    std::os::unix::fs::symlink(
+        test.data().join("articles/real/x.md"),
+        test.data().join("articles/y.md"),
+    )
+    .unwrap();
+    test.build().success();
+    assert!(test.read_out("rss.xml").contains("Linked"));
+}
+
+#[test]
+fn leftovers_of_a_killed_build_are_removed_and_other_files_kept() {
+    let test = Test::new();
+    test.build().success();
+    fs::create_dir_all(test.out().join("categories/x")).unwrap();
+    for leftover in [".make-feed-tmp-a1b2c3", "categories/x/.make-feed-tmp-zz"] {
+        fs::write(test.out().join(leftover), "<half").unwrap();
+    }
+    fs::write(test.out().join(".htaccess"), "keep me").unwrap();
+    test.build().success();
+    assert!(!test.out().join(".make-feed-tmp-a1b2c3").exists());
+    assert!(!test.out().join("categories/x/.make-feed-tmp-zz").exists());
+    assert_eq!(
+        fs::read_to_string(test.out().join(".htaccess")).unwrap(),
+        "keep me"
+    );
+}
+
+#[test]
+fn a_second_build_of_the_same_folder_waits_for_the_first() {
+    let test = Test::new();
+    test.build().success();
+    let lock = File::options()
+        .write(true)
+        .open(test.out().join(".make-feed-lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let test = test.file(
+        "articles/second.md",
+        &article("Second", "2022-06-02 10:00:00"),
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_make-feed"))
+        .args(["build", "--data", "data", "--out", "out"])
+        .current_dir(test.dir.path())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the build must wait for the lock"
+    );
+    assert!(
+        !test.read_out("rss.xml").contains("Second"),
+        "nothing written while waiting"
+    );
+    drop(lock);
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(status.success(), "{stderr}");
+    assert!(
+        stderr.contains("another make-feed is building into out; waiting for it to finish"),
+        "{stderr}"
+    );
+    assert!(test.read_out("rss.xml").contains("Second"));
+}
+
+/// A deterministic stream of numbers for the kill test.
+struct XorShift(u64);
+
+impl XorShift {
+    fn below(&mut self, bound: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % bound
+    }
+}
+
+#[test]
+fn builds_killed_at_any_moment_leave_every_file_whole() {
+    const BUILDS: usize = 200;
+    let mut test = Test::empty().file(
+        "feed.toml",
+        &format!("{FEED_TOML}limit = 10\narchives = true\narchive_page_size = 10\n"),
+    );
+    for n in 0..300 {
+        test = test.file(
+            &format!("articles/a{n:03}.md"),
+            &format!(
+                "+++\ntitle = \"Article {n}\"\npublished = 2021-01-01T00:00:00Z\nid = \"urn:test:{n}\"\ncategories = [\"c{}\"]\n+++\n\n{}\n",
+                n % 7,
+                "Some text of the article. ".repeat(40)
+            ),
+        );
+    }
+    let started = Instant::now();
+    test.build().success();
+    let build_time = started.elapsed().as_micros() as u64;
+
+    let watched: Vec<_> = [
+        "rss.xml",
+        "atom.xml",
+        "archive/rss-1.xml",
+        "archive/atom-29.xml",
+        "categories/c3/rss.xml",
+    ]
+    .iter()
+    .map(|p| test.out().join(p))
+    .collect();
+    let stop = Arc::new(AtomicBool::new(false));
+    let reads = Arc::new(AtomicUsize::new(0));
+    let reader = {
+        let (stop, reads, watched) = (stop.clone(), reads.clone(), watched.clone());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                for path in &watched {
+                    let text = fs::read_to_string(path)
+                        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                    if let Err(e) = roxmltree::Document::parse(&text) {
+                        panic!("{} is not whole: {e}", path.display());
+                    }
+                    reads.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        })
+    };
+
+    let mut random = XorShift(0x5eed_1234_abcd_ef01);
+    for round in 0..BUILDS {
+        // Every document changes in every round, so every build rewrites all.
+        let description = format!("A channel for tests, round {round}");
+        fs::write(
+            test.data().join("feed.toml"),
+            fs::read_to_string(test.data().join("feed.toml"))
+                .unwrap()
+                .lines()
+                .map(|l| {
+                    if l.starts_with("description") {
+                        format!("description = {description:?}")
+                    } else {
+                        l.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+                + "\n",
+        )
+        .unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_make-feed"))
+            .args(["build", "--data", "data", "--out", "out"])
+            .current_dir(test.dir.path())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(random.below(build_time * 3 / 2 + 1)));
+        let _ = child.kill(); // SIGKILL
+        child.wait().unwrap();
+    }
+    stop.store(true, Ordering::Relaxed);
+    reader
+        .join()
+        .expect("every read saw a whole, well-formed file");
+    assert!(reads.load(Ordering::Relaxed) > 0);
+
+    test.build().success();
+    for entry in walkdir::WalkDir::new(test.out()) {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy();
+        assert!(
+            !name.starts_with(".make-feed-tmp-"),
+            "leftover {}",
+            entry.path().display()
+        );
+        if name.ends_with(".xml") {
+            roxmltree::Document::parse(&fs::read_to_string(entry.path()).unwrap()).unwrap();
+        }
+    }
+    assert!(test
+        .read_out("rss.xml")
+        .contains(&format!("round {}", BUILDS - 1)));
+}
+
+fn timed_build(test: &Test) -> (common::Run, Duration) {
+    let started = Instant::now();
+    let run = test.build();
+    (run, started.elapsed())
+}
+
+#[test]
+fn huge_articles_and_long_lines_build_in_bounded_time() {
+    let paragraph = "这是一个很长的段落,用来测试很大的文章。".repeat(200);
+    let huge = format!(
+        "+++\ntitle = \"huge\"\npublished = 2022-01-01 00:00:00\n+++\n\n{}",
+        format!("{paragraph}\n\n").repeat(1500)
+    );
+    assert!(huge.len() > 8_000_000);
+    let long_line = format!(
+        "+++\ntitle = \"line\"\npublished = 2022-01-02 00:00:00\n+++\n\n{} *x* {}\n",
+        "a".repeat(1_000_000),
+        "b".repeat(1_000_000)
+    );
+    let test = Test::empty()
+        .file("feed.toml", FEED_TOML)
+        .file("articles/huge.md", &huge)
+        .file("articles/line.md", &long_line);
+    let (run, took) = timed_build(&test);
+    run.success();
+    assert!(took < Duration::from_secs(60), "{took:?}");
+    assert!(test.read_out("rss.xml").len() > 8_000_000);
+}
+
+#[test]
+fn oversized_and_overnested_articles_are_refused_clearly() {
+    let test = Test::new().bytes("articles/big.md", &vec![b'a'; (32 << 20) + 1]);
+    test.build()
+        .failure()
+        .stderr_contains("data/articles/big.md: is larger than 32 MB");
+
+    for body in [
+        ">".repeat(100_000),
+        format!("{}x{}", "<div>".repeat(50_000), "</div>".repeat(50_000)),
+        "> - ".repeat(50_000),
+    ] {
+        let test = Test::new().file(
+            "articles/deep.md",
+            &format!("+++\ntitle = \"deep\"\npublished = 2022-01-01 00:00:00\n+++\n\n{body}\n"),
+        );
+        let (run, took) = timed_build(&test);
+        run.failure()
+            .stderr_contains("data/articles/deep.md: the body nests more than 100 levels deep");
+        assert!(took < Duration::from_secs(30), "{took:?}");
+    }
+}
+
+#[test]
+fn thousands_of_categories_build_in_bounded_time() {
+    let mut test = Test::empty().file("feed.toml", FEED_TOML);
+    for n in 0..2000 {
+        test = test.file(
+            &format!("articles/a{n}.md"),
+            &format!("+++\ntitle = \"t{n}\"\npublished = 2022-01-01 00:00:00\ncategories = [\"分类 {n}\", \"Tag/{n}\"]\n+++\n\nx\n"),
+        );
+    }
+    let (run, took) = timed_build(&test);
+    run.success();
+    assert!(took < Duration::from_secs(60), "{took:?}");
+    assert_eq!(
+        fs::read_dir(test.out().join("categories")).unwrap().count(),
+        4000
+    );
+
+    let many = (0..101)
+        .map(|n| format!("\"c{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let test = Test::new().file(
+        "articles/many.md",
+        &format!("+++\ntitle = \"many\"\npublished = 2022-01-01 00:00:00\ncategories = [{many}]\n+++\n\nx\n"),
+    );
+    test.build()
+        .failure()
+        .stderr_contains("data/articles/many.md:4: field `categories`: has 101 names; an article may have at most 100");
+}
