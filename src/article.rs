@@ -122,19 +122,24 @@ pub fn parse_article(
         .help("flatten the nested block quotes or lists")
     })?;
     // A character reference such as `&#1;` decodes to a character XML forbids.
-    let (html, removed) = strip_xml_unsafe(&rendered.html);
-    if !removed.is_empty() {
-        rendered.html = html.into_owned();
-        rendered.first_paragraph = strip_xml_unsafe(&rendered.first_paragraph).0.into_owned();
-        for removed in removed {
-            warnings.push(Diagnostic::new(
-                at.path,
-                format!(
-                    "removed character U+{:04X}, written as a character reference in the body, which XML does not allow",
-                    u32::from(removed.character)
-                ),
-            ));
-        }
+    let (html, mut removed) = strip_xml_unsafe(&rendered.html);
+    let html = html.into_owned();
+    let (first_paragraph, more) = strip_xml_unsafe(&rendered.first_paragraph);
+    let first_paragraph = first_paragraph.into_owned();
+    removed.extend(more);
+    rendered.html = html;
+    rendered.first_paragraph = first_paragraph;
+    let mut characters: Vec<char> = removed.iter().map(|r| r.character).collect();
+    characters.sort_unstable();
+    characters.dedup();
+    for character in characters {
+        warnings.push(Diagnostic::new(
+            at.path,
+            format!(
+                "removed character U+{:04X}, written as a character reference in the body, which XML does not allow",
+                u32::from(character)
+            ),
+        ));
     }
     entry.summary = match summary {
         Some(summary) => squash_whitespace(&summary),

@@ -49,6 +49,9 @@ pub struct Article {
     pub categories: Box<[u32]>,
 }
 
+/// One file's front matter and the warnings met reading it.
+type Scanned = Result<(article::Head, Vec<Diagnostic>)>;
+
 /// How many files are read in parallel before their results are merged, which
 /// bounds what is held at once.
 const CHUNK: usize = 2048;
@@ -101,7 +104,7 @@ pub fn scan(data_dir: &Path, progress: &ProgressBar) -> Result<Catalog> {
         if chunk.is_empty() {
             break;
         }
-        let scanned: Vec<(PathBuf, Result<(article::Head, Vec<Diagnostic>)>)> = chunk
+        let scanned: Vec<(PathBuf, Scanned)> = chunk
             .into_par_iter()
             .map(|path| {
                 let path = match path {

@@ -162,19 +162,106 @@ const CASES: &[Case] = &[
         break_it: |t| t.file("articles/first.md", &front("title = 12\npublished = 2022-06-01 10:00:00")),
         expected: &["data/articles/first.md:2: field `title`:", "expected a string"],
     },
+    Case {
+        name: "an empty title",
+        break_it: |t| t.file("articles/first.md", &front("title = \"   \"\npublished = 2022-06-01 10:00:00")),
+        expected: &["data/articles/first.md:2: field `title`: is empty"],
+    },
+    Case {
+        name: "updated before published",
+        break_it: |t| t.file("articles/first.md", &front("title = \"x\"\npublished = 2022-06-01 10:00:00\nupdated = 2022-05-01 10:00:00")),
+        expected: &["data/articles/first.md:4: field `updated`: is earlier than `published`"],
+    },
+    Case {
+        name: "source_url without source",
+        break_it: |t| t.file("articles/first.md", &front("title = \"x\"\npublished = 2022-06-01 10:00:00\nsource_url = \"https://example.org/\"")),
+        expected: &["data/articles/first.md:4: field `source_url`: is set but `source` is not"],
+    },
+    Case {
+        name: "a source_url that is not http",
+        break_it: |t| t.file("articles/first.md", &front("title = \"x\"\npublished = 2022-06-01 10:00:00\nsource = \"S\"\nsource_url = \"javascript:alert(1)\"")),
+        expected: &["data/articles/first.md:5: field `source_url`: \"javascript:alert(1)\" is not an absolute http(s) URL"],
+    },
+    Case {
+        name: "authors that are not a list",
+        break_it: |t| t.file("articles/first.md", &front("title = \"x\"\npublished = 2022-06-01 10:00:00\nauthors = \"Wu\"")),
+        expected: &["data/articles/first.md:4: field `authors`:", "expected a sequence"],
+    },
+    Case {
+        name: "an empty category name",
+        break_it: |t| t.file("articles/first.md", &front("title = \"x\"\npublished = 2022-06-01 10:00:00\ncategories = [\"a\", \" \"]")),
+        expected: &["data/articles/first.md:4: field `categories`: holds an empty name"],
+    },
+    Case {
+        name: "a slug Windows reserves",
+        break_it: |t| t.file("articles/first.md", &front("title = \"x\"\npublished = 2022-06-01 10:00:00\nslug = \"CON\"")),
+        expected: &["data/articles/first.md:4: field `slug`: \"CON\" is a name Windows reserves for a device"],
+    },
+    Case {
+        name: "a file name that cannot be a slug",
+        break_it: |t| t.file("articles/my post.md", &front("title = \"x\"\npublished = 2022-06-01 10:00:00")),
+        expected: &["data/articles/my post.md: field `slug (from the file name)`: \"my post\" has spaces", "slug = "],
+    },
+    Case {
+        name: "a limit of zero",
+        break_it: |t| t.file("feed.toml", &format!("{FEED_TOML}limit = 0\n")),
+        expected: &["data/feed.toml:6: field `limit`: must be at least 1"],
+    },
+    Case {
+        name: "a language that is not a language tag",
+        break_it: |t| t.file("feed.toml", &FEED_TOML.replace("language = \"en\"", "language = \"English (UK)\"")),
+        expected: &["data/feed.toml:4: field `language`: \"English (UK)\" is not a language tag"],
+    },
+    Case {
+        name: "a feed.toml that is not UTF-8",
+        break_it: |t| t.bytes("feed.toml", b"title = \"\xb3\xd0\xb5\xc2\"\n"),
+        expected: &["data/feed.toml:1: is not UTF-8 text"],
+    },
+    Case {
+        name: "a feed.toml without title",
+        break_it: |t| t.file("feed.toml", &FEED_TOML.replace("title = \"Test channel\"\n", "")),
+        expected: &["data/feed.toml:1: field `title`: is required but missing"],
+    },
+    Case {
+        name: "a body nested too deeply",
+        break_it: |t| t.file("articles/first.md", &format!("{}{}\n", front("title = \"x\"\npublished = 2022-06-01 10:00:00"), ">".repeat(500))),
+        expected: &["data/articles/first.md: the body nests more than 100 levels deep"],
+    },
+    Case {
+        name: "a symbolic link out of the articles folder",
+        break_it: |t| {
+            let outside = t.dir.path().join("elsewhere.md");
+            fs::write(&outside, article("Elsewhere", "2022-06-01 10:00:00")).unwrap();
+            std::os::unix::fs::symlink(&outside, t.data().join("articles/link.md")).unwrap();
+            t
+        },
+        expected: &["data/articles/link.md: is a symbolic link to a file outside the articles folder"],
+    },
 ];
 
+/// Every file below the output folder, with its bytes.
 fn snapshot(test: &Test) -> BTreeMap<String, Vec<u8>> {
-    fs::read_dir(test.out())
-        .unwrap()
+    walkdir::WalkDir::new(test.out())
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                fs::read(e.path()).unwrap(),
-            )
+            let name = e
+                .path()
+                .strip_prefix(test.out())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (name, fs::read(e.path()).unwrap())
         })
         .collect()
+}
+
+#[test]
+fn the_catalogue_has_at_least_thirty_distinct_cases() {
+    let names: std::collections::BTreeSet<&str> = CASES.iter().map(|c| c.name).collect();
+    assert_eq!(names.len(), CASES.len());
+    assert!(CASES.len() >= 30, "{}", CASES.len());
 }
 
 #[test]
