@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
+use crate::check;
 use crate::error::{Diagnostic, Result};
 use crate::model::{Document, Entry, Place};
 use crate::plan::{plan, Plan};
@@ -169,7 +170,31 @@ fn load(
     Ok(loaded)
 }
 
+/// Renders `doc` in every format, checks each result with `make-feed
+/// check`'s rules, and stages it. A feed with an error is never published.
 fn stage(stager: &Stager, doc: &Document<'_>) -> Result<()> {
-    stager.add(render::rss::render(doc))?;
-    stager.add(render::atom::render(doc))
+    for output in [render::rss::render(doc), render::atom::render(doc)] {
+        let context = check::Context {
+            // Builds never read the clock; "in the future" is only a warning.
+            now: chrono::DateTime::<chrono::Utc>::MAX_UTC,
+            url: Some(doc.channel.url_of(&output.path).to_string()),
+        };
+        let findings = check::check(&output.bytes, &context);
+        if let Some(error) = findings
+            .iter()
+            .find(|f| f.severity == check::Severity::Error)
+        {
+            return Err(Diagnostic::new(
+                &output.path,
+                format!(
+                    "make-feed wrote a feed that fails its own check: {}:{}: {} [{}]",
+                    error.line, error.column, error.message, error.rule
+                ),
+            )
+            .help("this is a bug in make-feed; please report it with the article that caused it")
+            .into());
+        }
+        stager.add(output)?;
+    }
+    Ok(())
 }

@@ -38,6 +38,45 @@ renamed into place only when the whole build has succeeded; unchanged files are 
 rewritten."
     )]
     Build(BuildArgs),
+    /// Check feed files (RSS 2.0, Atom 1.0, JSON Feed 1.1) against the W3C validator's rules
+    #[command(
+        long_about = "Check feed files against rules modelled on the W3C Feed Validation Service: \
+well-formedness and illegal characters, required elements, RFC 822 and RFC 3339 dates, implausible \
+dates, absolute links, guid and id uniqueness and form, self links, e-mail addresses in RSS authors, \
+relative URLs in content, unknown elements, and JSON Feed's fields and types. The format is found \
+from the content, not the file name.\n\n\
+Each finding is printed as `file:line:column: error|warning: message [rule-id]`. The exit status \
+is 1 if any file has an error (with --strict, also a warning), 0 otherwise.",
+        after_long_help = "EXAMPLES:\n  make-feed check public/*.xml public/*.json\n  make-feed check --strict --format json feed.xml"
+    )]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// The feed files to check
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Fail on warnings too
+    #[arg(long)]
+    pub strict: bool,
+    /// How to print findings
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// The URL the (single) file is served at, to compare with its self link
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// The present, for "date in the future" (RFC 3339; default: the clock)
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// `file:line:column: severity: message [rule-id]`
+    Text,
+    /// A JSON array of findings, for machines
+    Json,
 }
 
 #[derive(Debug, Clone, Args)]

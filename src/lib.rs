@@ -8,6 +8,7 @@
 
 pub mod article;
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod dates;

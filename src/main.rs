@@ -6,12 +6,71 @@ use std::time::Duration;
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use make_feed::cli::{BuildArgs, Cli, Command};
+use make_feed::check::Severity;
+use make_feed::cli::{BuildArgs, CheckArgs, Cli, Command, Format};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Build(BuildArgs::default())) {
         Command::Build(args) => build(&args),
+        Command::Check(args) => check(&args),
+    }
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    if args.url.is_some() && args.files.len() > 1 {
+        eprintln!("error: --url names where one file is served; give a single file with it");
+        return ExitCode::from(2);
+    }
+    let context = make_feed::check::Context {
+        now: args.now.map_or_else(chrono::Utc::now, |now| now.to_utc()),
+        url: args.url.clone(),
+    };
+    let mut failed = false;
+    let mut all = Vec::new();
+    for file in &args.files {
+        let findings = match std::fs::read(file) {
+            Ok(bytes) => make_feed::check::check(&bytes, &context),
+            Err(error) => {
+                eprintln!("error: {}: {error}", file.display());
+                failed = true;
+                continue;
+            }
+        };
+        for finding in findings {
+            let fails = finding.severity == Severity::Error || args.strict;
+            failed |= fails;
+            match args.format {
+                Format::Text => println!(
+                    "{}:{}:{}: {}: {} [{}]",
+                    file.display(),
+                    finding.line,
+                    finding.column,
+                    finding.severity,
+                    finding.message,
+                    finding.rule
+                ),
+                Format::Json => all.push(serde_json::json!({
+                    "file": file.display().to_string(),
+                    "line": finding.line,
+                    "column": finding.column,
+                    "severity": finding.severity,
+                    "rule": finding.rule,
+                    "message": finding.message,
+                })),
+            }
+        }
+    }
+    if args.format == Format::Json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&all).expect("findings serialise")
+        );
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

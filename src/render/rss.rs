@@ -77,10 +77,10 @@ pub fn render(doc: &Document<'_>) -> Output {
     let bytes = feed
         .pretty_write_to(Vec::new(), b' ', 2)
         .expect("writing XML to memory cannot fail");
-    let xml = String::from_utf8(bytes).expect("the rss crate writes UTF-8");
+    let xml = simdutf8::basic::from_utf8(&bytes).expect("the rss crate writes UTF-8");
     Output {
         path,
-        bytes: with_final_newline(hex_references_outside_cdata(&xml).into_bytes()),
+        bytes: with_final_newline(hex_references_outside_cdata(xml).into_bytes()),
     }
 }
 

@@ -1,0 +1,222 @@
+//! Atom 1.0 rules (RFC 4287).
+
+use std::collections::HashSet;
+
+use roxmltree::{Document, Node};
+
+use super::dates::{check_plausible, parse_rfc3339};
+use super::xml::{at, check_html, check_self_link, children, text, ATOM_NS};
+use super::{Context, Findings};
+
+const FEED_ELEMENTS: &[&str] = &[
+    "author",
+    "category",
+    "contributor",
+    "generator",
+    "icon",
+    "id",
+    "link",
+    "logo",
+    "rights",
+    "subtitle",
+    "title",
+    "updated",
+    "entry",
+];
+const ENTRY_ELEMENTS: &[&str] = &[
+    "author",
+    "category",
+    "content",
+    "contributor",
+    "id",
+    "link",
+    "published",
+    "rights",
+    "source",
+    "summary",
+    "title",
+    "updated",
+];
+
+pub fn check(doc: &Document<'_>, feed: Node<'_, '_>, context: &Context, findings: &mut Findings) {
+    let atom = Some(ATOM_NS);
+    unknown_elements(doc, feed, FEED_ELEMENTS, "feed", findings);
+    for name in ["id", "title", "updated"] {
+        if children(feed, atom, name).next().is_none() {
+            findings.add(
+                at(doc, feed),
+                "atom-missing-element",
+                format!("feed has no {name}"),
+            );
+        }
+    }
+    check_self_link(doc, feed, context, findings);
+    check_common(doc, feed, context, findings);
+    let feed_has_author = children(feed, atom, "author").next().is_some();
+
+    let mut ids = HashSet::new();
+    for entry in children(feed, atom, "entry") {
+        unknown_elements(doc, entry, ENTRY_ELEMENTS, "entry", findings);
+        for name in ["id", "title", "updated"] {
+            if children(entry, atom, name).next().is_none() {
+                findings.add(
+                    at(doc, entry),
+                    "atom-missing-element",
+                    format!("entry has no {name}"),
+                );
+            }
+        }
+        for id in children(entry, atom, "id") {
+            let value = text(id);
+            if !ids.insert(value.clone()) {
+                findings.add(
+                    at(doc, id),
+                    "atom-id-duplicate",
+                    format!("id {value:?} is used by an earlier entry"),
+                );
+            }
+        }
+        check_common(doc, entry, context, findings);
+        let source_has_author =
+            children(entry, atom, "source").any(|s| children(s, atom, "author").next().is_some());
+        if !feed_has_author
+            && !source_has_author
+            && children(entry, atom, "author").next().is_none()
+        {
+            findings.add(
+                at(doc, entry),
+                "atom-missing-author",
+                "entry has no author, and neither has the feed",
+            );
+        }
+        let has_alternate = children(entry, atom, "link")
+            .any(|l| l.attribute("rel").is_none_or(|rel| rel == "alternate"));
+        let content = children(entry, atom, "content").next();
+        if content.is_none() && !has_alternate {
+            findings.add(
+                at(doc, entry),
+                "atom-entry-no-content",
+                "entry has neither content nor an alternate link",
+            );
+        }
+        if let Some(content) = content {
+            match content.attribute("type") {
+                Some("html") => check_html(doc, content, &text(content), findings),
+                Some("xhtml") => {}
+                None | Some("text") => {}
+                Some(mime) if mime.contains('/') => {}
+                Some(other) => findings.add(
+                    at(doc, content),
+                    "atom-text-type",
+                    format!("content type {other:?} is neither text, html, xhtml nor a media type"),
+                ),
+            }
+        }
+        for name in ["summary", "published"] {
+            if name == "published" {
+                for date in children(entry, atom, name) {
+                    check_date(doc, date, context, findings);
+                }
+            } else {
+                for summary in children(entry, atom, name) {
+                    check_text_type(doc, summary, findings);
+                }
+            }
+        }
+    }
+}
+
+/// What feeds and entries share: id, title, updated, rights, links.
+fn check_common(
+    doc: &Document<'_>,
+    parent: Node<'_, '_>,
+    context: &Context,
+    findings: &mut Findings,
+) {
+    let atom = Some(ATOM_NS);
+    for id in children(parent, atom, "id") {
+        let value = text(id);
+        let is_uri = url::Url::parse(&value).is_ok()
+            && value.is_ascii()
+            && !value.contains(char::is_whitespace);
+        if !is_uri {
+            findings.add(
+                at(doc, id),
+                "atom-id",
+                format!("id {value:?} is not an absolute URI"),
+            );
+        }
+    }
+    for date in children(parent, atom, "updated") {
+        check_date(doc, date, context, findings);
+    }
+    for name in ["title", "subtitle", "rights"] {
+        for construct in children(parent, atom, name) {
+            check_text_type(doc, construct, findings);
+        }
+    }
+    for link in children(parent, atom, "link") {
+        let href = link.attribute("href").unwrap_or("");
+        let has_base = link.ancestors().any(|a| {
+            a.attribute(("http://www.w3.org/XML/1998/namespace", "base"))
+                .is_some()
+        });
+        if url::Url::parse(href).is_err() && !has_base {
+            findings.add(
+                at(doc, link),
+                "atom-link-relative",
+                format!("link href {href:?} is relative and no xml:base says to what"),
+            );
+        }
+    }
+}
+
+fn check_text_type(doc: &Document<'_>, construct: Node<'_, '_>, findings: &mut Findings) {
+    if let Some(kind) = construct.attribute("type") {
+        if !matches!(kind, "text" | "html" | "xhtml") {
+            let name = construct.tag_name().name();
+            findings.add(
+                at(doc, construct),
+                "atom-text-type",
+                format!("<{name}> has type {kind:?}; use text, html or xhtml"),
+            );
+        }
+    }
+}
+
+fn check_date(doc: &Document<'_>, date: Node<'_, '_>, context: &Context, findings: &mut Findings) {
+    let value = text(date);
+    match parse_rfc3339(&value) {
+        Some(instant) => check_plausible(&instant, || at(doc, date), context, findings),
+        None => findings.add(
+            at(doc, date),
+            "atom-date",
+            format!(
+                "<{}> {value:?} is not an RFC 3339 date such as \"2022-06-01T17:52:50+08:00\"",
+                date.tag_name().name()
+            ),
+        ),
+    }
+}
+
+fn unknown_elements(
+    doc: &Document<'_>,
+    parent: Node<'_, '_>,
+    known: &[&str],
+    parent_name: &str,
+    findings: &mut Findings,
+) {
+    for child in parent
+        .children()
+        .filter(|c| c.is_element() && c.tag_name().namespace() == Some(ATOM_NS))
+    {
+        let name = child.tag_name().name();
+        if !known.contains(&name) {
+            findings.add(
+                at(doc, child),
+                "atom-unknown-element",
+                format!("{parent_name} has an element <{name}> that Atom does not define"),
+            );
+        }
+    }
+}

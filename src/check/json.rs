@@ -1,0 +1,386 @@
+//! JSON Feed 1.1 rules (https://www.jsonfeed.org/version/1.1/).
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+
+use super::dates::{check_plausible, parse_rfc3339};
+use super::{is_absolute_url, relative_urls_in_html, Context, Findings};
+
+pub fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
+    let feed: Value = match serde_json::from_slice(bytes) {
+        Ok(feed) => feed,
+        Err(error) => {
+            findings.add(
+                (error.line() as u32, error.column() as u32),
+                "json-not-well-formed",
+                error.to_string(),
+            );
+            return;
+        }
+    };
+    let text = String::from_utf8_lossy(bytes);
+    let places = Places::index(&text);
+    let at = |path: &str| places.at(path);
+    let Some(feed) = feed.as_object() else {
+        findings.add(at(""), "json-type", "a JSON Feed is an object");
+        return;
+    };
+
+    match feed.get("version").and_then(Value::as_str) {
+        Some(v)
+            if v == "https://jsonfeed.org/version/1.1" || v == "https://jsonfeed.org/version/1" => {
+        }
+        Some(v) => findings.add(
+            at("/version"),
+            "json-version",
+            format!("version {v:?} is not https://jsonfeed.org/version/1.1"),
+        ),
+        None => findings.add(
+            at(""),
+            "json-version",
+            "version is missing; use \"https://jsonfeed.org/version/1.1\"",
+        ),
+    }
+    require_string(feed, "title", "", &at, findings);
+    for key in ["home_page_url", "feed_url", "icon", "favicon", "next_url"] {
+        check_url(feed, key, "", &at, findings);
+    }
+    match feed.get("feed_url").and_then(Value::as_str) {
+        None => findings.add(
+            at(""),
+            "self-link-missing",
+            "feed_url, the feed's own URL, is missing",
+        ),
+        Some(url) => {
+            if let Some(expected) = &context.url {
+                if url != expected {
+                    findings.add(
+                        at("/feed_url"),
+                        "self-link-mismatch",
+                        format!("feed_url is {url}, but the feed is at {expected}"),
+                    );
+                }
+            }
+        }
+    }
+    let items = match feed.get("items") {
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            findings.add(at("/items"), "json-type", "items must be an array");
+            return;
+        }
+        None => {
+            findings.add(at(""), "json-missing-field", "items is missing");
+            return;
+        }
+    };
+    let mut ids = HashSet::new();
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("/items/{i}");
+        let Some(item) = item.as_object() else {
+            findings.add(
+                at(&path),
+                "json-type",
+                format!("items[{i}] must be an object"),
+            );
+            continue;
+        };
+        match item.get("id") {
+            Some(Value::String(id)) => {
+                if !ids.insert(id.clone()) {
+                    findings.add(
+                        at(&format!("{path}/id")),
+                        "json-id-duplicate",
+                        format!("id {id:?} is used by an earlier item"),
+                    );
+                }
+            }
+            Some(_) => findings.add(
+                at(&format!("{path}/id")),
+                "json-type",
+                format!("items[{i}].id must be a string"),
+            ),
+            None => findings.add(
+                at(&path),
+                "json-missing-field",
+                format!("items[{i}] has no id"),
+            ),
+        }
+        if !item.contains_key("content_html") && !item.contains_key("content_text") {
+            findings.add(
+                at(&path),
+                "json-missing-field",
+                format!("items[{i}] has neither content_html nor content_text"),
+            );
+        }
+        for key in [
+            "content_html",
+            "content_text",
+            "title",
+            "summary",
+            "image",
+            "language",
+        ] {
+            if item.get(key).is_some_and(|v| !v.is_string()) {
+                findings.add(
+                    at(&format!("{path}/{key}")),
+                    "json-type",
+                    format!("items[{i}].{key} must be a string"),
+                );
+            }
+        }
+        for key in ["url", "external_url", "image", "banner_image"] {
+            check_url(item, key, &path, &at, findings);
+        }
+        for key in ["date_published", "date_modified"] {
+            match item.get(key) {
+                None => {}
+                Some(Value::String(date)) => match parse_rfc3339(date) {
+                    Some(instant) => check_plausible(
+                        &instant,
+                        || at(&format!("{path}/{key}")),
+                        context,
+                        findings,
+                    ),
+                    None => findings.add(
+                        at(&format!("{path}/{key}")),
+                        "json-date",
+                        format!("items[{i}].{key} {date:?} is not an RFC 3339 date"),
+                    ),
+                },
+                Some(_) => findings.add(
+                    at(&format!("{path}/{key}")),
+                    "json-type",
+                    format!("items[{i}].{key} must be a string"),
+                ),
+            }
+        }
+        if let Some(tags) = item.get("tags") {
+            if !tags
+                .as_array()
+                .is_some_and(|tags| tags.iter().all(Value::is_string))
+            {
+                findings.add(
+                    at(&format!("{path}/tags")),
+                    "json-type",
+                    format!("items[{i}].tags must be an array of strings"),
+                );
+            }
+        }
+        if let Some(authors) = item.get("authors") {
+            if !authors
+                .as_array()
+                .is_some_and(|a| a.iter().all(Value::is_object))
+            {
+                findings.add(
+                    at(&format!("{path}/authors")),
+                    "json-type",
+                    format!("items[{i}].authors must be an array of objects"),
+                );
+            }
+        }
+        if let Some(html) = item.get("content_html").and_then(Value::as_str) {
+            for url in relative_urls_in_html(html) {
+                findings.add(
+                    at(&format!("{path}/content_html")),
+                    "content-relative-url",
+                    format!("relative URL {url:?} in content_html"),
+                );
+            }
+        }
+    }
+}
+
+fn require_string(
+    object: &serde_json::Map<String, Value>,
+    key: &str,
+    path: &str,
+    at: &dyn Fn(&str) -> (u32, u32),
+    findings: &mut Findings,
+) {
+    match object.get(key) {
+        Some(Value::String(_)) => {}
+        Some(_) => findings.add(
+            at(&format!("{path}/{key}")),
+            "json-type",
+            format!("{key} must be a string"),
+        ),
+        None => findings.add(at(path), "json-missing-field", format!("{key} is missing")),
+    }
+}
+
+fn check_url(
+    object: &serde_json::Map<String, Value>,
+    key: &str,
+    path: &str,
+    at: &dyn Fn(&str) -> (u32, u32),
+    findings: &mut Findings,
+) {
+    match object.get(key) {
+        None => {}
+        Some(Value::String(url)) if is_absolute_url(url) => {}
+        Some(Value::String(url)) => findings.add(
+            at(&format!("{path}/{key}")),
+            "json-url-relative",
+            format!("{key} {url:?} is not an absolute URL"),
+        ),
+        Some(_) => findings.add(
+            at(&format!("{path}/{key}")),
+            "json-type",
+            format!("{key} must be a string"),
+        ),
+    }
+}
+
+/// Where each value of a well-formed JSON text starts, by JSON Pointer
+/// (`/items/0/id`), as (line, column).
+struct Places {
+    offsets: HashMap<String, (u32, u32)>,
+}
+
+impl Places {
+    fn index(text: &str) -> Places {
+        let mut places = Places {
+            offsets: HashMap::new(),
+        };
+        let mut scanner = Scanner {
+            bytes: text.as_bytes(),
+            pos: 0,
+            line: 1,
+            column: 1,
+        };
+        scanner.value(String::new(), 0, &mut places.offsets);
+        places
+    }
+
+    fn at(&self, path: &str) -> (u32, u32) {
+        self.offsets.get(path).copied().unwrap_or((1, 1))
+    }
+}
+
+struct Scanner<'t> {
+    bytes: &'t [u8],
+    pos: usize,
+    line: u32,
+    column: u32,
+}
+
+impl Scanner<'_> {
+    fn bump(&mut self) -> Option<u8> {
+        let byte = *self.bytes.get(self.pos)?;
+        self.pos += 1;
+        if byte == b'\n' {
+            self.line += 1;
+            self.column = 1;
+        } else if byte & 0xC0 != 0x80 {
+            self.column += 1;
+        }
+        Some(byte)
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn whitespace(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_whitespace()) {
+            self.bump();
+        }
+    }
+
+    fn string(&mut self) -> String {
+        let start = self.pos + 1;
+        self.bump();
+        while let Some(byte) = self.bump() {
+            match byte {
+                b'\\' => {
+                    self.bump();
+                }
+                b'"' => break,
+                _ => {}
+            }
+        }
+        let raw = &self.bytes[start..self.pos.saturating_sub(1).max(start)];
+        serde_json::from_slice(&[b"\"", raw, b"\""].concat()).unwrap_or_default()
+    }
+
+    fn value(&mut self, path: String, depth: usize, offsets: &mut HashMap<String, (u32, u32)>) {
+        self.whitespace();
+        offsets.insert(path.clone(), (self.line, self.column));
+        match self.peek() {
+            Some(b'{') => {
+                self.bump();
+                loop {
+                    self.whitespace();
+                    match self.peek() {
+                        Some(b'"') => {
+                            let key = self.string();
+                            self.whitespace();
+                            self.bump(); // ':'
+                            let child =
+                                format!("{path}/{}", key.replace('~', "~0").replace('/', "~1"));
+                            self.value_or_skip(child, depth, offsets);
+                        }
+                        Some(b',') => {
+                            self.bump();
+                        }
+                        Some(b'}') | None => {
+                            self.bump();
+                            break;
+                        }
+                        Some(_) => {
+                            self.bump();
+                        }
+                    }
+                }
+            }
+            Some(b'[') => {
+                self.bump();
+                let mut index = 0;
+                loop {
+                    self.whitespace();
+                    match self.peek() {
+                        Some(b']') | None => {
+                            self.bump();
+                            break;
+                        }
+                        Some(b',') => {
+                            self.bump();
+                        }
+                        Some(_) => {
+                            self.value_or_skip(format!("{path}/{index}"), depth, offsets);
+                            index += 1;
+                        }
+                    }
+                }
+            }
+            Some(b'"') => {
+                self.string();
+            }
+            _ => {
+                while self
+                    .peek()
+                    .is_some_and(|b| !matches!(b, b',' | b'}' | b']') && !b.is_ascii_whitespace())
+                {
+                    self.bump();
+                }
+            }
+        }
+    }
+
+    /// Below the depth findings point at, values are only skipped.
+    fn value_or_skip(
+        &mut self,
+        path: String,
+        depth: usize,
+        offsets: &mut HashMap<String, (u32, u32)>,
+    ) {
+        if depth < 3 {
+            self.value(path, depth + 1, offsets);
+        } else {
+            let mut ignored = HashMap::new();
+            self.value(path, depth + 1, &mut ignored);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! RSS 2.0 rules (the RSS Advisory Board's specification, as the W3C
+//! validator applies it).
+
+use std::collections::HashMap;
+
+use roxmltree::{Document, Node};
+
+use super::dates::{check_plausible, parse_rfc822, Rfc822Problem};
+use super::xml::{at, check_html, check_self_link, children, text};
+use super::{is_absolute_url, Context, Findings};
+
+const CONTENT_NS: &str = "http://purl.org/rss/1.0/modules/content/";
+
+const CHANNEL_ELEMENTS: &[&str] = &[
+    "title",
+    "link",
+    "description",
+    "language",
+    "copyright",
+    "managingEditor",
+    "webMaster",
+    "pubDate",
+    "lastBuildDate",
+    "category",
+    "generator",
+    "docs",
+    "cloud",
+    "ttl",
+    "image",
+    "rating",
+    "textInput",
+    "skipHours",
+    "skipDays",
+    "item",
+];
+const ITEM_ELEMENTS: &[&str] = &[
+    "title",
+    "link",
+    "description",
+    "author",
+    "category",
+    "comments",
+    "enclosure",
+    "guid",
+    "pubDate",
+    "source",
+];
+
+pub fn check(doc: &Document<'_>, rss: Node<'_, '_>, context: &Context, findings: &mut Findings) {
+    if rss.attribute("version") != Some("2.0") {
+        findings.add(
+            at(doc, rss),
+            "rss-version",
+            "the rss element needs version=\"2.0\"",
+        );
+    }
+    let Some(channel) = children(rss, None, "channel").next() else {
+        findings.add(at(doc, rss), "rss-missing-element", "rss has no channel");
+        return;
+    };
+    for name in ["title", "link", "description"] {
+        if children(channel, None, name).next().is_none() {
+            findings.add(
+                at(doc, channel),
+                "rss-missing-element",
+                format!("channel has no {name}"),
+            );
+        }
+    }
+    unknown_elements(doc, channel, CHANNEL_ELEMENTS, "channel", findings);
+    check_self_link(doc, channel, context, findings);
+    for link in children(channel, None, "link") {
+        check_link(doc, link, findings);
+    }
+    for name in ["pubDate", "lastBuildDate"] {
+        for date in children(channel, None, name) {
+            check_date(doc, date, context, findings);
+        }
+    }
+    for name in ["managingEditor", "webMaster"] {
+        for person in children(channel, None, name) {
+            check_email(doc, person, findings);
+        }
+    }
+
+    let mut guids: HashMap<String, ()> = HashMap::new();
+    for item in children(channel, None, "item") {
+        unknown_elements(doc, item, ITEM_ELEMENTS, "item", findings);
+        if children(item, None, "title").next().is_none()
+            && children(item, None, "description").next().is_none()
+        {
+            findings.add(
+                at(doc, item),
+                "rss-item-empty",
+                "an item needs a title or a description",
+            );
+        }
+        for link in children(item, None, "link").chain(children(item, None, "comments")) {
+            check_link(doc, link, findings);
+        }
+        for date in children(item, None, "pubDate") {
+            check_date(doc, date, context, findings);
+        }
+        for author in children(item, None, "author") {
+            check_email(doc, author, findings);
+        }
+        for guid in children(item, None, "guid") {
+            let value = text(guid);
+            if guids.insert(value.clone(), ()).is_some() {
+                findings.add(
+                    at(doc, guid),
+                    "rss-guid-duplicate",
+                    format!("guid {value:?} is used by an earlier item"),
+                );
+            }
+            let permalink = guid.attribute("isPermaLink").is_none_or(|v| v != "false");
+            if permalink && !is_absolute_url(&value) {
+                findings.add(
+                    at(doc, guid),
+                    "rss-guid-permalink",
+                    format!("guid {value:?} is not a URL; add isPermaLink=\"false\""),
+                );
+            }
+        }
+        for enclosure in children(item, None, "enclosure") {
+            for attribute in ["url", "length", "type"] {
+                if enclosure.attribute(attribute).is_none() {
+                    findings.add(
+                        at(doc, enclosure),
+                        "rss-enclosure",
+                        format!("enclosure has no {attribute}"),
+                    );
+                }
+            }
+            if let Some(url) = enclosure.attribute("url") {
+                if !is_absolute_url(url) {
+                    findings.add(
+                        at(doc, enclosure),
+                        "rss-link-relative",
+                        format!("enclosure url {url:?} is not an absolute URL"),
+                    );
+                }
+            }
+        }
+        for html in
+            children(item, None, "description").chain(children(item, Some(CONTENT_NS), "encoded"))
+        {
+            check_html(doc, html, &text(html), findings);
+        }
+    }
+}
+
+fn unknown_elements(
+    doc: &Document<'_>,
+    parent: Node<'_, '_>,
+    known: &[&str],
+    parent_name: &str,
+    findings: &mut Findings,
+) {
+    for child in parent
+        .children()
+        .filter(|c| c.is_element() && c.tag_name().namespace().is_none())
+    {
+        let name = child.tag_name().name();
+        if !known.contains(&name) {
+            findings.add(
+                at(doc, child),
+                "rss-unknown-element",
+                format!("{parent_name} has an element <{name}> that RSS 2.0 does not define"),
+            );
+        }
+    }
+}
+
+fn check_link(doc: &Document<'_>, link: Node<'_, '_>, findings: &mut Findings) {
+    let value = text(link);
+    if !is_absolute_url(&value) {
+        findings.add(
+            at(doc, link),
+            "rss-link-relative",
+            format!(
+                "<{}> {value:?} is not an absolute URL",
+                link.tag_name().name()
+            ),
+        );
+    }
+}
+
+fn check_date(doc: &Document<'_>, date: Node<'_, '_>, context: &Context, findings: &mut Findings) {
+    let value = text(date);
+    let name = date.tag_name().name();
+    match parse_rfc822(&value) {
+        Ok((instant, two_digit_year)) => {
+            if two_digit_year {
+                findings.add(at(doc, date), "rss-date-year", format!("<{name}> {value:?} has a two-digit year"));
+            }
+            check_plausible(&instant, || at(doc, date), context, findings);
+        }
+        Err(Rfc822Problem::DayOfWeek { written, actual }) => findings.add(
+            at(doc, date),
+            "rss-date-day-of-week",
+            format!("<{name}> {value:?} says {written}, but that date is a {actual}"),
+        ),
+        Err(Rfc822Problem::NotADate) => findings.add(
+            at(doc, date),
+            "rss-date",
+            format!("<{name}> {value:?} is not an RFC 822 date such as \"Wed, 01 Jun 2022 17:52:50 +0800\""),
+        ),
+    }
+}
+
+fn check_email(doc: &Document<'_>, person: Node<'_, '_>, findings: &mut Findings) {
+    let value = text(person);
+    let address = value.split_whitespace().next().unwrap_or("");
+    let valid = address.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty() && domain.contains('.') && !domain.ends_with('.')
+    });
+    if !valid {
+        findings.add(
+            at(doc, person),
+            "rss-author-email",
+            format!(
+                "<{}> {value:?} is not an e-mail address",
+                person.tag_name().name()
+            ),
+        );
+    }
+}

@@ -1,0 +1,121 @@
+//! The XML formats: well-formedness first, then RSS or Atom by root element.
+
+use roxmltree::{Document, Node, ParsingOptions};
+
+use super::{atom, rss, Context, Findings};
+
+pub const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
+
+pub fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
+    // simdutf8 first: feeds of CJK text are slow to validate otherwise.
+    let text = match simdutf8::basic::from_utf8(bytes).or_else(|_| std::str::from_utf8(bytes)) {
+        Ok(text) => text.strip_prefix('\u{FEFF}').unwrap_or(text),
+        Err(e) => {
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+            let line = valid.matches('\n').count() as u32 + 1;
+            let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+            findings.add(
+                (line, column),
+                "xml-not-well-formed",
+                "the file is not UTF-8",
+            );
+            return;
+        }
+    };
+    let options = ParsingOptions {
+        allow_dtd: true,
+        ..ParsingOptions::default()
+    };
+    let doc = match Document::parse_with_options(text, options) {
+        Ok(doc) => doc,
+        Err(error) => {
+            let pos = error.pos();
+            let rule = match error {
+                roxmltree::Error::NonXmlChar(..) => "xml-illegal-character",
+                _ => "xml-not-well-formed",
+            };
+            findings.add((pos.row, pos.col), rule, error.to_string());
+            return;
+        }
+    };
+    let root = doc.root_element();
+    match (root.tag_name().namespace(), root.tag_name().name()) {
+        (None, "rss") => rss::check(&doc, root, context, findings),
+        (Some(ATOM_NS), "feed") => atom::check(&doc, root, context, findings),
+        (namespace, name) => findings.add(
+            at(&doc, root),
+            "unknown-format",
+            format!(
+                "the root element is {}{name}, not rss (RSS 2.0) or feed (Atom 1.0)",
+                namespace.map(|ns| format!("{{{ns}}}")).unwrap_or_default()
+            ),
+        ),
+    }
+}
+
+/// The line and column where `node` starts.
+pub fn at(doc: &Document<'_>, node: Node<'_, '_>) -> (u32, u32) {
+    let pos = doc.text_pos_at(node.range().start);
+    (pos.row, pos.col)
+}
+
+/// The text of `node`, with surrounding white space trimmed.
+pub fn text<'a>(node: Node<'a, '_>) -> String {
+    node.descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// Child elements of `node` named `name` in `namespace`.
+pub fn children<'a, 'input>(
+    node: Node<'a, 'input>,
+    namespace: Option<&'a str>,
+    name: &'a str,
+) -> impl Iterator<Item = Node<'a, 'input>> + 'a {
+    node.children().filter(move |c| {
+        c.is_element() && c.tag_name().name() == name && c.tag_name().namespace() == namespace
+    })
+}
+
+/// Checks the `atom:link rel="self"` (RSS) or `link rel="self"` (Atom).
+pub fn check_self_link(
+    doc: &Document<'_>,
+    parent: Node<'_, '_>,
+    context: &Context,
+    findings: &mut Findings,
+) {
+    let self_link =
+        children(parent, Some(ATOM_NS), "link").find(|l| l.attribute("rel") == Some("self"));
+    match self_link {
+        None => findings.add(
+            at(doc, parent),
+            "self-link-missing",
+            "no link with rel=\"self\" gives the feed's own URL",
+        ),
+        Some(link) => {
+            if let (Some(expected), Some(href)) = (&context.url, link.attribute("href")) {
+                if href != expected {
+                    findings.add(
+                        at(doc, link),
+                        "self-link-mismatch",
+                        format!("self link is {href}, but the feed is at {expected}"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Warns about relative URLs in an HTML fragment.
+pub fn check_html(doc: &Document<'_>, node: Node<'_, '_>, html: &str, findings: &mut Findings) {
+    for url in super::relative_urls_in_html(html) {
+        findings.add(
+            at(doc, node),
+            "content-relative-url",
+            format!("relative URL {url:?} in content; readers may not resolve it"),
+        );
+    }
+}
