@@ -92,6 +92,13 @@ pub fn check(doc: &Document<'_>, feed: Node<'_, '_>, context: &Context, findings
         let has_alternate = children(entry, atom, "link")
             .any(|l| l.attribute("rel").is_none_or(|rel| rel == "alternate"));
         let content = children(entry, atom, "content").next();
+        if content.is_none() && children(entry, atom, "summary").next().is_none() {
+            findings.add(
+                at(doc, entry),
+                "atom-no-text",
+                "entry has neither content nor summary; readers will show nothing",
+            );
+        }
         if content.is_none() && !has_alternate {
             findings.add(
                 at(doc, entry),

@@ -174,6 +174,11 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         "an entry with neither content nor an alternate link",
     ),
     (
+        "atom-no-text",
+        Severity::Warning,
+        "an entry with neither content nor summary",
+    ),
+    (
         "atom-text-type",
         Severity::Error,
         "a text construct whose type is not text, html or xhtml",
@@ -253,7 +258,7 @@ pub fn check(bytes: &[u8], context: &Context) -> Vec<Finding> {
     } else {
         start
     };
-    if start == Some(b'{') {
+    if matches!(start, Some(b'{' | b'[')) {
         json::check(bytes, context, &mut findings);
     } else {
         xml::check(bytes, context, &mut findings);

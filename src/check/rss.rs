@@ -114,11 +114,13 @@ pub fn check(doc: &Document<'_>, rss: Node<'_, '_>, context: &Context, findings:
                 );
             }
             let permalink = guid.attribute("isPermaLink").is_none_or(|v| v != "false");
-            if permalink && !is_absolute_url(&value) {
+            let is_web_url =
+                url::Url::parse(&value).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+            if permalink && !is_web_url {
                 findings.add(
                     at(doc, guid),
                     "rss-guid-permalink",
-                    format!("guid {value:?} is not a URL; add isPermaLink=\"false\""),
+                    format!("guid {value:?} is not a web address; add isPermaLink=\"false\""),
                 );
             }
         }
