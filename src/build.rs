@@ -170,10 +170,15 @@ fn load(
     Ok(loaded)
 }
 
-/// Renders `doc` in every format, checks each result with `make-feed
+/// Renders `doc` in every format (JSON Feed for current documents only), checks each result with `make-feed
 /// check`'s rules, and stages it. A feed with an error is never published.
 fn stage(stager: &Stager, doc: &Document<'_>) -> Result<()> {
-    for output in [render::rss::render(doc), render::atom::render(doc)] {
+    let mut outputs = vec![render::rss::render(doc), render::atom::render(doc)];
+    // JSON Feed has no archive documents (RFC 5005 is for RSS and Atom).
+    if !doc.archive {
+        outputs.push(render::json::render(doc));
+    }
+    for output in outputs {
         let context = check::Context {
             // Builds never read the clock; "in the future" is only a warning.
             now: chrono::DateTime::<chrono::Utc>::MAX_UTC,

@@ -12,13 +12,15 @@ use clap::{Args, Parser, Subcommand};
     version,
     long_about = "make-feed reads a site's articles from a folder (feed-data/ by default): \
 feed.toml for the channel, and one Markdown file with TOML front matter per article \
-under articles/. It writes rss.xml (RSS 2.0) and atom.xml (Atom 1.0), each with the \
-full article content, into an output folder (public/ by default) ready to copy to any \
-static web server.\n\n\
+under articles/. It writes rss.xml (RSS 2.0), atom.xml (Atom 1.0) and feed.json (JSON \
+Feed 1.1), each with the full article content, plus the same for every category and, if \
+feed.toml asks for them, RFC 5005 archive pages, into an output folder (public/ by default) \
+ready to copy to any static web server. `make-feed check` validates feed files.\n\n\
 Run with no command, make-feed builds: `make-feed` is `make-feed build --data feed-data --out public`.",
     after_long_help = "EXAMPLES:\n  \
 make-feed                                  build feed-data/ into public/\n  \
-make-feed build --data site --out dist     build site/ into dist/\n\n\
+make-feed build --data site --out dist     build site/ into dist/\n  \
+make-feed check public/*.xml public/*.json validate the feeds\n\n\
 A build either succeeds as a whole or changes nothing: bad input stops it with a message \
 naming the file, line and field, and the previous outputs stay as they were.\n\n\
 EXIT STATUS:\n  0  the feeds are built\n  1  the input has an error, or a file could not be read or written\n  2  the command line is wrong"
@@ -33,7 +35,8 @@ pub enum Command {
     /// Build the feeds (the default when no command is given)
     #[command(
         long_about = "Read feed.toml and articles/**/*.md from the data folder and write \
-rss.xml and atom.xml into the output folder. Outputs are written to temporary files and \
+rss.xml, atom.xml and feed.json (and category feeds and archive pages) into the output \
+folder. Every feed is checked with make-feed check's rules before it is published. Outputs are written to temporary files and \
 renamed into place only when the whole build has succeeded; unchanged files are not \
 rewritten."
     )]

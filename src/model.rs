@@ -46,7 +46,12 @@ impl Place {
 
     /// The file of this place's document in `format` (`rss`, `atom`).
     pub fn path(&self, format: &str) -> String {
-        format!("{}{format}{}.xml", self.dir, self.suffix)
+        self.file(format, "xml")
+    }
+
+    /// The file of this place's document named `stem` with `extension`.
+    pub fn file(&self, stem: &str, extension: &str) -> String {
+        format!("{}{stem}{}.{extension}", self.dir, self.suffix)
     }
 }
 

@@ -102,6 +102,10 @@ proptest! {
             prop_assert!(roxmltree::Document::parse(&xml).is_ok(), "{name} is not well-formed:\n{xml}");
         }
 
+        let json: serde_json::Value = serde_json::from_slice(&fs::read(out.join("feed.json")).unwrap())
+            .map_err(|e| TestCaseError::fail(format!("feed.json is not JSON: {e}")))?;
+        prop_assert_eq!(json["items"][0]["title"].as_str().unwrap(), expected(&title));
+
         let channel = rss::Channel::read_from(fs::read(out.join("rss.xml")).unwrap().as_slice()).unwrap();
         let item = &channel.items()[0];
         prop_assert_eq!(item.title().unwrap(), expected(&title));

@@ -14,7 +14,7 @@ use pretty_assertions::assert_eq;
 fn bundled_feeds_match_the_golden_files() {
     let test = Test::bundled();
     test.build().success();
-    for name in ["rss.xml", "atom.xml"] {
+    for name in ["rss.xml", "atom.xml", "feed.json"] {
         let golden = repo_root().join("tests/golden").join(name);
         let actual = test.read_out(name);
         if std::env::var_os("UPDATE_GOLDEN").is_some() {

@@ -117,7 +117,7 @@ fn atom_carries_every_field_of_the_sample() {
 #[test]
 fn an_independent_parser_reads_the_same_entry_from_both_formats() {
     let test = built();
-    for name in ["rss.xml", "atom.xml"] {
+    for name in ["rss.xml", "atom.xml", "feed.json"] {
         let feed = feed_rs::parser::parse(test.read_out(name).as_bytes()).unwrap();
         assert_eq!(
             feed.language.as_deref().map(str::to_lowercase).as_deref(),
@@ -170,4 +170,32 @@ fn the_sample_is_transcribed_completely() {
     ] {
         assert!(source.contains(line), "{line}");
     }
+}
+
+#[test]
+fn json_feed_carries_every_field_of_the_sample() {
+    let test = built();
+    let feed: serde_json::Value = serde_json::from_str(&test.read_out("feed.json")).unwrap();
+    // JSON Feed 1.1's required fields and types.
+    assert_eq!(feed["version"], "https://jsonfeed.org/version/1.1");
+    assert_eq!(feed["title"], "河北共产党员网 · 承德频道");
+    assert_eq!(feed["feed_url"], "https://feeds.example.org/feed.json");
+    assert_eq!(feed["home_page_url"], "https://feeds.example.org/");
+    assert_eq!(feed["language"], "zh-CN");
+    let items = feed["items"].as_array().unwrap();
+    let [item] = &items[..] else {
+        panic!("one item")
+    };
+    assert_eq!(item["id"], ID);
+    assert_eq!(item["url"], LINK);
+    assert_eq!(item["title"], TITLE);
+    let published = DateTime::parse_from_rfc3339(item["date_published"].as_str().unwrap()).unwrap();
+    assert_eq!(published, instant());
+    assert_eq!(item["date_published"], "2022-06-01T17:52:50+08:00");
+    assert_eq!(item["authors"], serde_json::json!([{ "name": "吴树玲" }]));
+    assert_eq!(item["tags"], serde_json::json!(CATEGORIES));
+    assert_eq!(item["_make_feed"]["editor"], "王强");
+    assert_eq!(item["_make_feed"]["source"]["name"], "河北共产党员网");
+    check_summary(item["summary"].as_str().unwrap());
+    check_body(item["content_html"].as_str().unwrap());
 }

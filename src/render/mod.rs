@@ -3,6 +3,7 @@
 //! input.
 
 pub mod atom;
+pub mod json;
 pub mod rss;
 
 use crate::markdown::escape;

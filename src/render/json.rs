@@ -1,0 +1,88 @@
+//! JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/), served as
+//! `application/feed+json`. The editor and the source, which JSON Feed has
+//! no fields for, go in the `_make_feed` extension object.
+
+use serde_json::{json, Map, Value};
+
+use super::{feed_content, Output};
+use crate::dates::rfc3339;
+use crate::model::{Document, Entry};
+
+pub const STEM: &str = "feed";
+pub const EXTENSION: &str = "json";
+
+pub fn render(doc: &Document<'_>) -> Output {
+    let channel = doc.channel;
+    let path = doc.place.file(STEM, EXTENSION);
+    let mut feed = Map::new();
+    feed.insert("version".into(), json!("https://jsonfeed.org/version/1.1"));
+    feed.insert("title".into(), json!(doc.title));
+    feed.insert("home_page_url".into(), json!(channel.base_url.as_str()));
+    feed.insert("feed_url".into(), json!(channel.url_of(&path).as_str()));
+    feed.insert("description".into(), json!(channel.description));
+    if let Some(language) = &channel.language {
+        feed.insert("language".into(), json!(language));
+    }
+    if let Some(author) = &channel.author {
+        let mut person = Map::new();
+        person.insert("name".into(), json!(author.name));
+        if let Some(uri) = &author.uri {
+            person.insert("url".into(), json!(uri.as_str()));
+        }
+        feed.insert("authors".into(), json!([person]));
+    }
+    if let Some(icon) = &channel.logo {
+        feed.insert("icon".into(), json!(icon.as_str()));
+    }
+    if let Some(favicon) = &channel.icon {
+        feed.insert("favicon".into(), json!(favicon.as_str()));
+    }
+    let items: Vec<Value> = doc.entries.iter().map(|entry| item(entry, doc)).collect();
+    feed.insert("items".into(), Value::Array(items));
+    let mut bytes = serde_json::to_vec_pretty(&Value::Object(feed)).expect("JSON serialises");
+    bytes.push(b'\n');
+    Output { path, bytes }
+}
+
+fn item(entry: &Entry, doc: &Document<'_>) -> Value {
+    let mut item = Map::new();
+    item.insert("id".into(), json!(entry.id));
+    item.insert("url".into(), json!(entry.url.as_str()));
+    item.insert("title".into(), json!(entry.title));
+    item.insert(
+        "content_html".into(),
+        json!(feed_content(entry, doc.channel)),
+    );
+    item.insert("summary".into(), json!(entry.summary));
+    item.insert("date_published".into(), json!(rfc3339(&entry.published)));
+    if let Some(updated) = &entry.updated {
+        item.insert("date_modified".into(), json!(rfc3339(updated)));
+    }
+    if !entry.authors.is_empty() {
+        let authors: Vec<Value> = entry
+            .authors
+            .iter()
+            .map(|name| json!({ "name": name }))
+            .collect();
+        item.insert("authors".into(), Value::Array(authors));
+    }
+    if !entry.categories.is_empty() {
+        item.insert("tags".into(), json!(entry.categories));
+    }
+    let mut extension = Map::new();
+    if let Some(editor) = &entry.editor {
+        extension.insert("editor".into(), json!(editor));
+    }
+    if let Some(source) = &entry.source {
+        let mut value = Map::new();
+        value.insert("name".into(), json!(source.name));
+        if let Some(url) = &source.url {
+            value.insert("url".into(), json!(url.as_str()));
+        }
+        extension.insert("source".into(), Value::Object(value));
+    }
+    if !extension.is_empty() {
+        item.insert("_make_feed".into(), Value::Object(extension));
+    }
+    Value::Object(item)
+}
