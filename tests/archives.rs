@@ -206,6 +206,7 @@ fn a_new_article_changes_only_the_main_feeds_and_the_newest_archive_page() {
         "archive/atom-4.xml",
         "archive/rss-4.xml",
         "atom.xml",
+        "feed.json",
         "rss.xml",
     ]
     .into();
