@@ -64,10 +64,21 @@ fn a_rebuild_without_changes_rewrites_nothing() {
             .modified()
             .unwrap()
     };
-    let before = (modified("rss.xml"), modified("atom.xml"));
+    let before = (
+        modified("rss.xml"),
+        modified("atom.xml"),
+        modified("feed.json"),
+    );
     std::thread::sleep(std::time::Duration::from_millis(20));
     test.build().success().stderr_contains("unchanged");
-    assert_eq!((modified("rss.xml"), modified("atom.xml")), before);
+    assert_eq!(
+        (
+            modified("rss.xml"),
+            modified("atom.xml"),
+            modified("feed.json")
+        ),
+        before
+    );
     let mut names: Vec<String> = fs::read_dir(test.out())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -79,6 +90,7 @@ fn a_rebuild_without_changes_rewrites_nothing() {
             ".make-feed-lock",
             ".make-feed-manifest",
             "atom.xml",
+            "feed.json",
             "rss.xml"
         ],
         "no temporary files left"
