@@ -30,24 +30,6 @@ fn add_article(test: Test, n: usize) -> Test {
     )
 }
 
-/// Every file below the output folder with its bytes.
-fn files(test: &Test) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(test.out())
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let name = e
-                .path()
-                .strip_prefix(test.out())
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            (name, fs::read(e.path()).unwrap())
-        })
-        .collect()
-}
-
 fn atom(test: &Test, path: &str) -> atom_syndication::Feed {
     atom_syndication::Feed::read_from(test.read_out(path).as_bytes())
         .unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -191,10 +173,10 @@ fn every_article_is_in_exactly_one_document_of_each_format() {
 fn a_new_article_changes_only_the_main_feeds_and_the_newest_archive_page() {
     let test = site(95, 20, 20);
     test.build().success();
-    let before = files(&test);
+    let before = test.out_files();
     let test = add_article(test, 95);
     test.build().success();
-    let after = files(&test);
+    let after = test.out_files();
 
     // The manifest lists the files; with no new file, it is unchanged too.
     let changed: BTreeSet<&str> = after
@@ -217,10 +199,10 @@ fn a_new_article_changes_only_the_main_feeds_and_the_newest_archive_page() {
 fn a_full_newest_page_gets_a_successor_and_older_pages_stay_put() {
     let test = site(100, 20, 20);
     test.build().success();
-    let before = files(&test);
+    let before = test.out_files();
     let test = add_article(test, 100);
     test.build().success();
-    let after = files(&test);
+    let after = test.out_files();
     for n in 1..=3 {
         for format in ["atom", "rss"] {
             let name = format!("archive/{format}-{n}.xml");

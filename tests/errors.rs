@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fs;
 
 use common::{article, Test, FEED_TOML};
@@ -239,24 +238,6 @@ const CASES: &[Case] = &[
     },
 ];
 
-/// Every file below the output folder, with its bytes.
-fn snapshot(test: &Test) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(test.out())
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let name = e
-                .path()
-                .strip_prefix(test.out())
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (name, fs::read(e.path()).unwrap())
-        })
-        .collect()
-}
-
 #[test]
 fn the_catalogue_has_at_least_thirty_distinct_cases() {
     let names: std::collections::BTreeSet<&str> = CASES.iter().map(|c| c.name).collect();
@@ -269,7 +250,7 @@ fn every_bad_input_is_named_and_publishes_nothing() {
     for case in CASES {
         let test = Test::new();
         test.build().success();
-        let before = snapshot(&test);
+        let before = test.out_files();
         assert!(
             before.contains_key("rss.xml") && before.contains_key("atom.xml"),
             "{}",
@@ -300,7 +281,7 @@ fn every_bad_input_is_named_and_publishes_nothing() {
             run.stderr
         );
         assert_eq!(
-            snapshot(&test),
+            test.out_files(),
             before,
             "{}: the published feeds changed",
             case.name

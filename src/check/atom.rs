@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use roxmltree::{Document, Node};
 
 use super::dates::{check_plausible, parse_rfc3339};
-use super::xml::{at, check_html, check_self_link, children, text, ATOM_NS};
+use super::xml::{at, check_html, check_self_link, children, text, unknown_elements, ATOM_NS};
 use super::{Context, Findings};
 
 const FEED_ELEMENTS: &[&str] = &[
@@ -40,7 +40,14 @@ const ENTRY_ELEMENTS: &[&str] = &[
 
 pub fn check(doc: &Document<'_>, feed: Node<'_, '_>, context: &Context, findings: &mut Findings) {
     let atom = Some(ATOM_NS);
-    unknown_elements(doc, feed, FEED_ELEMENTS, "feed", findings);
+    unknown_elements(
+        doc,
+        feed,
+        Some(ATOM_NS),
+        FEED_ELEMENTS,
+        "atom-unknown-element",
+        findings,
+    );
     for name in ["id", "title", "updated"] {
         if children(feed, atom, name).next().is_none() {
             findings.add(
@@ -56,7 +63,14 @@ pub fn check(doc: &Document<'_>, feed: Node<'_, '_>, context: &Context, findings
 
     let mut ids = HashSet::new();
     for entry in children(feed, atom, "entry") {
-        unknown_elements(doc, entry, ENTRY_ELEMENTS, "entry", findings);
+        unknown_elements(
+            doc,
+            entry,
+            Some(ATOM_NS),
+            ENTRY_ELEMENTS,
+            "atom-unknown-element",
+            findings,
+        );
         for name in ["id", "title", "updated"] {
             if children(entry, atom, name).next().is_none() {
                 findings.add(
@@ -203,27 +217,5 @@ fn check_date(doc: &Document<'_>, date: Node<'_, '_>, context: &Context, finding
                 date.tag_name().name()
             ),
         ),
-    }
-}
-
-fn unknown_elements(
-    doc: &Document<'_>,
-    parent: Node<'_, '_>,
-    known: &[&str],
-    parent_name: &str,
-    findings: &mut Findings,
-) {
-    for child in parent
-        .children()
-        .filter(|c| c.is_element() && c.tag_name().namespace() == Some(ATOM_NS))
-    {
-        let name = child.tag_name().name();
-        if !known.contains(&name) {
-            findings.add(
-                at(doc, child),
-                "atom-unknown-element",
-                format!("{parent_name} has an element <{name}> that Atom does not define"),
-            );
-        }
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use roxmltree::{Document, Node};
 
 use super::dates::{check_plausible, parse_rfc822, Rfc822Problem};
-use super::xml::{at, check_html, check_self_link, children, text};
+use super::xml::{at, check_html, check_self_link, children, text, unknown_elements};
 use super::{is_absolute_url, Context, Findings};
 
 const CONTENT_NS: &str = "http://purl.org/rss/1.0/modules/content/";
@@ -67,7 +67,14 @@ pub fn check(doc: &Document<'_>, rss: Node<'_, '_>, context: &Context, findings:
             );
         }
     }
-    unknown_elements(doc, channel, CHANNEL_ELEMENTS, "channel", findings);
+    unknown_elements(
+        doc,
+        channel,
+        None,
+        CHANNEL_ELEMENTS,
+        "rss-unknown-element",
+        findings,
+    );
     check_self_link(doc, channel, context, findings);
     for link in children(channel, None, "link") {
         check_link(doc, link, findings);
@@ -85,7 +92,14 @@ pub fn check(doc: &Document<'_>, rss: Node<'_, '_>, context: &Context, findings:
 
     let mut guids: HashMap<String, ()> = HashMap::new();
     for item in children(channel, None, "item") {
-        unknown_elements(doc, item, ITEM_ELEMENTS, "item", findings);
+        unknown_elements(
+            doc,
+            item,
+            None,
+            ITEM_ELEMENTS,
+            "rss-unknown-element",
+            findings,
+        );
         if children(item, None, "title").next().is_none()
             && children(item, None, "description").next().is_none()
         {
@@ -148,28 +162,6 @@ pub fn check(doc: &Document<'_>, rss: Node<'_, '_>, context: &Context, findings:
             children(item, None, "description").chain(children(item, Some(CONTENT_NS), "encoded"))
         {
             check_html(doc, html, &text(html), findings);
-        }
-    }
-}
-
-fn unknown_elements(
-    doc: &Document<'_>,
-    parent: Node<'_, '_>,
-    known: &[&str],
-    parent_name: &str,
-    findings: &mut Findings,
-) {
-    for child in parent
-        .children()
-        .filter(|c| c.is_element() && c.tag_name().namespace().is_none())
-    {
-        let name = child.tag_name().name();
-        if !known.contains(&name) {
-            findings.add(
-                at(doc, child),
-                "rss-unknown-element",
-                format!("{parent_name} has an element <{name}> that RSS 2.0 does not define"),
-            );
         }
     }
 }

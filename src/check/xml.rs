@@ -119,3 +119,29 @@ pub fn check_html(doc: &Document<'_>, node: Node<'_, '_>, html: &str, findings: 
         );
     }
 }
+
+/// Flags children of `parent` in `namespace` (`None`: no namespace, as RSS's
+/// core elements are) that the format does not define.
+pub fn unknown_elements(
+    doc: &Document<'_>,
+    parent: Node<'_, '_>,
+    namespace: Option<&str>,
+    known: &[&str],
+    rule: &'static str,
+    findings: &mut Findings,
+) {
+    let parent_name = parent.tag_name().name();
+    for child in parent
+        .children()
+        .filter(|c| c.is_element() && c.tag_name().namespace() == namespace)
+    {
+        let name = child.tag_name().name();
+        if !known.contains(&name) {
+            findings.add(
+                at(doc, child),
+                rule,
+                format!("{parent_name} has an element <{name}> that the format does not define"),
+            );
+        }
+    }
+}

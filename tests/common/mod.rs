@@ -104,6 +104,24 @@ impl Test {
         }
     }
 
+    /// Every file below the output folder (`/`-separated), with its bytes.
+    pub fn out_files(&self) -> std::collections::BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(self.out())
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let name = e
+                    .path()
+                    .strip_prefix(self.out())
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                (name, fs::read(e.path()).unwrap())
+            })
+            .collect()
+    }
+
     pub fn read_out(&self, name: &str) -> String {
         fs::read_to_string(self.out().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
     }
