@@ -53,6 +53,29 @@ is 1 if any file has an error (with --strict, also a warning), 0 otherwise.",
         after_long_help = "EXAMPLES:\n  make-feed check public/*.xml public/*.json\n  make-feed check --strict --format json feed.xml"
     )]
     Check(CheckArgs),
+    /// Start a new article: writes articles/<slug>.md with its front matter filled in
+    #[command(
+        long_about = "Write articles/<slug>.md in the data folder with the title and the \
+publication time (now, in feed.toml's time zone) filled in, ready to edit. The slug comes \
+from the title unless --slug is given. An existing file is never overwritten.",
+        after_long_help = "EXAMPLES:\n  make-feed new \"疫线党员干部的“硬核”担当\"\n  make-feed new \"Release notes\" --slug release-2-0"
+    )]
+    New(NewArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct NewArgs {
+    /// The article's title
+    pub title: String,
+    /// The file name (without .md), also the article's slug
+    #[arg(long)]
+    pub slug: Option<String>,
+    /// The folder holding feed.toml and articles/
+    #[arg(long, value_name = "DIR", default_value = "feed-data")]
+    pub data: PathBuf,
+    /// The publication time to write (RFC 3339; default: now)
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -15,6 +15,7 @@ pub mod dates;
 pub mod error;
 pub mod markdown;
 pub mod model;
+pub mod new;
 pub mod plan;
 pub mod publish;
 pub mod read;

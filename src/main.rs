@@ -7,13 +7,32 @@ use std::time::Duration;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use make_feed::check::Severity;
-use make_feed::cli::{BuildArgs, CheckArgs, Cli, Command, Format};
+use make_feed::cli::{BuildArgs, CheckArgs, Cli, Command, Format, NewArgs};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Build(BuildArgs::default())) {
         Command::Build(args) => build(&args),
         Command::Check(args) => check(&args),
+        Command::New(args) => new(&args),
+    }
+}
+
+fn new(args: &NewArgs) -> ExitCode {
+    let now = args.now.map_or_else(chrono::Utc::now, |now| now.to_utc());
+    match make_feed::new::new_article(&args.data, &args.title, args.slug.as_deref(), now) {
+        Ok(path) => {
+            println!("{}", path.display());
+            eprintln!(
+                "wrote {}; edit it, then run `make-feed` to publish",
+                path.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
     }
 }
 
