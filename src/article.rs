@@ -15,7 +15,7 @@ use crate::slug::uri_component;
 use crate::text::{remove_xml_unsafe, squash_whitespace, strip_xml_unsafe, truncate_chars};
 use crate::toml_input::{self, Place};
 
-/// How many categories one article may have.
+/// How many categories (and how many authors) one article may have.
 pub const MAX_CATEGORIES: usize = 100;
 
 /// How many characters of the first paragraph make the default summary.
@@ -64,7 +64,7 @@ impl FrontMatter {
 pub struct Location<'a> {
     /// The path to show in messages.
     pub path: &'a Path,
-    /// The folder below `articles/`, `/`-separated, empty or ending in `/`.
+    /// The folder below `articles/`, `/`-separated and percent-encoded, empty or ending in `/`.
     pub folder: &'a str,
     /// The file name without `.md`: the default slug.
     pub stem: &'a str,
@@ -220,9 +220,10 @@ fn parse_front<'t>(
     let id = match front.id {
         Some(id) => {
             let id = id.trim().to_string();
-            if Url::parse(&id).is_err() || id.contains(char::is_whitespace) {
+            if !crate::slug::is_uri(&id) {
                 return Err(error("id", format!("{id:?} is not an absolute URI")).help(
-                    "use a URI such as \"tag:example.org,2022-06-01:my-article\" or \"urn:uuid:…\"",
+                    "use a URI such as \"tag:example.org,2022-06-01:my-article\" or \"urn:uuid:…\", \
+                     with non-ASCII characters percent-encoded",
                 ));
             }
             id
@@ -271,7 +272,15 @@ fn parse_front<'t>(
         }
         Ok(out)
     };
-    let authors = names("authors", front.authors)?;
+    if front.authors.len() > MAX_CATEGORIES {
+        return Err(error(
+            "authors",
+            format!(
+                "has {} names; an article may have at most {MAX_CATEGORIES}",
+                front.authors.len()
+            ),
+        ));
+    }
     if front.categories.len() > MAX_CATEGORIES {
         return Err(error(
             "categories",
@@ -281,6 +290,7 @@ fn parse_front<'t>(
             ),
         ));
     }
+    let authors = names("authors", front.authors)?;
     let categories = names("categories", front.categories)?;
     let editor = front
         .editor
@@ -334,7 +344,7 @@ fn split_front_matter<'t>(
         .help("end the front matter with a line holding only `+++`"))
 }
 
-fn check_slug(slug: &str) -> Result<(), &'static str> {
+pub fn check_slug(slug: &str) -> Result<(), &'static str> {
     if slug.is_empty() {
         return Err("is empty");
     }

@@ -125,7 +125,7 @@ pub fn parse_channel(
         }
     }
     let feed_id = match file.id {
-        Some(id) if url::Url::parse(&id).is_err() || id.contains(char::is_whitespace) => {
+        Some(id) if !crate::slug::is_uri(&id) => {
             return Err(error("id", format!("{id:?} is not an absolute URI"))
                 .help("keep the id the feed was first published with, e.g. \"https://feeds.example.org/\""));
         }
@@ -143,6 +143,18 @@ pub fn parse_channel(
         file.archive_page_size,
         DEFAULT_ARCHIVE_PAGE_SIZE,
     )?;
+    if let Some(authority) = &file.id_authority {
+        let valid = !authority.is_empty()
+            && authority.is_ascii()
+            && !authority.contains(|c: char| c.is_whitespace() || ",:/#?".contains(c));
+        if !valid {
+            return Err(
+                error("id_authority", format!("{authority:?} is not a host name")).help(
+                    "use the host the ids were first published under, e.g. \"feeds.example.org\"",
+                ),
+            );
+        }
+    }
     Ok(Channel {
         limit,
         archive_page_size: file.archives.unwrap_or(false).then_some(page_size),

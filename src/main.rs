@@ -103,6 +103,11 @@ fn build(args: &BuildArgs) -> ExitCode {
             for warning in &report.warnings {
                 eprintln!("warning: {warning}");
             }
+            for problem in &report.published.not_removed {
+                eprintln!(
+                    "warning: could not delete an output this build no longer produces: {problem}"
+                );
+            }
             let published = &report.published;
             eprintln!(
                 "built {} from {} into {}: {} written, {} unchanged{}",

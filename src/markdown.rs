@@ -10,7 +10,7 @@
 //! Raw HTML is allowed (CommonMark allows it) but goes through an allowlist
 //! sanitiser, so no script, style, frame, form or event handler survives.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use url::Url;
 
 use crate::text::squash_whitespace;
@@ -74,8 +74,16 @@ pub fn render(markdown: &str, base: &Url) -> Result<Rendered, TooDeep> {
     });
     if !needs_sanitiser {
         for event in &mut events {
-            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
-                *dest_url = absolute_url(dest_url, base).into();
+            match event {
+                // pulldown-cmark writes `mailto:` before an e-mail autolink itself.
+                Event::Start(Tag::Link {
+                    link_type: LinkType::Email,
+                    ..
+                }) => {}
+                Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                    *dest_url = absolute_url(dest_url, base).into();
+                }
+                _ => {}
             }
         }
     }
@@ -97,29 +105,45 @@ const VOID_ELEMENTS: &[&str] = &[
     "wbr",
 ];
 
-/// How deeply raw HTML nests, roughly: every start tag that is not void or
-/// self-closing opens a level, every end tag closes one. The HTML parser
-/// behind the sanitiser slows down sharply on thousands of levels.
+/// Elements whose end tag HTML lets a writer leave out: opening one while
+/// another of the same name is open closes that one, as the HTML parser does.
+const OPTIONAL_END: &[&str] = &[
+    "p", "li", "dt", "dd", "tr", "td", "th", "option", "thead", "tbody", "tfoot",
+];
+
+/// How deeply raw HTML nests, as an HTML parser would build it, roughly:
+/// a start tag opens an element unless it is void (`/>` does not close any
+/// other), and an end tag closes the innermost open element of its name (and
+/// is ignored if there is none). The HTML parser behind the sanitiser slows
+/// down sharply on thousands of levels.
 fn raw_html_depth<'h>(fragments: impl Iterator<Item = &'h str>) -> usize {
-    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut open: Vec<String> = Vec::new();
+    let mut deepest = 0;
     for fragment in fragments {
         let mut rest = fragment;
         while let Some(at) = rest.find('<') {
             rest = &rest[at + 1..];
-            if rest.starts_with('/') {
-                depth = depth.saturating_sub(1);
-                continue;
-            }
-            let name: String = rest
+            let closing = rest.starts_with('/');
+            let name: String = rest[usize::from(closing)..]
                 .chars()
                 .take_while(char::is_ascii_alphanumeric)
                 .map(|c| c.to_ascii_lowercase())
                 .collect();
-            let tag_end = rest.find('>').unwrap_or(rest.len());
-            let self_closing = rest[..tag_end].ends_with('/');
-            if !name.is_empty() && !self_closing && !VOID_ELEMENTS.contains(&name.as_str()) {
-                depth += 1;
-                deepest = deepest.max(depth);
+            if name.is_empty() {
+                continue;
+            }
+            if closing {
+                if let Some(position) = open.iter().rposition(|n| *n == name) {
+                    open.truncate(position);
+                }
+            } else if !VOID_ELEMENTS.contains(&name.as_str()) {
+                if OPTIONAL_END.contains(&name.as_str()) {
+                    if let Some(position) = open.iter().rposition(|n| *n == name) {
+                        open.truncate(position);
+                    }
+                }
+                open.push(name);
+                deepest = deepest.max(open.len());
             }
         }
     }
@@ -274,8 +298,14 @@ mod tests {
             "</div>".repeat(MAX_NESTING + 1)
         );
         assert_eq!(render(&deep_html, &base()), Err(TooDeep));
-        let wide_html = "<p>a<br>b<img src=x.png></p>".repeat(5000);
+        let wide_html = "<p>a<br>b<img src=x.png></p><p>unclosed<li>item".repeat(5000);
         assert!(render(&wide_html, &base()).is_ok());
+        for sneaky in [
+            "<div/>".repeat(MAX_NESTING + 1),
+            "<div></x>".repeat(MAX_NESTING + 1),
+        ] {
+            assert_eq!(render(&sneaky, &base()), Err(TooDeep), "{}", &sneaky[..20]);
+        }
     }
 
     #[test]
@@ -297,6 +327,17 @@ mod tests {
             html,
             "<p><a href=\"https://feeds.example.org/x.html\">a</a> <a href=\"\">b</a> \
              <a href=\"mailto:a@b.org\">c</a> <a href=\"https://feeds.example.org/articles/a.html#top\">d</a></p>\n"
+        );
+    }
+
+    #[test]
+    fn email_autolinks_stay_mailto() {
+        let html = render("Write to <editor@example.org>.", &base())
+            .unwrap()
+            .html;
+        assert!(
+            html.contains("href=\"mailto:editor@example.org\""),
+            "{html}"
         );
     }
 

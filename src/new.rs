@@ -30,10 +30,19 @@ pub fn new_article(
         Some(slug) => slug.to_string(),
         None => slug_from_title(title),
     };
+    if let Err(problem) = crate::article::check_slug(&slug) {
+        return Err(
+            Diagnostic::new(data_dir, format!("the slug {slug:?} {problem}"))
+                .help("use letters, digits, '-' and '_', e.g. --slug my-article")
+                .into(),
+        );
+    }
+    // With its offset: a local time alone can fall in a daylight-saving
+    // overlap, which the build refuses as ambiguous.
     let published = match channel.timezone {
         Some(zone) => now
             .with_timezone(&zone)
-            .format("%Y-%m-%d %H:%M:%S")
+            .format("%Y-%m-%dT%H:%M:%S%:z")
             .to_string(),
         None => now.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
     };

@@ -39,6 +39,8 @@ pub struct Published {
     pub written: Vec<String>,
     pub unchanged: Vec<String>,
     pub removed: Vec<String>,
+    /// Outputs of the last build that could not be deleted, with why.
+    pub not_removed: Vec<String>,
 }
 
 pub struct Stager {
@@ -134,9 +136,24 @@ impl Stager {
             written.push(path);
         }
 
+        // The manifest first: from here on the new outputs are published, so
+        // a file that cannot be deleted is a warning, not a failed build.
         let manifest_path = self.out_dir.join(MANIFEST);
         let previous = fs::read_to_string(&manifest_path).unwrap_or_default();
+        let manifest: String = produced.iter().map(|path| format!("{path}\n")).collect();
+        if manifest != previous {
+            let mut temp = tempfile::Builder::new()
+                .prefix(TEMP_PREFIX)
+                .tempfile_in(&self.out_dir)
+                .map_err(|e| Error::io(&self.out_dir, e))?;
+            write_fully(temp.as_file_mut(), manifest.as_bytes())
+                .and_then(|()| temp.as_file().sync_all())
+                .map_err(|e| Error::io(&manifest_path, e))?;
+            temp.persist(&manifest_path)
+                .map_err(|e| Error::io(&manifest_path, e.error))?;
+        }
         let mut removed = Vec::new();
+        let mut not_removed = Vec::new();
         for path in previous
             .lines()
             .filter(|p| is_own_output(p) && !produced.contains(*p))
@@ -148,26 +165,15 @@ impl Stager {
                     remove_empty_parents(&self.out_dir, &file);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(Error::io(&file, e)),
+                Err(e) => not_removed.push(format!("{}: {e}", file.display())),
             }
-        }
-
-        let manifest: String = produced.iter().map(|path| format!("{path}\n")).collect();
-        if manifest != previous {
-            let mut temp = tempfile::Builder::new()
-                .prefix(TEMP_PREFIX)
-                .tempfile_in(&self.out_dir)
-                .map_err(|e| Error::io(&self.out_dir, e))?;
-            write_fully(temp.as_file_mut(), manifest.as_bytes())
-                .map_err(|e| Error::io(&manifest_path, e))?;
-            temp.persist(&manifest_path)
-                .map_err(|e| Error::io(&manifest_path, e.error))?;
         }
         sync_folder(&self.out_dir);
         Ok(Published {
             written,
             unchanged,
             removed,
+            not_removed,
         })
     }
 
@@ -242,7 +248,10 @@ fn sync_data<'p>(out_dir: &Path, files: impl Iterator<Item = &'p Path>) -> Resul
     {
         let _ = out_dir;
         for path in files {
-            File::open(path)
+            // Flushing a file on Windows needs write access.
+            File::options()
+                .write(true)
+                .open(path)
                 .and_then(|file| file.sync_all())
                 .map_err(|e| Error::io(path, e))?;
         }

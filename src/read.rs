@@ -20,6 +20,7 @@ use crate::article::{self, Location};
 use crate::config;
 use crate::error::{line_of, Diagnostic, Error, Result};
 use crate::model::{Channel, Entry};
+use crate::slug::uri_component;
 use crate::text::strip_xml_unsafe;
 
 /// Every article of a site, newest first, as much as planning needs.
@@ -304,7 +305,7 @@ fn location<'p>(articles_dir: &Path, path: &'p Path) -> OwnedLocation<'p> {
         .parent()
         .into_iter()
         .flat_map(Path::components)
-        .map(|c| format!("{}/", c.as_os_str().to_string_lossy()))
+        .map(|c| format!("{}/", uri_component(&c.as_os_str().to_string_lossy())))
         .collect();
     OwnedLocation {
         path,

@@ -23,6 +23,16 @@ pub fn uri_component(text: &str) -> String {
     utf8_percent_encode(text, NOT_UNRESERVED).to_string()
 }
 
+/// True for an absolute URI as feed ids need it: it parses, holds only
+/// ASCII (an IRI with raw non-ASCII characters is flagged by validators),
+/// no white space, and at most one `#`.
+pub fn is_uri(text: &str) -> bool {
+    url::Url::parse(text).is_ok()
+        && text.is_ascii()
+        && !text.contains(char::is_whitespace)
+        && text.matches('#').count() <= 1
+}
+
 /// Names Windows reserves for devices, which no folder may take.
 pub const RESERVED: &[&str] = &[
     "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",

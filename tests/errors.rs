@@ -236,6 +236,16 @@ const CASES: &[Case] = &[
         },
         expected: &["data/articles/link.md: is a symbolic link to a file outside the articles folder"],
     },
+    Case {
+        name: "an id with raw non-ASCII characters",
+        break_it: |t| t.file("articles/first.md", &front("title = \"x\"\npublished = 2022-06-01 10:00:00\nid = \"tag:例え.jp,2022:記事\"")),
+        expected: &["data/articles/first.md:4: field `id`: \"tag:例え.jp,2022:記事\" is not an absolute URI", "percent-encoded"],
+    },
+    Case {
+        name: "an id_authority that is not a host",
+        break_it: |t| t.file("feed.toml", &format!("{FEED_TOML}id_authority = \"my site\"\n")),
+        expected: &["data/feed.toml:6: field `id_authority`: \"my site\" is not a host name"],
+    },
 ];
 
 #[test]

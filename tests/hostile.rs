@@ -390,3 +390,23 @@ fn thousands_of_categories_build_in_bounded_time() {
         .failure()
         .stderr_contains("data/articles/many.md:4: field `categories`: has 101 names; an article may have at most 100");
 }
+
+#[test]
+fn an_old_output_that_cannot_be_deleted_is_a_warning_not_a_failure() {
+    let test = Test::new();
+    test.build().success();
+    // A manifest line naming a folder: deleting it as a file fails.
+    fs::create_dir_all(test.out().join("olddir/sub")).unwrap();
+    let manifest = test.out().join(".make-feed-manifest");
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(&manifest, format!("{text}olddir\n")).unwrap();
+    let test = test.file(
+        "articles/second.md",
+        &article("Second", "2022-06-02 10:00:00"),
+    );
+    test.build()
+        .success()
+        .stderr_contains("warning: could not delete an output this build no longer produces");
+    assert!(test.read_out("rss.xml").contains("Second"));
+    test.build().success();
+}

@@ -23,7 +23,7 @@ fn a_new_article_has_its_front_matter_and_builds() {
     let text = fs::read_to_string(test.data().join("articles/hello-world.md")).unwrap();
     assert!(
         text.starts_with(
-            "+++\ntitle = 'Hello, \"World\"!'\npublished = 2022-06-01 17:52:50\n+++\n"
+            "+++\ntitle = 'Hello, \"World\"!'\npublished = 2022-06-01T17:52:50+08:00\n+++\n"
         ),
         "{text}"
     );
@@ -68,4 +68,13 @@ fn an_existing_file_is_never_overwritten() {
     ])
     .success();
     assert!(test.data().join("articles/first-again.md").is_file());
+}
+
+#[test]
+fn a_slug_that_would_leave_the_articles_folder_is_refused() {
+    let test = Test::new();
+    test.run(&["new", "x", "--slug", "../escaped", "--data", "data"])
+        .failure()
+        .stderr_contains("the slug \"../escaped\" starts with a dot");
+    assert!(!test.data().join("escaped.md").exists());
 }

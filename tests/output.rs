@@ -285,3 +285,22 @@ fn relative_links_in_nested_folders_resolve_against_the_entry() {
         "{content}"
     );
 }
+
+#[test]
+fn folder_names_are_encoded_in_urls() {
+    let test = Test::empty().file("feed.toml", FEED_TOML).file(
+        "articles/news#2022/x.md",
+        "+++\ntitle = \"x\"\npublished = 2022-06-01 10:00:00\n+++\n\n![p](pic.jpg)\n",
+    );
+    test.build().success();
+    let channel = rss::Channel::read_from(test.read_out("rss.xml").as_bytes()).unwrap();
+    let item = &channel.items()[0];
+    assert_eq!(
+        item.link(),
+        Some("https://feeds.example.org/articles/news%232022/x.html")
+    );
+    assert!(item
+        .content()
+        .unwrap()
+        .contains("src=\"https://feeds.example.org/articles/news%232022/pic.jpg\""));
+}

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use roxmltree::{Document, Node};
 
-use super::dates::{check_plausible, parse_rfc3339};
+use super::dates::{check_plausible, parse_atom_date};
 use super::xml::{at, check_html, check_self_link, children, text, unknown_elements, ATOM_NS};
 use super::{Context, Findings};
 
@@ -157,10 +157,7 @@ fn check_common(
     let atom = Some(ATOM_NS);
     for id in children(parent, atom, "id") {
         let value = text(id);
-        let is_uri = url::Url::parse(&value).is_ok()
-            && value.is_ascii()
-            && !value.contains(char::is_whitespace);
-        if !is_uri {
+        if !crate::slug::is_uri(&value) {
             findings.add(
                 at(doc, id),
                 "atom-id",
@@ -207,7 +204,7 @@ fn check_text_type(doc: &Document<'_>, construct: Node<'_, '_>, findings: &mut F
 
 fn check_date(doc: &Document<'_>, date: Node<'_, '_>, context: &Context, findings: &mut Findings) {
     let value = text(date);
-    match parse_rfc3339(&value) {
+    match parse_atom_date(&value) {
         Some(instant) => check_plausible(&instant, || at(doc, date), context, findings),
         None => findings.add(
             at(doc, date),

@@ -38,6 +38,11 @@ pub fn parse_rfc822(text: &str) -> Result<(DateTime<FixedOffset>, bool), Rfc822P
     } else {
         year
     };
+    // RFC 822 wants two digits in every field of the time.
+    let fields: Vec<&str> = time.split(':').collect();
+    if !(2..=3).contains(&fields.len()) || fields.iter().any(|f| f.len() != 2) {
+        return Err(Rfc822Problem::NotADate);
+    }
     let time = NaiveTime::parse_from_str(time, "%H:%M:%S")
         .or_else(|_| NaiveTime::parse_from_str(time, "%H:%M"))
         .map_err(|_| Rfc822Problem::NotADate)?;
@@ -65,6 +70,15 @@ pub fn parse_rfc3339(text: &str) -> Option<DateTime<FixedOffset>> {
         return None;
     }
     DateTime::parse_from_rfc3339(text).ok()
+}
+
+/// An Atom date (RFC 4287 3.3): RFC 3339 with an upper-case `T` and `Z`.
+pub fn parse_atom_date(text: &str) -> Option<DateTime<FixedOffset>> {
+    let text = text.trim();
+    if text.contains('t') || text.contains('z') {
+        return None;
+    }
+    parse_rfc3339(text)
 }
 
 /// Warns about a date before 1990 or more than a day in the future.
@@ -102,14 +116,15 @@ fn digits<T: std::str::FromStr>(text: &str, min: usize, max: usize) -> Option<T>
 }
 
 fn weekday(text: &str) -> Option<Weekday> {
-    Some(match text {
-        "Mon" => Weekday::Mon,
-        "Tue" => Weekday::Tue,
-        "Wed" => Weekday::Wed,
-        "Thu" => Weekday::Thu,
-        "Fri" => Weekday::Fri,
-        "Sat" => Weekday::Sat,
-        "Sun" => Weekday::Sun,
+    // RFC 822 names are case-independent.
+    Some(match text.to_ascii_lowercase().as_str() {
+        "mon" => Weekday::Mon,
+        "tue" => Weekday::Tue,
+        "wed" => Weekday::Wed,
+        "thu" => Weekday::Thu,
+        "fri" => Weekday::Fri,
+        "sat" => Weekday::Sat,
+        "sun" => Weekday::Sun,
         _ => return None,
     })
 }
@@ -118,11 +133,15 @@ fn month_number(text: &str) -> Option<u32> {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    MONTHS.iter().position(|m| *m == text).map(|i| i as u32 + 1)
+    MONTHS
+        .iter()
+        .position(|m| m.eq_ignore_ascii_case(text))
+        .map(|i| i as u32 + 1)
 }
 
 fn zone_offset(zone: &str) -> Option<FixedOffset> {
-    let hours = match zone {
+    let upper = zone.to_ascii_uppercase();
+    let hours = match upper.as_str() {
         "UT" | "GMT" | "Z" => 0,
         "EST" => -5,
         "EDT" => -4,
@@ -132,6 +151,16 @@ fn zone_offset(zone: &str) -> Option<FixedOffset> {
         "MDT" => -6,
         "PST" => -8,
         "PDT" => -7,
+        // RFC 822's military zones: A to M (not J) east, N to Y west.
+        military if military.len() == 1 && military != "J" => {
+            let letter = military.as_bytes()[0];
+            match letter {
+                b'A'..=b'I' => i32::from(letter - b'A') + 1,
+                b'K'..=b'M' => i32::from(letter - b'K') + 10,
+                b'N'..=b'Y' => -(i32::from(letter - b'N') + 1),
+                _ => return None,
+            }
+        }
         _ => {
             let (sign, digits) = match zone.as_bytes().first()? {
                 b'+' => (1, &zone[1..]),
@@ -169,6 +198,13 @@ mod tests {
             })
         );
         assert!(parse_rfc822("01 Jun 22 17:52:50 GMT").unwrap().1);
+        assert!(parse_rfc822("wed, 01 jun 2022 17:52:50 gmt").is_ok());
+        let (instant, _) = parse_rfc822("Wed, 01 Jun 2022 17:52:50 A").unwrap();
+        assert_eq!(instant.offset().local_minus_utc(), 3600);
+        assert_eq!(
+            parse_rfc822("Wed, 01 Jun 2022 7:2:5 GMT"),
+            Err(Rfc822Problem::NotADate)
+        );
         for bad in [
             "2022-06-01T17:52:50+08:00",
             "Wed, 01 Jun 2022 17:52:50",
@@ -186,5 +222,7 @@ mod tests {
         assert!(parse_rfc3339("2022-06-01 17:52:50+08:00").is_none());
         assert!(parse_rfc3339("2022-06-01T17:52:50").is_none());
         assert!(parse_rfc3339("2022-06-01").is_none());
+        assert!(parse_atom_date("2022-06-01t17:52:50z").is_none());
+        assert!(parse_atom_date("2022-06-01T17:52:50Z").is_some());
     }
 }

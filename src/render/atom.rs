@@ -97,11 +97,19 @@ pub fn render(doc: &Document<'_>) -> Output {
 /// derived from the main one so that it is just as stable.
 fn feed_id(doc: &Document<'_>) -> String {
     match doc.place.dir.strip_prefix("categories/") {
-        Some(slug) => format!(
-            "{}#category-{}",
-            doc.channel.feed_id,
-            uri_component(slug.trim_end_matches('/'))
-        ),
+        Some(slug) => {
+            // One fragment at most: extend the feed id's own if it has one.
+            let separator = if doc.channel.feed_id.contains('#') {
+                "-"
+            } else {
+                "#"
+            };
+            format!(
+                "{}{separator}category-{}",
+                doc.channel.feed_id,
+                uri_component(slug.trim_end_matches('/'))
+            )
+        }
         None => doc.channel.feed_id.clone(),
     }
 }
