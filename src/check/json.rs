@@ -156,27 +156,17 @@ pub fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
                 ),
             }
         }
-        if let Some(tags) = item.get("tags") {
-            if !tags
-                .as_array()
-                .is_some_and(|tags| tags.iter().all(Value::is_string))
-            {
+        let arrays: [(&str, fn(&Value) -> bool, &str); 2] = [
+            ("tags", Value::is_string, "strings"),
+            ("authors", Value::is_object, "objects"),
+        ];
+        for (key, is_element, elements) in arrays {
+            let Some(value) = item.get(key) else { continue };
+            if !value.as_array().is_some_and(|a| a.iter().all(is_element)) {
                 findings.add(
-                    at(&format!("{path}/tags")),
+                    at(&format!("{path}/{key}")),
                     "json-type",
-                    format!("items[{i}].tags must be an array of strings"),
-                );
-            }
-        }
-        if let Some(authors) = item.get("authors") {
-            if !authors
-                .as_array()
-                .is_some_and(|a| a.iter().all(Value::is_object))
-            {
-                findings.add(
-                    at(&format!("{path}/authors")),
-                    "json-type",
-                    format!("items[{i}].authors must be an array of objects"),
+                    format!("items[{i}].{key} must be an array of {elements}"),
                 );
             }
         }
