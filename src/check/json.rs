@@ -156,10 +156,11 @@ pub fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
                 ),
             }
         }
-        let arrays: [(&str, fn(&Value) -> bool, &str); 2] = [
+        const TYPED_ARRAYS: &[TypedArray] = &[
             ("tags", Value::is_string, "strings"),
             ("authors", Value::is_object, "objects"),
         ];
+        let arrays = TYPED_ARRAYS.iter().copied();
         for (key, is_element, elements) in arrays {
             let Some(value) = item.get(key) else { continue };
             if !value.as_array().is_some_and(|a| a.iter().all(is_element)) {
@@ -181,6 +182,10 @@ pub fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
         }
     }
 }
+
+/// A field that must be an array: its key, what each element must be, and
+/// that in words.
+type TypedArray = (&'static str, fn(&Value) -> bool, &'static str);
 
 fn require_string(
     object: &serde_json::Map<String, Value>,
