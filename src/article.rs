@@ -12,7 +12,7 @@ use crate::error::Diagnostic;
 use crate::markdown;
 use crate::model::{Channel, Entry, Source};
 use crate::slug::uri_component;
-use crate::text::{remove_xml_unsafe, squash_whitespace, strip_xml_unsafe, truncate_chars};
+use crate::text::{removal_warning, remove_xml_unsafe, squash_whitespace, truncate_chars};
 use crate::toml_input::{self, Place};
 
 /// How many categories (and how many authors) one article may have.
@@ -111,7 +111,7 @@ pub fn parse_article(
         summary,
         body,
     } = parse_front(text, at, channel, warnings)?;
-    let mut rendered = markdown::render(body, &entry.url).map_err(|_| {
+    let rendered = markdown::render(body, &entry.url).map_err(|_| {
         Diagnostic::new(
             at.path,
             format!(
@@ -121,24 +121,11 @@ pub fn parse_article(
         )
         .help("flatten the nested block quotes or lists")
     })?;
-    // A character reference such as `&#1;` decodes to a character XML forbids.
-    let (html, mut removed) = strip_xml_unsafe(&rendered.html);
-    let html = html.into_owned();
-    let (first_paragraph, more) = strip_xml_unsafe(&rendered.first_paragraph);
-    let first_paragraph = first_paragraph.into_owned();
-    removed.extend(more);
-    rendered.html = html;
-    rendered.first_paragraph = first_paragraph;
-    let mut characters: Vec<char> = removed.iter().map(|r| r.character).collect();
-    characters.sort_unstable();
-    characters.dedup();
-    for character in characters {
-        warnings.push(Diagnostic::new(
+    for &character in &rendered.removed {
+        warnings.push(removal_warning(
             at.path,
-            format!(
-                "removed character U+{:04X}, written as a character reference in the body, which XML does not allow",
-                u32::from(character)
-            ),
+            character,
+            ", written as a character reference in the body",
         ));
     }
     entry.summary = match summary {

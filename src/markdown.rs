@@ -13,7 +13,7 @@
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use url::Url;
 
-use crate::text::squash_whitespace;
+use crate::text::{squash_whitespace, strip_xml_unsafe};
 
 /// A rendered body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +21,9 @@ pub struct Rendered {
     pub html: String,
     /// The plain text of the first paragraph that is not a figure.
     pub first_paragraph: String,
+    /// Characters XML forbids that character references (such as `&#1;`)
+    /// spelled and that were removed from both, sorted, each once.
+    pub removed: Vec<char>,
 }
 
 /// How deeply Markdown may nest (block quotes in lists in block quotes…).
@@ -93,9 +96,18 @@ pub fn render(markdown: &str, base: &Url) -> Result<Rendered, TooDeep> {
     if needs_sanitiser {
         html = sanitize(&html, base);
     }
+    // The file's own text is clean already, but a character reference
+    // decodes to any character, including ones XML forbids.
+    let (html, mut removed) = strip_xml_unsafe(&html);
+    let (first_paragraph, more) = strip_xml_unsafe(&first_paragraph);
+    removed.extend(more);
+    let mut removed: Vec<char> = removed.into_iter().map(|r| r.character).collect();
+    removed.sort_unstable();
+    removed.dedup();
     Ok(Rendered {
-        html,
-        first_paragraph,
+        html: html.into_owned(),
+        first_paragraph: first_paragraph.into_owned(),
+        removed,
     })
 }
 
@@ -286,6 +298,7 @@ mod tests {
              <figcaption>图为 超市</figcaption></figure>\n<p>第一段。</p>\n"
         );
         assert_eq!(rendered.first_paragraph, "第一段。");
+        assert!(rendered.removed.is_empty());
     }
 
     #[test]
@@ -328,6 +341,18 @@ mod tests {
             "<p><a href=\"https://feeds.example.org/x.html\">a</a> <a href=\"\">b</a> \
              <a href=\"mailto:a@b.org\">c</a> <a href=\"https://feeds.example.org/articles/a.html#top\">d</a></p>\n"
         );
+    }
+
+    #[test]
+    fn characters_xml_forbids_never_leave_the_renderer() {
+        let rendered = render("a&#1;b <b>&#xFFFF;</b>", &base()).unwrap();
+        assert_eq!(rendered.first_paragraph, "ab ");
+        assert!(
+            !rendered.html.contains(['\u{1}', '\u{FFFF}']),
+            "{}",
+            rendered.html
+        );
+        assert_eq!(rendered.removed, ['\u{1}', '\u{FFFF}']);
     }
 
     #[test]

@@ -21,7 +21,7 @@ use crate::config;
 use crate::error::{line_of, Diagnostic, Error, Result};
 use crate::model::{Channel, Entry};
 use crate::slug::uri_component;
-use crate::text::strip_xml_unsafe;
+use crate::text::{removal_warning, strip_xml_unsafe};
 
 /// Every article of a site, newest first, as much as planning needs.
 #[derive(Debug)]
@@ -389,16 +389,7 @@ fn read_text(path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<String> {
     };
     let (kept, removed) = strip_xml_unsafe(&text);
     for removed in &removed {
-        warnings.push(
-            Diagnostic::new(
-                path,
-                format!(
-                    "removed character U+{:04X}, which XML does not allow",
-                    u32::from(removed.character)
-                ),
-            )
-            .line(removed.line),
-        );
+        warnings.push(removal_warning(path, removed.character, "").line(removed.line));
     }
     Ok(match kept {
         std::borrow::Cow::Borrowed(_) => text,

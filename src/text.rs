@@ -60,6 +60,23 @@ pub fn strip_xml_unsafe(text: &str) -> (Cow<'_, str>, Vec<Removed>) {
     (Cow::Owned(kept), removed)
 }
 
+/// The warning for a character removed because XML forbids it; `how` says
+/// where it was written when that is not plain in the file (e.g. ", written
+/// as a character reference in the body").
+pub fn removal_warning(
+    path: &std::path::Path,
+    character: char,
+    how: &str,
+) -> crate::error::Diagnostic {
+    crate::error::Diagnostic::new(
+        path,
+        format!(
+            "removed character U+{:04X}{how}, which XML does not allow",
+            u32::from(character)
+        ),
+    )
+}
+
 /// Removes, in place, characters XML forbids from the value of `key`,
 /// with a warning for each that names the file and the key's line.
 pub fn remove_xml_unsafe(
@@ -76,15 +93,9 @@ pub fn remove_xml_unsafe(
     *value = kept.into_owned();
     for removed in removed {
         warnings.push(
-            crate::error::Diagnostic::new(
-                path,
-                format!(
-                    "removed character U+{:04X}, which XML does not allow",
-                    u32::from(removed.character)
-                ),
-            )
-            .field(key)
-            .maybe_line(line()),
+            removal_warning(path, removed.character, "")
+                .field(key)
+                .maybe_line(line()),
         );
     }
 }

@@ -5,7 +5,9 @@ use std::collections::HashSet;
 use roxmltree::{Document, Node};
 
 use super::dates::{check_plausible, parse_atom_date};
-use super::xml::{at, check_html, check_self_link, children, text, unknown_elements, ATOM_NS};
+use super::xml::{
+    at, check_html, check_self_link, children, require_children, text, unknown_elements, ATOM_NS,
+};
 use super::{Context, Findings};
 
 const FEED_ELEMENTS: &[&str] = &[
@@ -23,6 +25,8 @@ const FEED_ELEMENTS: &[&str] = &[
     "updated",
     "entry",
 ];
+/// What feeds and entries must both have (RFC 4287 4.1.1, 4.1.2).
+const REQUIRED: &[&str] = &["id", "title", "updated"];
 const ENTRY_ELEMENTS: &[&str] = &[
     "author",
     "category",
@@ -48,15 +52,7 @@ pub fn check(doc: &Document<'_>, feed: Node<'_, '_>, context: &Context, findings
         "atom-unknown-element",
         findings,
     );
-    for name in ["id", "title", "updated"] {
-        if children(feed, atom, name).next().is_none() {
-            findings.add(
-                at(doc, feed),
-                "atom-missing-element",
-                format!("feed has no {name}"),
-            );
-        }
-    }
+    require_children(doc, feed, atom, REQUIRED, "atom-missing-element", findings);
     check_self_link(doc, feed, context, findings);
     check_common(doc, feed, context, findings);
     let feed_has_author = children(feed, atom, "author").next().is_some();
@@ -71,15 +67,7 @@ pub fn check(doc: &Document<'_>, feed: Node<'_, '_>, context: &Context, findings
             "atom-unknown-element",
             findings,
         );
-        for name in ["id", "title", "updated"] {
-            if children(entry, atom, name).next().is_none() {
-                findings.add(
-                    at(doc, entry),
-                    "atom-missing-element",
-                    format!("entry has no {name}"),
-                );
-            }
-        }
+        require_children(doc, entry, atom, REQUIRED, "atom-missing-element", findings);
         for id in children(entry, atom, "id") {
             let value = text(id);
             if !ids.insert(value.clone()) {

@@ -78,6 +78,7 @@ pub fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
     let mut ids = HashSet::new();
     for (i, item) in items.iter().enumerate() {
         let path = format!("/items/{i}");
+        let at_key = |key: &str| at(&format!("{path}/{key}"));
         let Some(item) = item.as_object() else {
             findings.add(
                 at(&path),
@@ -90,14 +91,14 @@ pub fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
             Some(Value::String(id)) => {
                 if !ids.insert(id.clone()) {
                     findings.add(
-                        at(&format!("{path}/id")),
+                        at_key("id"),
                         "json-id-duplicate",
                         format!("id {id:?} is used by an earlier item"),
                     );
                 }
             }
             Some(_) => findings.add(
-                at(&format!("{path}/id")),
+                at_key("id"),
                 "json-type",
                 format!("items[{i}].id must be a string"),
             ),
@@ -121,10 +122,12 @@ pub fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
             "summary",
             "image",
             "language",
+            "date_published",
+            "date_modified",
         ] {
             if item.get(key).is_some_and(|v| !v.is_string()) {
                 findings.add(
-                    at(&format!("{path}/{key}")),
+                    at_key(key),
                     "json-type",
                     format!("items[{i}].{key} must be a string"),
                 );
@@ -134,25 +137,15 @@ pub fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
             check_url(item, key, &path, &at, findings);
         }
         for key in ["date_published", "date_modified"] {
-            match item.get(key) {
-                None => {}
-                Some(Value::String(date)) => match parse_rfc3339(date) {
-                    Some(instant) => check_plausible(
-                        &instant,
-                        || at(&format!("{path}/{key}")),
-                        context,
-                        findings,
-                    ),
-                    None => findings.add(
-                        at(&format!("{path}/{key}")),
-                        "json-date",
-                        format!("items[{i}].{key} {date:?} is not an RFC 3339 date"),
-                    ),
-                },
-                Some(_) => findings.add(
-                    at(&format!("{path}/{key}")),
-                    "json-type",
-                    format!("items[{i}].{key} must be a string"),
+            let Some(date) = item.get(key).and_then(Value::as_str) else {
+                continue;
+            };
+            match parse_rfc3339(date) {
+                Some(instant) => check_plausible(&instant, || at_key(key), context, findings),
+                None => findings.add(
+                    at_key(key),
+                    "json-date",
+                    format!("items[{i}].{key} {date:?} is not an RFC 3339 date"),
                 ),
             }
         }
@@ -165,7 +158,7 @@ pub fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
             let Some(value) = item.get(key) else { continue };
             if !value.as_array().is_some_and(|a| a.iter().all(is_element)) {
                 findings.add(
-                    at(&format!("{path}/{key}")),
+                    at_key(key),
                     "json-type",
                     format!("items[{i}].{key} must be an array of {elements}"),
                 );
@@ -174,7 +167,7 @@ pub fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
         if let Some(html) = item.get("content_html").and_then(Value::as_str) {
             for url in relative_urls_in_html(html) {
                 findings.add(
-                    at(&format!("{path}/content_html")),
+                    at_key("content_html"),
                     "content-relative-url",
                     format!("relative URL {url:?} in content_html"),
                 );

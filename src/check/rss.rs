@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use roxmltree::{Document, Node};
 
 use super::dates::{check_plausible, parse_rfc822, Rfc822Problem};
-use super::xml::{at, check_html, check_self_link, children, text, unknown_elements};
+use super::xml::{
+    at, check_html, check_self_link, children, require_children, text, unknown_elements,
+};
 use super::{is_absolute_url, Context, Findings};
 
 const CONTENT_NS: &str = "http://purl.org/rss/1.0/modules/content/";
@@ -58,15 +60,15 @@ pub fn check(doc: &Document<'_>, rss: Node<'_, '_>, context: &Context, findings:
         findings.add(at(doc, rss), "rss-missing-element", "rss has no channel");
         return;
     };
-    for name in ["title", "link", "description"] {
-        if children(channel, None, name).next().is_none() {
-            findings.add(
-                at(doc, channel),
-                "rss-missing-element",
-                format!("channel has no {name}"),
-            );
-        }
-    }
+    let required = ["title", "link", "description"];
+    require_children(
+        doc,
+        channel,
+        None,
+        &required,
+        "rss-missing-element",
+        findings,
+    );
     unknown_elements(
         doc,
         channel,

@@ -145,3 +145,24 @@ pub fn unknown_elements(
         }
     }
 }
+
+/// Flags each of `names` that `parent` has no child element for.
+pub fn require_children(
+    doc: &Document<'_>,
+    parent: Node<'_, '_>,
+    namespace: Option<&str>,
+    names: &[&str],
+    rule: &'static str,
+    findings: &mut Findings,
+) {
+    let parent_name = parent.tag_name().name();
+    for &name in names {
+        if children(parent, namespace, name).next().is_none() {
+            findings.add(
+                at(doc, parent),
+                rule,
+                format!("{parent_name} has no {name}"),
+            );
+        }
+    }
+}

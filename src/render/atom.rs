@@ -8,8 +8,10 @@ use atom_syndication::{
     WriteConfig,
 };
 
-use super::rss::with_final_newline;
-use super::{feed_content, history_links, Output, DUBLIN_CORE_NS, GENERATOR, HISTORY_NS, VERSION};
+use super::{
+    feed_content, history_links, with_final_newline, Output, DUBLIN_CORE_NS, GENERATOR, HISTORY_NS,
+    VERSION,
+};
 use crate::markdown::escape;
 use crate::model::{Channel, Document, Entry, Person};
 use crate::slug::uri_component;

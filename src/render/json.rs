@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{feed_content, Output};
+use super::{feed_content, with_final_newline, Output};
 use crate::dates::rfc3339;
 use crate::model::{Document, Entry};
 
@@ -39,9 +39,11 @@ pub fn render(doc: &Document<'_>) -> Output {
     }
     let items: Vec<Value> = doc.entries.iter().map(|entry| item(entry, doc)).collect();
     feed.insert("items".into(), Value::Array(items));
-    let mut bytes = serde_json::to_vec_pretty(&Value::Object(feed)).expect("JSON serialises");
-    bytes.push(b'\n');
-    Output { path, bytes }
+    let bytes = serde_json::to_vec_pretty(&Value::Object(feed)).expect("JSON serialises");
+    Output {
+        path,
+        bytes: with_final_newline(bytes),
+    }
 }
 
 fn item(entry: &Entry, doc: &Document<'_>) -> Value {

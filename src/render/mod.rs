@@ -30,6 +30,14 @@ pub fn history_links<'d>(doc: &'d Document<'_>) -> impl Iterator<Item = (&'stati
     .filter_map(|(rel, place)| place.map(|place| (rel, place)))
 }
 
+/// XML writers stop at the last tag; files end with a newline.
+pub(crate) fn with_final_newline(mut bytes: Vec<u8>) -> Vec<u8> {
+    if bytes.last() != Some(&b'\n') {
+        bytes.push(b'\n');
+    }
+    bytes
+}
+
 /// An output file: where it goes below the output folder, and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Output {

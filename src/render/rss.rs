@@ -8,7 +8,10 @@ use rss::extension::dublincore::DublinCoreExtension;
 use rss::extension::{Extension, ExtensionMap};
 use rss::{CategoryBuilder, ChannelBuilder, GuidBuilder, ImageBuilder, Item, ItemBuilder};
 
-use super::{feed_content, history_links, Output, DUBLIN_CORE_NS, GENERATOR, HISTORY_NS, VERSION};
+use super::{
+    feed_content, history_links, with_final_newline, Output, DUBLIN_CORE_NS, GENERATOR, HISTORY_NS,
+    VERSION,
+};
 use crate::dates::rfc822;
 use crate::markdown::escape;
 use crate::model::{Channel, Document, Entry};
@@ -124,13 +127,6 @@ fn item(entry: &Entry, channel: &Channel) -> Item {
         )
         .dublin_core_ext(Some(dublin_core))
         .build()
-}
-
-pub(super) fn with_final_newline(mut bytes: Vec<u8>) -> Vec<u8> {
-    if bytes.last() != Some(&b'\n') {
-        bytes.push(b'\n');
-    }
-    bytes
 }
 
 /// Writes `&` and `<` in text as `&#x26;` and `&#x3C;` instead of `&amp;` and
