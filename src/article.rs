@@ -80,6 +80,18 @@ pub struct Head {
     pub categories: Vec<String>,
 }
 
+impl Head {
+    pub fn of(entry: &Entry) -> Head {
+        Head {
+            id: entry.id.clone(),
+            slug: entry.slug.clone(),
+            published: entry.published,
+            updated: entry.updated,
+            categories: entry.categories.clone(),
+        }
+    }
+}
+
 /// Checks an article's front matter and returns its [`Head`]. The body is
 /// not rendered: a build renders only the articles it writes.
 pub fn scan_article(

@@ -1,5 +1,6 @@
-//! The `build` job: scan `feed-data/`, plan the documents, render the
-//! articles they hold, publish.
+//! The `build` job: scan `feed-data/` (rendering each article's page on the
+//! way), plan the feed documents, render the articles they hold, add the
+//! index, the stylesheet and the assets articles refer to, publish.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -8,13 +9,17 @@ use std::sync::Mutex;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
+use crate::article::{self, Head};
+use crate::assets::{self, Assets};
 use crate::check;
 use crate::error::{Diagnostic, Result};
-use crate::model::{Document, Entry, Place};
+use crate::model::{Channel, Document, Entry, Place};
 use crate::plan::{plan, Plan};
 use crate::publish::{Published, Stager};
 use crate::read::{self, Catalog};
 use crate::render;
+use crate::render::page::{Pages, Templates, Trailer};
+use crate::slug::Fnv;
 
 /// What a build needs besides the folders.
 pub struct Options<'a> {
@@ -37,19 +42,95 @@ impl Default for Options<'_> {
 #[derive(Debug)]
 pub struct Report {
     pub entries: usize,
+    /// Feed documents (a document is published in each format).
     pub documents: usize,
+    /// Copied from the data folder because articles refer to them.
+    pub assets: usize,
     pub published: Published,
     /// Sorted by file and line, each once.
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Builds the feeds of the site in `data_dir` into `out_dir`. Nothing is
-/// published unless every output rendered.
+/// Builds the site in `data_dir` into `out_dir`. Nothing is published
+/// unless every output rendered.
 pub fn build(data_dir: &Path, out_dir: &Path, options: &Options<'_>) -> Result<Report> {
-    let progress = &options.progress;
-    let catalog = read::scan(data_dir, progress)?;
-    let plan = plan(&catalog)?;
+    let (channel, mut warnings) = read::channel(data_dir)?;
+    let (templates, more) = read::templates(data_dir)?;
+    warnings.extend(more);
     let stager = Stager::open(out_dir, options.on_wait)?;
+    match stage_site(data_dir, channel, &templates, warnings, &stager, options) {
+        Ok(mut report) => {
+            report.published = stager.commit()?;
+            options.progress.finish_and_clear();
+            Ok(report)
+        }
+        Err(error) => {
+            stager.abandon();
+            Err(error)
+        }
+    }
+}
+
+/// Renders and stages every output; the report's `published` is left empty.
+fn stage_site(
+    data_dir: &Path,
+    channel: Channel,
+    templates: &Templates,
+    first_warnings: Vec<Diagnostic>,
+    stager: &Stager,
+    options: &Options<'_>,
+) -> Result<Report> {
+    let progress = &options.progress;
+    let pages = Pages::new(templates, &channel)?;
+    let assets = Assets::new(data_dir);
+
+    // Every article's page is written while the scan has its text at hand,
+    // so that no article is read twice for its page. A page whose inputs
+    // have not changed since the last build is kept without rendering it.
+    let inputs = page_inputs(&channel, templates);
+    let read_article = |text: &str,
+                        at: article::Location<'_>,
+                        channel: &Channel,
+                        warnings: &mut Vec<Diagnostic>|
+     -> Result<Head> {
+        let head = article::scan_article(text, at, channel, warnings)?;
+        let url = channel.url_of(&format!("{}{}.html", at.folder, head.slug));
+        let path = assets::site_path(url.as_str(), &channel.base_url)
+            .expect("an article's URL is on the site");
+        let mut key = inputs;
+        for part in [at.folder, at.stem, text] {
+            key.write(part.as_bytes());
+        }
+        let key = key.finish();
+        let kept = stager.keep_existing(&path, |old| {
+            Trailer::read_from(old).filter(|trailer| trailer.key == key)
+        });
+        let references = match kept {
+            Some(trailer) => trailer.references,
+            None => {
+                let entry = article::parse_article(text, at, channel, warnings)?;
+                let references = assets::references(&entry.body_html, &channel.base_url);
+                let mut page = pages.article(&entry, &path)?;
+                Trailer {
+                    key,
+                    references: references.clone(),
+                }
+                .append_to(&mut page);
+                stager.add(page)?;
+                references
+            }
+        };
+        assets.note(at.path, &references);
+        Ok(head)
+    };
+    let catalog = read::scan_articles(
+        data_dir,
+        channel.clone(),
+        first_warnings,
+        progress,
+        &read_article,
+    )?;
+    let plan = plan(&catalog)?;
     let warnings = Mutex::new(catalog.warnings.clone());
 
     let documents = 1 + plan.categories.len() + plan.archive_pages.len();
@@ -81,6 +162,13 @@ pub fn build(data_dir: &Path, out_dir: &Path, options: &Options<'_>) -> Result<R
         current: None,
     };
     stage(&stager, &main)?;
+    let categories: Vec<(&str, &str)> = plan
+        .categories
+        .iter()
+        .map(|c| (c.name.as_str(), c.slug.as_str()))
+        .collect();
+    stager.add(pages.index(&main.entries, &categories)?)?;
+    stager.add(pages.stylesheet())?;
     progress.inc(1);
 
     plan.categories.par_iter().try_for_each(|category| {
@@ -121,18 +209,40 @@ pub fn build(data_dir: &Path, out_dir: &Path, options: &Options<'_>) -> Result<R
             Ok::<_, crate::Error>(())
         })?;
 
-    let published = stager.commit()?;
-    progress.finish_and_clear();
+    // Last, the files articles refer to: a page or feed the build wrote
+    // takes precedence over a data file of the same name.
+    let copies = stager.with_staged(|produced| assets.to_copy(produced));
+    copies
+        .par_iter()
+        .try_for_each(|(path, source)| stager.add_copy(path.clone(), source))?;
+    lock(&warnings).extend(stager.with_staged(|produced| assets.missing(produced)));
+
     let mut warnings = warnings.into_inner().unwrap_or_else(|p| p.into_inner());
     warnings.sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
     warnings.dedup();
     Ok(Report {
         entries: catalog.total,
         documents,
-        published,
+        assets: copies.len(),
+        published: Published::default(),
         warnings,
     })
 }
+
+/// A fingerprint of everything besides the article itself that goes into
+/// an article's page.
+fn page_inputs(channel: &Channel, templates: &Templates) -> Fnv {
+    let mut inputs = Fnv::default();
+    inputs.write(render::VERSION.as_bytes());
+    inputs.write(&PAGE_FORMAT.to_le_bytes());
+    inputs.write(format!("{channel:?}").as_bytes());
+    inputs.write(&templates.digest().to_le_bytes());
+    inputs
+}
+
+/// Bump when a change to make-feed changes the pages it renders from the
+/// same input, so that the next build renders every page again.
+const PAGE_FORMAT: u32 = 1;
 
 /// The archive neighbours of page `number` (the main feed counts as the page
 /// after the newest archive page). The newest archive page's `next-archive`
@@ -159,10 +269,7 @@ fn load(
         .map(|index| {
             let (entry, more) = read::load_entry(catalog, &catalog.articles[index])?;
             if !more.is_empty() {
-                warnings
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .extend(more);
+                lock(warnings).extend(more);
             }
             Ok((index, entry))
         })
@@ -202,4 +309,10 @@ fn stage(stager: &Stager, doc: &Document<'_>) -> Result<()> {
         stager.add(output)?;
     }
     Ok(())
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

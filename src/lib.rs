@@ -7,6 +7,7 @@
 //! See `ARCHITECTURE.md` for the map and the invariants.
 
 pub mod article;
+pub mod assets;
 pub mod build;
 pub mod check;
 pub mod cli;

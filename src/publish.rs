@@ -14,9 +14,9 @@
 //! no longer produced (an archive page, a category that is gone) is deleted,
 //! while files make-feed did not write are never touched.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs::{self, File, TryLockError};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -45,6 +45,8 @@ pub struct Published {
 
 pub struct Stager {
     out_dir: PathBuf,
+    /// This build made the output folder: if it fails, it leaves none.
+    created: bool,
     staged: Mutex<Staged>,
     _lock: File,
 }
@@ -59,6 +61,7 @@ impl Stager {
     /// Locks `out_dir` (creating it), waiting for another build that holds
     /// it, and removes what a killed build left behind.
     pub fn open(out_dir: &Path, on_wait: &dyn Fn(&str)) -> Result<Stager> {
+        let created = !out_dir.exists();
         fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
         let lock_path = out_dir.join(LOCK);
         let lock = File::options()
@@ -81,6 +84,7 @@ impl Stager {
         remove_leftovers(out_dir)?;
         Ok(Stager {
             out_dir: out_dir.to_path_buf(),
+            created,
             staged: Mutex::new(Staged::default()),
             _lock: lock,
         })
@@ -105,6 +109,82 @@ impl Stager {
             .temps
             .push((output.path, temp.into_temp_path()));
         Ok(())
+    }
+
+    /// Gives up: removes the staged files, and if this build created the
+    /// output folder, the folder too (it holds nothing else).
+    pub fn abandon(self) {
+        let Stager {
+            out_dir,
+            created,
+            staged,
+            _lock,
+        } = self;
+        drop(staged);
+        if !created {
+            return;
+        }
+        drop(_lock);
+        let _ = fs::remove_file(out_dir.join(LOCK));
+        // Folders made for staged files, deepest first; only empty ones go.
+        let mut folders: Vec<PathBuf> = walkdir::WalkDir::new(&out_dir)
+            .into_iter()
+            .filter_map(|item| item.ok())
+            .filter(|item| item.file_type().is_dir())
+            .map(|item| item.into_path())
+            .collect();
+        folders.sort_by_key(|folder| std::cmp::Reverse(folder.components().count()));
+        for folder in folders {
+            let _ = fs::remove_dir(folder);
+        }
+    }
+
+    /// Keeps the file already at `path` if `still_good` accepts its bytes,
+    /// returning what it found in them; `None` if there is no such file or
+    /// it must be rewritten.
+    pub fn keep_existing<T>(
+        &self,
+        path: &str,
+        still_good: impl FnOnce(&[u8]) -> Option<T>,
+    ) -> Option<T> {
+        let bytes = fs::read(self.out_dir.join(path)).ok()?;
+        let found = still_good(&bytes)?;
+        self.staged().unchanged.push(path.to_string());
+        Some(found)
+    }
+
+    /// Stages a copy of the file at `source` as `path`, unless the
+    /// destination already holds the same bytes. The file is streamed, so
+    /// a large asset is never held in memory.
+    pub fn add_copy(&self, path: String, source: &Path) -> Result<()> {
+        let destination = self.out_dir.join(&path);
+        if same_bytes(source, &destination) {
+            self.staged().unchanged.push(path);
+            return Ok(());
+        }
+        let folder = destination.parent().unwrap_or(&self.out_dir);
+        fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+        let mut temp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempfile_in(folder)
+            .map_err(|e| Error::io(folder, e))?;
+        let mut input = File::open(source).map_err(|e| Error::io(source, e))?;
+        std::io::copy(&mut input, temp.as_file_mut()).map_err(|e| Error::io(source, e))?;
+        write_fully(temp.as_file_mut(), &[]).map_err(|e| Error::io(temp.path(), e))?;
+        self.staged().temps.push((path, temp.into_temp_path()));
+        Ok(())
+    }
+
+    /// Runs `f` on the set of every path staged so far.
+    pub fn with_staged<R>(&self, f: impl FnOnce(&HashSet<&str>) -> R) -> R {
+        let staged = self.staged();
+        let paths: HashSet<&str> = staged
+            .temps
+            .iter()
+            .map(|(path, _)| path.as_str())
+            .chain(staged.unchanged.iter().map(String::as_str))
+            .collect();
+        f(&paths)
     }
 
     /// Renames every staged file into place, deletes the outputs of the last
@@ -181,6 +261,31 @@ impl Stager {
         self.staged
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// True if the files at `a` and `b` both exist and hold the same bytes.
+fn same_bytes(a: &Path, b: &Path) -> bool {
+    let (Ok(meta_a), Ok(meta_b)) = (fs::metadata(a), fs::metadata(b)) else {
+        return false;
+    };
+    if meta_a.len() != meta_b.len() {
+        return false;
+    }
+    let (Ok(mut file_a), Ok(mut file_b)) = (File::open(a), File::open(b)) else {
+        return false;
+    };
+    let (mut buffer_a, mut buffer_b) = (vec![0; 1 << 16], vec![0; 1 << 16]);
+    loop {
+        let Ok(n) = file_a.read(&mut buffer_a) else {
+            return false;
+        };
+        if n == 0 {
+            return true;
+        }
+        if file_b.read_exact(&mut buffer_b[..n]).is_err() || buffer_a[..n] != buffer_b[..n] {
+            return false;
+        }
     }
 }
 

@@ -20,6 +20,7 @@ use crate::article::{self, Location};
 use crate::config;
 use crate::error::{line_of, Diagnostic, Error, Result};
 use crate::model::{Channel, Entry};
+use crate::render::{self, page::Templates};
 use crate::slug::uri_component;
 use crate::text::{removal_warning, strip_xml_unsafe};
 
@@ -57,14 +58,8 @@ type Scanned = Result<(article::Head, Vec<Diagnostic>)>;
 /// bounds what is held at once.
 const CHUNK: usize = 2048;
 
-/// Reads `data_dir/feed.toml` and checks every `data_dir/articles/**/*.md`.
-///
-/// Files are read in whatever order the file system lists them, in parallel;
-/// nothing that comes out depends on that order (entries are sorted by date
-/// and id, and of several bad files the first by path is reported). Unless
-/// archives are on, only articles that some feed will hold are kept: the
-/// newest `limit` overall and in each category.
-pub fn scan(data_dir: &Path, progress: &ProgressBar) -> Result<Catalog> {
+/// Reads `data_dir/feed.toml`.
+pub fn channel(data_dir: &Path) -> Result<(Channel, Vec<Diagnostic>)> {
     let mut warnings = Vec::new();
     let feed_toml = data_dir.join("feed.toml");
     if !feed_toml.is_file() {
@@ -77,7 +72,78 @@ pub fn scan(data_dir: &Path, progress: &ProgressBar) -> Result<Catalog> {
     }
     let text = read_text(&feed_toml, &mut warnings)?;
     let channel = config::parse_channel(&text, &feed_toml, &mut warnings)?;
+    Ok((channel, warnings))
+}
 
+/// The folder below the data folder whose files replace the built-in templates.
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// The built-in templates, each replaced by the file of the same name in
+/// `data_dir/templates/` if there is one. Extra `.html` files there are
+/// added, for templates that include them.
+pub fn templates(data_dir: &Path) -> Result<(Templates, Vec<Diagnostic>)> {
+    let mut templates = Templates::built_in();
+    let mut warnings = Vec::new();
+    let dir = data_dir.join(TEMPLATES_DIR);
+    if !dir.is_dir() {
+        return Ok((templates, warnings));
+    }
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .map_err(|e| Error::io(&dir, e))?
+        .collect::<std::io::Result<_>>()
+        .map_err(|e| Error::io(&dir, e))?;
+    files.sort_by_key(|file| file.file_name());
+    for file in files {
+        let path = file.path();
+        let name = file.file_name().to_string_lossy().into_owned();
+        let wanted = (name.ends_with(".html") || name == render::page::STYLESHEET)
+            && !name.starts_with('.')
+            && path.is_file();
+        if !wanted {
+            warnings.push(
+                Diagnostic::new(&path, "is not a template make-feed uses; ignored").help(
+                    "templates/ holds base.html, page.html, index.html, style.css and .html files they include",
+                ),
+            );
+            continue;
+        }
+        let text = read_text(&path, &mut warnings)?;
+        templates.set(name, text, path);
+    }
+    Ok((templates, warnings))
+}
+
+/// Checks an article's text and returns what planning needs. The build's
+/// version also renders the article's page while the text is at hand.
+pub type ReadArticle<'a> =
+    dyn Fn(&str, Location<'_>, &Channel, &mut Vec<Diagnostic>) -> Result<article::Head> + Sync + 'a;
+
+/// Reads `data_dir/feed.toml` and checks every `data_dir/articles/**/*.md`.
+pub fn scan(data_dir: &Path, progress: &ProgressBar) -> Result<Catalog> {
+    let (channel, warnings) = channel(data_dir)?;
+    scan_articles(
+        data_dir,
+        channel,
+        warnings,
+        progress,
+        &|text, at, channel, warnings| Ok(article::scan_article(text, at, channel, warnings)?),
+    )
+}
+
+/// Reads every `data_dir/articles/**/*.md` with `read_article`.
+///
+/// Files are read in whatever order the file system lists them, in parallel;
+/// nothing that comes out depends on that order (entries are sorted by date
+/// and id, and of several bad files the first by path is reported). Unless
+/// archives are on, only articles that some feed will hold are kept: the
+/// newest `limit` overall and in each category.
+pub fn scan_articles(
+    data_dir: &Path,
+    channel: Channel,
+    mut warnings: Vec<Diagnostic>,
+    progress: &ProgressBar,
+    read_article: &ReadArticle<'_>,
+) -> Result<Catalog> {
     let articles_dir = data_dir.join("articles");
     if !articles_dir.is_dir() {
         return Err(Diagnostic::new(&articles_dir, "not found")
@@ -116,12 +182,7 @@ pub fn scan(data_dir: &Path, progress: &ProgressBar) -> Result<Catalog> {
                 let result = (|| -> Result<article::Head> {
                     let text = read_text(&path, &mut warnings)?;
                     let at = location(&articles_dir, &path);
-                    Ok(article::scan_article(
-                        &text,
-                        at.get(),
-                        &channel,
-                        &mut warnings,
-                    )?)
+                    read_article(&text, at.get(), &channel, &mut warnings)
                 })()
                 .map(|head| (head, warnings));
                 (path, result)

@@ -56,44 +56,49 @@ fn no_arguments_builds_feed_data_into_public() {
 
 #[test]
 fn a_rebuild_without_changes_rewrites_nothing() {
-    let test = Test::new();
+    let test = Test::new().bytes("articles/pic.png", b"\x89PNG fake").file(
+        "articles/second.md",
+        "+++\ntitle = \"Second\"\npublished = 2022-06-02 08:00:00\ncategories = [\"News\"]\n+++\n\n![A picture](pic.png)\n",
+    );
     test.build().success();
-    let modified = |name: &str| {
-        fs::metadata(test.out().join(name))
-            .unwrap()
-            .modified()
-            .unwrap()
+    let modified = || -> Vec<(String, std::time::SystemTime)> {
+        walkdir::WalkDir::new(test.out())
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let name = e.path().strip_prefix(test.out()).unwrap();
+                (
+                    name.display().to_string(),
+                    e.metadata().unwrap().modified().unwrap(),
+                )
+            })
+            .collect()
     };
-    let before = (
-        modified("rss.xml"),
-        modified("atom.xml"),
-        modified("feed.json"),
-    );
+    let before = modified();
     std::thread::sleep(std::time::Duration::from_millis(20));
-    test.build().success().stderr_contains("unchanged");
-    assert_eq!(
-        (
-            modified("rss.xml"),
-            modified("atom.xml"),
-            modified("feed.json")
-        ),
-        before
-    );
-    let mut names: Vec<String> = fs::read_dir(test.out())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    test.build().success().stderr_contains("0 files written");
+    assert_eq!(modified(), before, "a rebuild touched a file");
+    let names: Vec<&str> = before.iter().map(|(name, _)| name.as_str()).collect();
     assert_eq!(
         names,
         [
             ".make-feed-lock",
             ".make-feed-manifest",
+            "articles/first.html",
+            "articles/pic.png",
+            "articles/second.html",
             "atom.xml",
+            "categories/news-0fd75cc6a1aa/atom.xml",
+            "categories/news-0fd75cc6a1aa/feed.json",
+            "categories/news-0fd75cc6a1aa/rss.xml",
             "feed.json",
-            "rss.xml"
+            "index.html",
+            "rss.xml",
+            "style.css",
         ],
-        "no temporary files left"
+        "every output, and no temporary file left"
     );
 }
 

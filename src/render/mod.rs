@@ -4,6 +4,7 @@
 
 pub mod atom;
 pub mod json;
+pub mod page;
 pub mod rss;
 
 use crate::markdown::escape;
@@ -68,14 +69,22 @@ pub fn feed_content(entry: &Entry, channel: &Channel) -> String {
     html
 }
 
-/// Words shown around the body, in the channel's language.
-struct Labels {
-    source: &'static str,
-    editor: &'static str,
+/// Words shown around the body and on pages, in the channel's language.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct Labels {
+    pub source: &'static str,
+    pub editor: &'static str,
+    pub author: &'static str,
+    pub updated: &'static str,
+    pub categories: &'static str,
+    pub subscribe: &'static str,
+    pub latest: &'static str,
+    /// Between names in a list.
+    pub list_separator: &'static str,
 }
 
 impl Labels {
-    fn for_language(language: Option<&str>) -> Labels {
+    pub fn for_language(language: Option<&str>) -> Labels {
         let chinese = language.is_some_and(|tag| {
             tag.eq_ignore_ascii_case("zh") || tag.to_ascii_lowercase().starts_with("zh-")
         });
@@ -83,11 +92,23 @@ impl Labels {
             Labels {
                 source: "来源:",
                 editor: "编辑:",
+                author: "作者:",
+                updated: "更新于 ",
+                categories: "栏目",
+                subscribe: "订阅",
+                latest: "最新文章",
+                list_separator: "、",
             }
         } else {
             Labels {
                 source: "Source: ",
                 editor: "Editor: ",
+                author: "By ",
+                updated: "Updated ",
+                categories: "Categories",
+                subscribe: "Subscribe",
+                latest: "Latest articles",
+                list_separator: ", ",
             }
         }
     }

@@ -1,0 +1,244 @@
+//! Files that articles link to: finding the site's own URLs in a rendered
+//! body, mapping them to files, and deciding which are assets to copy from
+//! `feed-data/`, which are pages and feeds the build writes, and which are
+//! missing.
+//!
+//! The output folder mirrors the data folder: an image that
+//! `articles/2022/report.md` shows as `images/a.jpg` is read from
+//! `feed-data/articles/2022/images/a.jpg` and published at
+//! `public/articles/2022/images/a.jpg`, which is where the page's (and the
+//! feeds') absolute URL points. Only files some article refers to are
+//! copied, and never the site's sources: `feed.toml`, `templates/`, articles'
+//! Markdown, or hidden files.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use url::Url;
+
+use crate::error::Diagnostic;
+use crate::read::TEMPLATES_DIR;
+
+/// The path below the output folder that `url` names, if it is on the site:
+/// percent-decoded, without query or fragment; a folder means its
+/// `index.html`. `None` for other sites and for paths no file can have.
+pub fn site_path(url: &str, base: &Url) -> Option<String> {
+    let rest = url.strip_prefix(base.as_str())?;
+    let end = rest.find(['?', '#']).unwrap_or(rest.len());
+    let decoded = percent_encoding::percent_decode_str(&rest[..end])
+        .decode_utf8()
+        .ok()?;
+    let mut path = decoded.into_owned();
+    if path.is_empty() || path.ends_with('/') {
+        path.push_str("index.html");
+    }
+    let safe = path.split('/').all(|segment| {
+        !segment.is_empty() && segment != "." && segment != ".." && !segment.contains(['\\', '\0'])
+    });
+    safe.then_some(path)
+}
+
+/// The site's own URLs in `html` (`href` and `src` attributes), as paths
+/// below the output folder, each once, in order of appearance.
+pub fn references(html: &str, base: &Url) -> Vec<String> {
+    let mut found = Vec::new();
+    for attribute in [" href=\"", " src=\""] {
+        let mut rest = html;
+        while let Some(start) = rest.find(attribute) {
+            rest = &rest[start + attribute.len()..];
+            let Some(end) = rest.find('"') else { break };
+            let value = unescape(&rest[..end]);
+            if let Some(path) = site_path(&value, base) {
+                if !found.contains(&path) {
+                    found.push(path);
+                }
+            }
+            rest = &rest[end..];
+        }
+    }
+    found
+}
+
+/// Undoes the escaping an attribute value gets (`&amp;` and friends).
+fn unescape(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_string();
+    }
+    value
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// What a site path turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    /// A file in the data folder to publish.
+    Asset(PathBuf),
+    /// Not in the data folder: fine if the build writes it, missing if not.
+    Unresolved,
+}
+
+/// Collects, across all articles (from many threads), the assets to copy
+/// and the references nothing backs.
+pub struct Assets {
+    data_dir: PathBuf,
+    /// The data folder with symbolic links resolved, to keep links inside it.
+    root: PathBuf,
+    looked_up: Mutex<HashMap<String, Target>>,
+    /// Site path → the file to copy.
+    found: Mutex<BTreeMap<String, PathBuf>>,
+    /// Site path → the first article (by path) that refers to it, and how many do.
+    unresolved: Mutex<BTreeMap<String, (PathBuf, usize)>>,
+}
+
+impl Assets {
+    pub fn new(data_dir: &Path) -> Assets {
+        Assets {
+            data_dir: data_dir.to_path_buf(),
+            root: fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.to_path_buf()),
+            looked_up: Mutex::default(),
+            found: Mutex::default(),
+            unresolved: Mutex::default(),
+        }
+    }
+
+    /// Notes that the article at `origin` refers to each of `paths`.
+    pub fn note(&self, origin: &Path, paths: &[String]) {
+        for path in paths {
+            let target = {
+                let mut looked_up = lock(&self.looked_up);
+                match looked_up.get(path) {
+                    Some(target) => target.clone(),
+                    None => {
+                        let target = self.look_up(path);
+                        looked_up.insert(path.clone(), target.clone());
+                        target
+                    }
+                }
+            };
+            match target {
+                Target::Asset(source) => {
+                    lock(&self.found).insert(path.clone(), source);
+                }
+                Target::Unresolved => {
+                    let mut unresolved = lock(&self.unresolved);
+                    let (first, count) = unresolved
+                        .entry(path.clone())
+                        .or_insert_with(|| (origin.to_path_buf(), 0));
+                    if origin < first.as_path() {
+                        *first = origin.to_path_buf();
+                    }
+                    *count += 1;
+                }
+            }
+        }
+    }
+
+    fn look_up(&self, path: &str) -> Target {
+        let is_source = path == "feed.toml"
+            || path.starts_with(&format!("{TEMPLATES_DIR}/"))
+            || (path.starts_with("articles/") && path.ends_with(".md"))
+            || path.split('/').any(|segment| segment.starts_with('.'));
+        if is_source {
+            return Target::Unresolved;
+        }
+        let file = self.data_dir.join(path);
+        let inside = fs::canonicalize(&file)
+            .is_ok_and(|real| real.starts_with(&self.root) && real.is_file());
+        if inside {
+            Target::Asset(file)
+        } else {
+            Target::Unresolved
+        }
+    }
+
+    /// The files to copy (site path, source), sorted, leaving out any path
+    /// the build writes itself (the build's own file wins).
+    pub fn to_copy(&self, produced: &HashSet<&str>) -> Vec<(String, PathBuf)> {
+        lock(&self.found)
+            .iter()
+            .filter(|(path, _)| !produced.contains(path.as_str()))
+            .map(|(path, source)| (path.clone(), source.clone()))
+            .collect()
+    }
+
+    /// A warning for each referenced path that is neither a file in the data
+    /// folder nor something the build writes.
+    pub fn missing(&self, produced: &HashSet<&str>) -> Vec<Diagnostic> {
+        lock(&self.unresolved)
+            .iter()
+            .filter(|(path, _)| !produced.contains(path.as_str()))
+            .map(|(path, (first, count))| {
+                let others = match count {
+                    1 => String::new(),
+                    2 => " (and 1 other article)".to_string(),
+                    n => format!(" (and {} other articles)", n - 1),
+                };
+                Diagnostic::new(
+                    first,
+                    format!(
+                        "refers to {path}{others}, which is not in {}",
+                        self.data_dir.display()
+                    ),
+                )
+                .help(format!(
+                    "put the file at {} to publish it; the link is kept as it is",
+                    self.data_dir.join(path).display()
+                ))
+            })
+            .collect()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("https://example.org/site/").unwrap()
+    }
+
+    #[test]
+    fn site_paths_are_decoded_and_stop_at_query_and_fragment() {
+        let base = base();
+        let path = |url: &str| site_path(url, &base);
+        assert_eq!(
+            path("https://example.org/site/a/b.jpg?x=1#y").as_deref(),
+            Some("a/b.jpg")
+        );
+        assert_eq!(
+            path("https://example.org/site/%E6%89%BF.png").as_deref(),
+            Some("承.png")
+        );
+        assert_eq!(
+            path("https://example.org/site/").as_deref(),
+            Some("index.html")
+        );
+        assert_eq!(
+            path("https://example.org/site/d/").as_deref(),
+            Some("d/index.html")
+        );
+        assert_eq!(path("https://example.org/other/a.jpg"), None);
+        assert_eq!(path("https://example.org/site/a/%2e%2e/b"), None);
+        assert_eq!(path("https://example.org/site/a%2F..%2F..%2Fb"), None);
+    }
+
+    #[test]
+    fn references_come_from_href_and_src_once_each() {
+        let html = r#"<p><a href="https://example.org/site/a.html?x=1&amp;y=2">a</a>
+<img src="https://example.org/site/i.jpg" alt=""><a href="https://elsewhere.org/">b</a>
+<a href="https://example.org/site/a.html">again</a></p>"#;
+        assert_eq!(references(html, &base()), ["a.html", "i.jpg"]);
+    }
+}
