@@ -161,7 +161,7 @@ fn stage_site(
         next_archive: None,
         current: None,
     };
-    stage(&stager, &main)?;
+    stage(stager, &main)?;
     let categories: Vec<(&str, &str)> = plan
         .categories
         .iter()
@@ -182,7 +182,7 @@ fn stage_site(
             next_archive: None,
             current: None,
         };
-        stage(&stager, &doc)?;
+        stage(stager, &doc)?;
         progress.inc(1);
         Ok::<_, crate::Error>(())
     })?;
@@ -204,7 +204,7 @@ fn stage_site(
                 next_archive,
                 current: Some(Place::main()),
             };
-            stage(&stager, &doc)?;
+            stage(stager, &doc)?;
             progress.inc(1);
             Ok::<_, crate::Error>(())
         })?;
