@@ -186,6 +186,7 @@ impl Assets {
                         self.data_dir.display()
                     ),
                 )
+                .maybe_line(line_naming(first, path))
                 .help(format!(
                     "put the file at {} to publish it; the link is kept as it is",
                     self.data_dir.join(path).display()
@@ -193,6 +194,17 @@ impl Assets {
             })
             .collect()
     }
+}
+
+/// The first line of the file at `article` that names the last part of
+/// `path` (as written, or percent-encoded), for a missing file's message.
+fn line_naming(article: &Path, path: &str) -> Option<usize> {
+    let name = path.rsplit('/').next()?;
+    let encoded = crate::slug::uri_component(name);
+    let text = fs::read_to_string(article).ok()?;
+    text.lines()
+        .position(|line| line.contains(name) || line.contains(&encoded))
+        .map(|index| index + 1)
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

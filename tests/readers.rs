@@ -1,8 +1,9 @@
 //! Real feed readers, reading the bundled feeds from a real web server
 //! (nginx on 127.0.0.1), show the sample article at the right instant with
-//! its full text.
+//! its full text; a real browser (headless Chromium) shows its page and the
+//! index.
 //!
-//! Needs nginx, newsboat, sfeed, curl, sqlite3 and Debian's
+//! Needs nginx, newsboat, sfeed, curl, sqlite3, chromium and Debian's
 //! python3-feedparser; `.ci/run` installs them. Without them these tests
 //! are skipped with a note, except under CI, where a missing tool fails.
 
@@ -159,6 +160,21 @@ fn nginx_serves_the_feeds_with_their_types_and_charset() {
         ("rss.xml", "application/rss+xml"),
         ("atom.xml", "application/atom+xml"),
         ("feed.json", "application/feed+json"),
+        (
+            "categories/%E6%89%BF%E5%BE%B7/rss.xml",
+            "application/rss+xml",
+        ),
+        (
+            "categories/%E6%89%BF%E5%BE%B7/atom.xml",
+            "application/atom+xml",
+        ),
+        (
+            "categories/%E6%89%BF%E5%BE%B7/feed.json",
+            "application/feed+json",
+        ),
+        ("index.html", "text/html"),
+        ("", "text/html"),
+        ("style.css", "text/css"),
     ] {
         let headers = output(Command::new("curl").args(["-sSI", &server.url(name)]));
         let expected = format!("content-type: {mime}; charset=utf-8");
@@ -300,5 +316,166 @@ fn newsboat_shows_the_whole_article_at_the_right_instant() {
         assert_eq!(fields[3], LINK, "{name}");
         assert_eq!(fields[4], ID, "{name}");
         check_body(fields[5]);
+    }
+}
+
+/// The DOM of `url` after Chromium has loaded it (scripts run, styles
+/// applied), serialised. Every host but 127.0.0.1 fails to resolve, so the
+/// page's absolute links to the production site cost nothing.
+fn chromium_dom(url: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    output(Command::new(which("chromium").unwrap()).args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-extensions",
+        "--disable-sync",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        &format!("--user-data-dir={}", profile.path().display()),
+        "--dump-dom",
+        url,
+    ]))
+}
+
+fn attributes(dom: &scraper::Html, selector: &str, attribute: &str) -> Vec<String> {
+    let selector = scraper::Selector::parse(selector).unwrap();
+    dom.select(&selector)
+        .map(|e| e.attr(attribute).unwrap_or_default().to_string())
+        .collect()
+}
+
+fn texts(dom: &scraper::Html, selector: &str) -> Vec<String> {
+    let selector = scraper::Selector::parse(selector).unwrap();
+    dom.select(&selector)
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect()
+}
+
+/// The site's main feeds, then each category's, as autodiscovery lists them.
+fn feed_urls(categories: &[&str]) -> Vec<String> {
+    let mut places = vec![String::new()];
+    places.extend(categories.iter().map(|name| {
+        let encoded: String = name.bytes().map(|b| format!("%{b:02X}")).collect();
+        format!("categories/{encoded}/")
+    }));
+    places
+        .iter()
+        .flat_map(|place| {
+            ["rss.xml", "atom.xml", "feed.json"]
+                .map(|file| format!("https://feeds.example.org/{place}{file}"))
+        })
+        .collect()
+}
+
+#[test]
+fn chromium_shows_the_whole_article_page() {
+    if !have(&["nginx", "chromium"]) {
+        return;
+    }
+    let server = Server::start();
+    let dom = chromium_dom(&server.url("articles/yixian-dangyuan-ganbu-de-yinghe-dandang.html"));
+    let dom = scraper::Html::parse_document(&dom);
+
+    assert_eq!(attributes(&dom, "html", "lang"), ["zh-CN"]);
+    assert_eq!(
+        texts(&dom, "title"),
+        [format!("{TITLE} · 河北共产党员网 · 承德频道")]
+    );
+    assert_eq!(texts(&dom, "article h1"), [TITLE]);
+    assert_eq!(attributes(&dom, "link[rel=canonical]", "href"), [LINK]);
+    // Every paragraph, heading and caption; the source and editor credits
+    // are in the byline rather than around the body.
+    let expected = expected_blocks();
+    pretty_assertions::assert_eq!(
+        texts(
+            &dom,
+            "article .body p, article .body h2, article .body figcaption"
+        ),
+        expected[1..expected.len() - 1]
+    );
+    assert_eq!(
+        attributes(&dom, "article .body figure > img", "src"),
+        PHOTOS.map(|id| format!("https://feeds.example.org/articles/images/{id}.jpg"))
+    );
+    assert_eq!(
+        texts(&dom, "article .byline > *"),
+        [
+            "2022-06-01 17:52",
+            "来源:河北共产党员网",
+            "作者:吴树玲",
+            "编辑:王强"
+        ]
+    );
+    assert_eq!(
+        attributes(&dom, "article .byline time", "datetime"),
+        ["2022-06-01T17:52:50+08:00"]
+    );
+    assert_eq!(
+        attributes(&dom, "link[rel=alternate]", "href"),
+        feed_urls(&CATEGORIES)
+    );
+    assert_eq!(
+        attributes(&dom, "link[rel=alternate]", "type")[..3],
+        [
+            "application/rss+xml",
+            "application/atom+xml",
+            "application/feed+json"
+        ]
+    );
+    // The stylesheet and the way home are relative, so they work anywhere.
+    assert_eq!(
+        attributes(&dom, "link[rel=stylesheet]", "href"),
+        ["../style.css"]
+    );
+    assert_eq!(attributes(&dom, "header.site a", "href"), ["../index.html"]);
+}
+
+#[test]
+fn chromium_shows_the_index_with_its_feeds() {
+    if !have(&["nginx", "chromium"]) {
+        return;
+    }
+    let server = Server::start();
+    let dom = scraper::Html::parse_document(&chromium_dom(&server.url("")));
+
+    assert_eq!(texts(&dom, "main h1"), ["河北共产党员网 · 承德频道"]);
+    assert_eq!(
+        texts(&dom, "main .description"),
+        ["河北共产党员网承德频道:承德地方党建新闻。承德频道新闻热线:13831489999"]
+    );
+    assert_eq!(texts(&dom, ".entries h3 a"), [TITLE]);
+    assert_eq!(
+        attributes(&dom, ".entries h3 a", "href"),
+        ["articles/yixian-dangyuan-ganbu-de-yinghe-dandang.html"]
+    );
+    assert_eq!(texts(&dom, ".entries time"), ["2022-06-01 17:52"]);
+    assert_eq!(
+        attributes(&dom, "link[rel=alternate]", "href"),
+        feed_urls(&[])
+    );
+    // Visible subscribe links: the site's three feeds, then each category's
+    // (sorted by folder name, as on disk).
+    let visible = attributes(&dom, ".subscribe a", "href");
+    assert_eq!(visible[..3], ["rss.xml", "atom.xml", "feed.json"]);
+    assert_eq!(visible.len(), 3 + 3 * CATEGORIES.len());
+    for category in CATEGORIES {
+        let encoded: String = category.bytes().map(|b| format!("%{b:02X}")).collect();
+        for file in ["rss.xml", "atom.xml", "feed.json"] {
+            let href = format!("categories/{encoded}/{file}");
+            assert!(visible.contains(&href), "no visible link to {href}");
+            let served = output(Command::new("curl").args([
+                "-sS",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                &server.url(&href),
+            ]));
+            assert_eq!(served, "200", "{href}");
+        }
     }
 }
