@@ -1,0 +1,422 @@
+//! The static site around the feeds: article pages, the index, templates,
+//! assets, and links that all land on files.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use common::sample::*;
+use common::{article, Test};
+use scraper::{Html, Selector};
+
+const BASE: &str = "https://feeds.example.org/";
+
+/// Every URL on the site that `text` mentions (as an attribute, an element's
+/// text or a JSON string), as a path below the output folder, without query
+/// or fragment. Relative links in HTML pages are resolved against the page.
+fn site_links(out: &Path, file: &str) -> Vec<String> {
+    let text = fs::read_to_string(out.join(file)).unwrap();
+    // Feeds carry HTML escaped once more; undo it so both layers are seen.
+    let text = text
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"");
+    let mut links = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find(BASE) {
+        rest = &rest[start + BASE.len()..];
+        let end = rest
+            .find(|c: char| c.is_whitespace() || "\"'<>)]\\".contains(c))
+            .unwrap_or(rest.len());
+        links.push(rest[..end].to_string());
+    }
+    if file.ends_with(".html") {
+        let page = url::Url::parse(BASE).unwrap().join(file).unwrap();
+        let document = Html::parse_document(&text);
+        for element in document.select(&Selector::parse("[href], [src]").unwrap()) {
+            let value = element.attr("href").or(element.attr("src")).unwrap();
+            let resolved = page.join(value).unwrap();
+            if let Some(path) = resolved.as_str().strip_prefix(BASE) {
+                links.push(path.to_string());
+            }
+        }
+    }
+    links
+        .into_iter()
+        .map(|link| {
+            let link = link.split(['?', '#']).next().unwrap().to_string();
+            let decoded = percent_encoding::percent_decode_str(&link)
+                .decode_utf8()
+                .unwrap()
+                .into_owned();
+            if decoded.is_empty() || decoded.ends_with('/') {
+                format!("{decoded}index.html")
+            } else {
+                decoded
+            }
+        })
+        .collect()
+}
+
+/// Asserts that every link to the site in every output is a file in the
+/// output folder, and returns how many distinct links there were.
+#[track_caller]
+fn assert_links_resolve(test: &Test) -> usize {
+    let out = test.out();
+    let files: BTreeSet<String> = test
+        .out_files()
+        .into_keys()
+        .filter(|name| !name.starts_with('.'))
+        .collect();
+    let mut checked = BTreeSet::new();
+    for file in &files {
+        if !(file.ends_with(".html") || file.ends_with(".xml") || file.ends_with(".json")) {
+            continue;
+        }
+        for link in site_links(&out, file) {
+            assert!(
+                files.contains(&link),
+                "{file} links to {link}, which is not in the output folder"
+            );
+            checked.insert(link);
+        }
+    }
+    checked.len()
+}
+
+#[test]
+fn every_link_in_the_bundled_site_lands_on_a_file_once_its_photos_exist() {
+    // The bundled photos are not available; with stand-ins in place, every
+    // link of every feed and page resolves.
+    let mut test = Test::bundled();
+    for id in PHOTOS {
+        test = test.bytes(&format!("articles/images/{id}.jpg"), id.as_bytes());
+    }
+    test.build().success();
+    let checked = assert_links_resolve(&test);
+    // Pages, feeds (3 main + 9 category), index, stylesheet, 3 photos.
+    assert!(checked >= 1 + 12 + 2 + 3, "only {checked} links checked");
+    for id in PHOTOS {
+        assert_eq!(
+            test.out_files()[&format!("articles/images/{id}.jpg")],
+            id.as_bytes()
+        );
+    }
+}
+
+#[test]
+fn the_bundled_site_builds_without_its_photos_and_says_which_are_missing() {
+    let test = Test::bundled();
+    let mut run = test.build().success();
+    for (id, line) in PHOTOS.iter().zip([14, 44, 56]) {
+        run = run.stderr_contains(&format!(
+            "yixian-dangyuan-ganbu-de-yinghe-dandang.md:{line}: refers to articles/images/{id}.jpg, which is not in"
+        ));
+    }
+    // The page and the feeds keep the references and the captions.
+    let page = test.read_out("articles/yixian-dangyuan-ganbu-de-yinghe-dandang.html");
+    for id in PHOTOS {
+        assert!(page.contains(&format!("{BASE}articles/images/{id}.jpg")));
+    }
+    assert_eq!(select_text(&page, "figcaption").len(), 3);
+    assert!(test.read_out("rss.xml").contains(PHOTOS[0]));
+}
+
+/// A site with a sub-folder, a picture, categories and archives.
+fn rich_site() -> Test {
+    let mut test = Test::empty().file(
+        "feed.toml",
+        &format!(
+            "{}limit = 2\narchives = true\narchive_page_size = 2\n",
+            common::FEED_TOML
+        ),
+    );
+    for n in 0..5 {
+        test = test.file(
+            &format!("articles/2022/post-{n}.md"),
+            &format!(
+                "+++\ntitle = \"Post {n}\"\npublished = 2022-06-0{} 10:00:00\ncategories = [\"News\", \"承德 频道\"]\n+++\n\n\
+                 See [the first post](post-0.html) and [home](/).\n\n![A photo](img/photo.png)\n",
+                n + 1
+            ),
+        );
+    }
+    test.bytes("articles/2022/img/photo.png", b"\x89PNG\r\n")
+}
+
+#[test]
+fn every_link_in_a_site_with_folders_categories_and_archives_lands_on_a_file() {
+    let test = rich_site();
+    test.build().success();
+    let checked = assert_links_resolve(&test);
+    assert!(checked > 20, "only {checked} links checked");
+    let files = test.out_files();
+    assert_eq!(files["articles/2022/img/photo.png"], b"\x89PNG\r\n");
+    for n in 0..5 {
+        assert!(files.contains_key(&format!("articles/2022/post-{n}.html")));
+    }
+    // Relative links climb out of the sub-folder.
+    let page = test.read_out("articles/2022/post-3.html");
+    assert!(page.contains("href=\"../../style.css\""), "{page}");
+}
+
+#[test]
+fn an_article_page_has_everything_a_reader_needs() {
+    let test = Test::bundled();
+    test.build().success();
+    let page = test.read_out("articles/yixian-dangyuan-ganbu-de-yinghe-dandang.html");
+    let document = Html::parse_document(&page);
+    let text = |selector: &str| -> Vec<String> {
+        document
+            .select(&Selector::parse(selector).unwrap())
+            .map(|e| e.text().collect::<String>().trim().to_string())
+            .collect()
+    };
+    assert_eq!(text("h1"), [TITLE]);
+    let blocks = expected_blocks();
+    pretty_assertions::assert_eq!(
+        text(".body p, .body h2, .body figcaption"),
+        blocks[1..blocks.len() - 1]
+    );
+    assert_eq!(
+        text(".byline > *"),
+        [
+            "2022-06-01 17:52",
+            "来源:河北共产党员网",
+            "作者:吴树玲",
+            "编辑:王强"
+        ]
+    );
+    assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"));
+    assert!(page.contains(&format!("<link rel=\"canonical\" href=\"{LINK}\">")));
+    // Categories link to their feeds, which exist.
+    let categories = text(".categories a");
+    assert_eq!(categories, CATEGORIES);
+}
+
+#[test]
+fn dates_on_pages_are_shown_in_the_site_zone_whatever_the_offset_written() {
+    let test = Test::new().file(
+        "articles/first.md",
+        "+++\ntitle = \"First\"\npublished = 2022-06-01T09:52:50Z\n+++\n\nText.\n",
+    );
+    test.build().success();
+    let page = test.read_out("articles/first.html");
+    // feed.toml's zone is Asia/Shanghai; the machine's (New York) plays no part.
+    assert!(
+        page.contains("<time datetime=\"2022-06-01T09:52:50+00:00\">2022-06-01 17:52</time>"),
+        "{page}"
+    );
+}
+
+#[test]
+fn pages_escape_every_field_and_keep_no_script() {
+    let test = Test::new().file(
+        "articles/first.md",
+        "+++\ntitle = \"<script>alert(1)</script> & 'q'\"\npublished = 2022-06-01 10:00:00\n\
+         authors = [\"<b>Tom</b>\"]\neditor = \"\\\" onmouseover=\\\"x\"\nsummary = \"</title><script>x</script>\"\n\
+         categories = [\"<i>c</i>\"]\n+++\n\n<script>alert(2)</script><img src=x onerror=alert(3)>\n\n\
+         [link](javascript:alert(4)) <a href=\"https://ok.example/\" onclick=\"alert(5)\">ok</a>\n",
+    );
+    test.build().success();
+    for file in ["articles/first.html", "index.html"] {
+        let page = test.read_out(file);
+        let document = Html::parse_document(&page);
+        let scripts = document.select(&Selector::parse("script").unwrap()).count();
+        assert_eq!(scripts, 0, "{file}: {page}");
+        for element in document.select(&Selector::parse("*").unwrap()) {
+            for (name, value) in element.value().attrs() {
+                assert!(!name.starts_with("on"), "{file}: handler {name}={value}");
+                assert!(!value.contains("javascript:"), "{file}: {name}={value}");
+            }
+        }
+        assert!(
+            page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#39;q&#39;"),
+            "{file}"
+        );
+    }
+    let page = test.read_out("articles/first.html");
+    assert!(page.contains(
+        "<title>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#39;q&#39; · Test channel</title>"
+    ));
+    assert!(
+        page.contains("作者:&lt;b&gt;Tom&lt;/b&gt;") || page.contains("By &lt;b&gt;Tom&lt;/b&gt;")
+    );
+}
+
+#[test]
+fn a_site_replaces_a_template_from_feed_data() {
+    let test = Test::new().file(
+        "templates/page.html",
+        "<!DOCTYPE html>\n<title>{{ article.title }}</title>\n<p class=mine>{{ article.published.display }} {{ site.title }}</p>\n{{ article.body }}\n",
+    );
+    test.build().success();
+    let page = test.read_out("articles/first.html");
+    assert!(page.starts_with("<!DOCTYPE html>\n<title>First</title>\n<p class=mine>2022-06-01 17:52 Test channel</p>\n<p>First paragraph of First.</p>"), "{page}");
+    // The index still uses the built-in template.
+    assert!(test
+        .read_out("index.html")
+        .contains("<section class=\"subscribe\">"));
+
+    // Changing the template renders the page again.
+    let test = test.file("templates/page.html", "<p>{{ article.title }} again</p>\n");
+    test.build().success();
+    assert!(test
+        .read_out("articles/first.html")
+        .starts_with("<p>First again</p>\n"));
+}
+
+#[test]
+fn a_broken_template_is_an_error_naming_its_file_and_line() {
+    let test = Test::new();
+    test.build().success();
+    let before = test.out_files();
+    let test = test.file(
+        "templates/index.html",
+        "<h1>{{ site.title }}</h1>\n{% for x in %}\n",
+    );
+    test.build()
+        .failure()
+        .stderr_contains("templates/index.html:2: template error")
+        .stderr_contains("nothing was published");
+    assert_eq!(test.out_files(), before);
+
+    let test = test.file("templates/index.html", "<h1>{{ site.tilte }}</h1>\n");
+    test.build()
+        .failure()
+        .stderr_contains("templates/index.html:1: template error");
+    assert_eq!(test.out_files(), before);
+}
+
+#[test]
+fn a_file_in_templates_that_is_not_a_template_gets_a_warning() {
+    let test = Test::new().file("templates/notes.txt", "hello");
+    test.build()
+        .success()
+        .stderr_contains("templates/notes.txt: is not a template make-feed uses; ignored");
+}
+
+#[test]
+fn only_files_articles_refer_to_are_copied_and_never_the_sources() {
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("secret.txt"), "secret").unwrap();
+    let test = Test::new()
+        .file(
+            "articles/first.md",
+            "+++\ntitle = \"First\"\npublished = 2022-06-01 10:00:00\n+++\n\n\
+             [a](pic.png) [b](/feed.toml) [c](/templates/page.html) [d](other.md)\n\
+             [e](.hidden.png) [f](../../../../etc/passwd) [g](link.txt) [h](sub/%E5%9B%BE.png)\n",
+        )
+        .bytes("articles/pic.png", b"png")
+        .bytes("articles/unused.png", b"unused")
+        .file(
+            "articles/other.md",
+            &article("Other", "2022-06-02 10:00:00"),
+        )
+        .file("templates/page.html", "{{ article.body }}")
+        .bytes("articles/.hidden.png", b"hidden")
+        .bytes("articles/sub/图.png", b"cjk");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        test.data().join("articles/link.txt"),
+    )
+    .unwrap();
+    let mut run = test.build().success();
+    let files = test.out_files();
+    assert_eq!(files["articles/pic.png"], b"png");
+    assert_eq!(files["articles/sub/图.png"], b"cjk");
+    for never in [
+        "articles/unused.png",
+        "feed.toml",
+        "templates/page.html",
+        "articles/other.md",
+        "articles/.hidden.png",
+        "articles/link.txt",
+        "etc/passwd",
+    ] {
+        assert!(!files.contains_key(never), "{never} was published");
+    }
+    for missing in [
+        "feed.toml",
+        "templates/page.html",
+        "articles/other.md",
+        "articles/.hidden.png",
+        "articles/link.txt",
+        "etc/passwd",
+    ] {
+        run = run.stderr_contains(&format!("refers to {missing}, which is not in"));
+    }
+}
+
+#[test]
+fn a_removed_article_loses_its_page_and_user_files_stay() {
+    let test = Test::new().file(
+        "articles/second.md",
+        &article("Second", "2022-06-02 10:00:00"),
+    );
+    test.build().success();
+    fs::write(test.out().join("robots.txt"), "User-agent: *\n").unwrap();
+    fs::write(test.out().join("articles/mine.html"), "mine").unwrap();
+    assert!(test.out().join("articles/second.html").is_file());
+
+    let test = test.remove("articles/second.md");
+    test.build()
+        .success()
+        .stderr_contains("no longer produced and removed");
+    assert!(!test.out().join("articles/second.html").exists());
+    assert!(test.out().join("articles/first.html").is_file());
+    assert_eq!(
+        fs::read_to_string(test.out().join("robots.txt")).unwrap(),
+        "User-agent: *\n"
+    );
+    assert_eq!(
+        fs::read_to_string(test.out().join("articles/mine.html")).unwrap(),
+        "mine"
+    );
+    assert!(!test.read_out("index.html").contains("Second"));
+}
+
+#[test]
+fn an_edit_renders_that_page_again_and_keeps_the_others() {
+    let test = Test::new().file(
+        "articles/second.md",
+        &article("Second", "2022-06-02 10:00:00"),
+    );
+    test.build().success();
+    let before = test.out_files();
+    let test = test.file(
+        "articles/second.md",
+        &article("Second, edited", "2022-06-02 10:00:00"),
+    );
+    test.build().success();
+    let after = test.out_files();
+    assert_ne!(
+        after["articles/second.html"],
+        before["articles/second.html"]
+    );
+    assert_eq!(after["articles/first.html"], before["articles/first.html"]);
+    assert!(test
+        .read_out("articles/second.html")
+        .contains("<h1>Second, edited</h1>"));
+
+    // A page deleted by hand comes back, even though nothing else changed.
+    fs::remove_file(test.out().join("articles/first.html")).unwrap();
+    test.build().success();
+    assert_eq!(
+        test.out_files()["articles/first.html"],
+        after["articles/first.html"]
+    );
+
+    // A change to feed.toml reaches every page.
+    let test = test.file(
+        "feed.toml",
+        &common::FEED_TOML.replace("Test channel", "Renamed"),
+    );
+    test.build().success();
+    assert!(test
+        .read_out("articles/first.html")
+        .contains("· Renamed</title>"));
+}
