@@ -7,7 +7,8 @@ use std::time::Duration;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use make_feed::check::Severity;
-use make_feed::cli::{BuildArgs, CheckArgs, Cli, Command, Format, NewArgs};
+use make_feed::cli::{BuildArgs, CheckArgs, Cli, Command, Format, NewArgs, ServeArgs};
+use make_feed::serve::ServeError;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -15,6 +16,7 @@ fn main() -> ExitCode {
         Command::Build(args) => build(&args),
         Command::Check(args) => check(&args),
         Command::New(args) => new(&args),
+        Command::Serve(args) => serve(&args),
     }
 }
 
@@ -107,6 +109,20 @@ fn build(args: &BuildArgs) -> ExitCode {
         }
         Err(error) => {
             let _ = make_feed::build::write_failure(stderr, &error, &args.out);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(args: &ServeArgs) -> ExitCode {
+    match make_feed::serve::serve(&args.data, &args.out, args.port, progress_bar()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(ServeError::Build(error)) => {
+            let _ = make_feed::build::write_failure(&mut std::io::stderr(), &error, &args.out);
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
             ExitCode::FAILURE
         }
     }
