@@ -3,6 +3,7 @@
 //! index, the stylesheet and the assets articles refer to, publish.
 
 use std::collections::{BTreeSet, HashMap};
+use std::io::{self, Write};
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -12,7 +13,7 @@ use rayon::prelude::*;
 use crate::article::{self, Head};
 use crate::assets::{self, Assets};
 use crate::check;
-use crate::error::{Diagnostic, Result};
+use crate::error::{Diagnostic, Error, Result};
 use crate::model::{Channel, Document, Entry, Place};
 use crate::plan::{plan, Plan};
 use crate::publish::{Published, Stager};
@@ -243,6 +244,63 @@ fn page_inputs(channel: &Channel, templates: &Templates) -> Fnv {
 /// Bump when a change to make-feed changes the pages it renders from the
 /// same input, so that the next build renders every page again.
 const PAGE_FORMAT: u32 = 1;
+
+/// Writes what a build that published has to say (its warnings, then one
+/// summary line and the files it wrote, when they are few) as `make-feed build`
+/// prints it, so that every command that builds reports alike.
+pub fn write_report(
+    w: &mut dyn Write,
+    report: &Report,
+    data_dir: &Path,
+    out_dir: &Path,
+) -> io::Result<()> {
+    for warning in &report.warnings {
+        writeln!(w, "warning: {warning}")?;
+    }
+    for problem in &report.published.not_removed {
+        writeln!(
+            w,
+            "warning: could not delete an output this build no longer produces: {problem}"
+        )?;
+    }
+    let published = &report.published;
+    writeln!(
+        w,
+        "built {} from {} into {}: {} written, {} unchanged{}",
+        count(report.entries, "entry", "entries"),
+        data_dir.display(),
+        out_dir.display(),
+        count(published.written.len(), "file", "files"),
+        published.unchanged.len(),
+        match published.removed.len() {
+            0 => String::new(),
+            n => format!(", {n} no longer produced and removed"),
+        }
+    )?;
+    if published.written.len() <= 12 {
+        for path in &published.written {
+            writeln!(w, "  wrote {}", out_dir.join(path).display())?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes why a build failed and that it changed nothing.
+pub fn write_failure(w: &mut dyn Write, error: &Error, out_dir: &Path) -> io::Result<()> {
+    writeln!(w, "error: {error}")?;
+    writeln!(
+        w,
+        "nothing was published; the files in {} are as they were",
+        out_dir.display()
+    )
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    }
+}
 
 /// The archive neighbours of page `number` (the main feed counts as the page
 /// after the newest archive page). The newest archive page's `next-archive`

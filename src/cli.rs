@@ -15,15 +15,17 @@ feed.toml for the channel, and one Markdown file with TOML front matter per arti
 under articles/. It writes rss.xml (RSS 2.0), atom.xml (Atom 1.0) and feed.json (JSON \
 Feed 1.1), each with the full article content, plus the same for every category and, if \
 feed.toml asks for them, RFC 5005 archive pages, into an output folder (public/ by default) \
-ready to copy to any static web server. `make-feed check` validates feed files.\n\n\
+ready to copy to any static web server. `make-feed check` validates feed files; \
+`make-feed serve` previews the output on this machine and rebuilds it on every edit.\n\n\
 Run with no command, make-feed builds: `make-feed` is `make-feed build --data feed-data --out public`.",
     after_long_help = "EXAMPLES:\n  \
 make-feed                                  build feed-data/ into public/\n  \
 make-feed build --data site --out dist     build site/ into dist/\n  \
-make-feed check public/*.xml public/*.json validate the feeds\n\n\
+make-feed check public/*.xml public/*.json validate the feeds\n  \
+make-feed serve                            preview at http://127.0.0.1:8000/\n\n\
 A build either succeeds as a whole or changes nothing: bad input stops it with a message \
 naming the file, line and field, and the previous outputs stay as they were.\n\n\
-EXIT STATUS:\n  0  the feeds are built\n  1  the input has an error, or a file could not be read or written\n  2  the command line is wrong"
+EXIT STATUS:\n  0  the feeds are built\n  1  the input has an error, a file could not be read or written, or serve could not listen\n  2  the command line is wrong"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -61,6 +63,39 @@ from the title unless --slug is given. An existing file is never overwritten.",
         after_long_help = "EXAMPLES:\n  make-feed new \"疫线党员干部的“硬核”担当\"\n  make-feed new \"Release notes\" --slug release-2-0"
     )]
     New(NewArgs),
+    /// Build, then serve the output folder on this machine and rebuild when the data changes
+    #[command(
+        long_about = "Build the data folder into the output folder as `make-feed build` does, then \
+serve the output folder over HTTP on 127.0.0.1 (this machine only) and rebuild whenever a file in \
+the data folder changes, so that a feed reader or a browser pointed at it shows each edit.\n\n\
+Feeds are sent as application/rss+xml, application/atom+xml and application/feed+json, HTML as \
+text/html, each with charset=utf-8, and every file with ETag and Last-Modified, so that readers \
+that ask again get 304 Not Modified until a rebuild changes the file. `/` and `/dir/` serve \
+index.html; make-feed's own files (names starting with a dot) are never served.\n\n\
+Once the server listens, one line on stdout gives its address: \
+`Serving public at http://127.0.0.1:8000/`. If the first build fails, make-feed stops with its \
+error; a later rebuild that fails prints the error and leaves the previous feeds served. \
+Ctrl-C stops the server.",
+        after_long_help = "EXAMPLES:\n  \
+make-feed serve                            preview public/ at http://127.0.0.1:8000/\n  \
+make-feed serve --port 8080                the same on port 8080\n  \
+make-feed serve --port 0                   on a free port (printed on stdout)\n  \
+make-feed serve --data site --out dist     build site/ into dist/ and serve dist/"
+    )]
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// The folder holding feed.toml and articles/, watched for changes
+    #[arg(long, value_name = "DIR", default_value = "feed-data")]
+    pub data: PathBuf,
+    /// The folder to write the feeds into and serve (created if missing)
+    #[arg(long, value_name = "DIR", default_value = "public")]
+    pub out: PathBuf,
+    /// The port to listen on at 127.0.0.1; 0 lets the system pick a free one
+    #[arg(long, value_name = "PORT", default_value_t = 8000)]
+    pub port: u16,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -21,6 +21,7 @@ pub mod plan;
 pub mod publish;
 pub mod read;
 pub mod render;
+pub mod serve;
 pub mod slug;
 pub mod text;
 pub mod toml_input;

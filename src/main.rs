@@ -7,7 +7,8 @@ use std::time::Duration;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use make_feed::check::Severity;
-use make_feed::cli::{BuildArgs, CheckArgs, Cli, Command, Format, NewArgs};
+use make_feed::cli::{BuildArgs, CheckArgs, Cli, Command, Format, NewArgs, ServeArgs};
+use make_feed::serve::ServeError;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -15,6 +16,7 @@ fn main() -> ExitCode {
         Command::Build(args) => build(&args),
         Command::Check(args) => check(&args),
         Command::New(args) => new(&args),
+        Command::Serve(args) => serve(&args),
     }
 }
 
@@ -98,42 +100,29 @@ fn build(args: &BuildArgs) -> ExitCode {
         progress: progress_bar(),
         on_wait: &|message| eprintln!("{message}"),
     };
+    // Nothing useful is left to do when stderr itself cannot be written.
+    let stderr = &mut std::io::stderr();
     match make_feed::build(&args.data, &args.out, &options) {
         Ok(report) => {
-            for warning in &report.warnings {
-                eprintln!("warning: {warning}");
-            }
-            for problem in &report.published.not_removed {
-                eprintln!(
-                    "warning: could not delete an output this build no longer produces: {problem}"
-                );
-            }
-            let published = &report.published;
-            eprintln!(
-                "built {} from {} into {}: {} written, {} unchanged{}",
-                count(report.entries, "entry", "entries"),
-                args.data.display(),
-                args.out.display(),
-                count(published.written.len(), "file", "files"),
-                published.unchanged.len(),
-                match published.removed.len() {
-                    0 => String::new(),
-                    n => format!(", {n} no longer produced and removed"),
-                }
-            );
-            if published.written.len() <= 12 {
-                for path in &published.written {
-                    eprintln!("  wrote {}", args.out.join(path).display());
-                }
-            }
+            let _ = make_feed::build::write_report(stderr, &report, &args.data, &args.out);
             ExitCode::SUCCESS
         }
         Err(error) => {
+            let _ = make_feed::build::write_failure(stderr, &error, &args.out);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(args: &ServeArgs) -> ExitCode {
+    match make_feed::serve::serve(&args.data, &args.out, args.port, progress_bar()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(ServeError::Build(error)) => {
+            let _ = make_feed::build::write_failure(&mut std::io::stderr(), &error, &args.out);
+            ExitCode::FAILURE
+        }
+        Err(error) => {
             eprintln!("error: {error}");
-            eprintln!(
-                "nothing was published; the files in {} are as they were",
-                args.out.display()
-            );
             ExitCode::FAILURE
         }
     }
@@ -152,11 +141,4 @@ fn progress_bar() -> ProgressBar {
     );
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
-}
-
-fn count(n: usize, one: &str, many: &str) -> String {
-    match n {
-        1 => format!("1 {one}"),
-        n => format!("{n} {many}"),
-    }
 }
