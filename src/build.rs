@@ -16,7 +16,7 @@ use crate::check;
 use crate::error::{Diagnostic, Error, Result};
 use crate::model::{Channel, Document, Entry, Place};
 use crate::plan::{plan, Plan};
-use crate::publish::{Published, Stager};
+use crate::publish::{Existing, Published, Stager};
 use crate::read::{self, Catalog};
 use crate::render;
 use crate::render::page::{Pages, Templates, Trailer};
@@ -103,12 +103,12 @@ fn stage_site(
             key.write(part.as_bytes());
         }
         let key = key.finish();
-        let kept = stager.keep_existing(&path, |old| {
+        let existing = stager.keep_existing(&path, |old| {
             Trailer::read_from(old).filter(|trailer| trailer.key == key)
         });
-        let references = match kept {
-            Some(trailer) => trailer.references,
-            None => {
+        let references = match existing {
+            Existing::Kept(trailer) => trailer.references,
+            Existing::Stale | Existing::Missing => {
                 let entry = article::parse_article(text, at, channel, warnings)?;
                 let references = assets::references(&entry.body_html, &channel.base_url);
                 let mut page = pages.article(&entry, &path)?;
@@ -117,7 +117,12 @@ fn stage_site(
                     references: references.clone(),
                 }
                 .append_to(&mut page);
-                stager.add(page)?;
+                match existing {
+                    // The same bytes may come from new inputs (say, an
+                    // edit to a comment in a template): keep the file then.
+                    Existing::Stale => stager.add(page)?,
+                    _ => stager.add_new(page)?,
+                }
                 references
             }
         };

@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::fs::{self, File, TryLockError};
-use std::io::{Read, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -33,6 +33,20 @@ pub const MANIFEST: &str = ".make-feed-manifest";
 /// Held while a build writes into the folder.
 pub const LOCK: &str = ".make-feed-lock";
 
+/// How much of an existing file [`Stager::keep_existing`] reads first.
+pub const TAIL: u64 = 4096;
+
+/// What [`Stager::keep_existing`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Existing<T> {
+    /// The file is kept as it is.
+    Kept(T),
+    /// There is a file, but it must be replaced.
+    Stale,
+    /// There is no file.
+    Missing,
+}
+
 /// What publishing did, as paths below the output folder, sorted.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Published {
@@ -45,6 +59,8 @@ pub struct Published {
 
 pub struct Stager {
     out_dir: PathBuf,
+    /// Folders known to exist.
+    folders: Mutex<HashSet<PathBuf>>,
     /// This build made the output folder: if it fails, it leaves none.
     created: bool,
     staged: Mutex<Staged>,
@@ -84,6 +100,7 @@ impl Stager {
         remove_leftovers(out_dir)?;
         Ok(Stager {
             out_dir: out_dir.to_path_buf(),
+            folders: Mutex::default(),
             created,
             staged: Mutex::new(Staged::default()),
             _lock: lock,
@@ -98,16 +115,43 @@ impl Stager {
             self.staged().unchanged.push(output.path);
             return Ok(());
         }
+        self.add_new(output)
+    }
+
+    /// Writes `output` to a temporary file beside its destination, without
+    /// comparing it with what is there (the caller knows it differs).
+    pub fn add_new(&self, output: Output) -> Result<()> {
+        self.stage_with(output.path, |file| file.write_all(&output.bytes))
+    }
+
+    /// Creates a temporary file beside the destination of `path`, fills it
+    /// with `write` and stages it.
+    fn stage_with(
+        &self,
+        path: String,
+        write: impl FnOnce(&mut File) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let destination = self.out_dir.join(&path);
         let folder = destination.parent().unwrap_or(&self.out_dir);
-        fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
-        let mut temp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
+        // A site's pages share a few folders: make each once, not per file.
+        let known = lock(&self.folders).contains(folder);
+        if !known {
+            fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+            lock(&self.folders).insert(folder.to_path_buf());
+        }
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(TEMP_PREFIX);
+        // Outputs are for a web server; temporary files are created private.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(fs::Permissions::from_mode(0o644));
+        }
+        let mut temp = builder
             .tempfile_in(folder)
             .map_err(|e| Error::io(folder, e))?;
-        write_fully(temp.as_file_mut(), &output.bytes).map_err(|e| Error::io(temp.path(), e))?;
-        self.staged()
-            .temps
-            .push((output.path, temp.into_temp_path()));
+        write(temp.as_file_mut()).map_err(|e| Error::io(&destination, e))?;
+        self.staged().temps.push((path, temp.into_temp_path()));
         Ok(())
     }
 
@@ -119,6 +163,7 @@ impl Stager {
             created,
             staged,
             _lock,
+            ..
         } = self;
         drop(staged);
         if !created {
@@ -139,18 +184,45 @@ impl Stager {
         }
     }
 
-    /// Keeps the file already at `path` if `still_good` accepts its bytes,
-    /// returning what it found in them; `None` if there is no such file or
-    /// it must be rewritten.
+    /// Keeps the file already at `path` if `still_good` accepts its last
+    /// bytes (at least [`TAIL`] of them, or the whole file), returning what
+    /// it found in them.
     pub fn keep_existing<T>(
         &self,
         path: &str,
-        still_good: impl FnOnce(&[u8]) -> Option<T>,
-    ) -> Option<T> {
-        let bytes = fs::read(self.out_dir.join(path)).ok()?;
-        let found = still_good(&bytes)?;
-        self.staged().unchanged.push(path.to_string());
-        Some(found)
+        still_good: impl Fn(&[u8]) -> Option<T>,
+    ) -> Existing<T> {
+        let Ok(mut file) = File::open(self.out_dir.join(path)) else {
+            return Existing::Missing;
+        };
+        let length = file.metadata().map_or(0, |m| m.len());
+        let mut tail = Vec::with_capacity(TAIL as usize);
+        let start = length.saturating_sub(TAIL);
+        let read = file
+            .seek(SeekFrom::Start(start))
+            .and_then(|_| file.read_to_end(&mut tail));
+        if read.is_err() {
+            return Existing::Stale;
+        }
+        let mut found = still_good(&tail);
+        if found.is_none() && start > 0 {
+            // What the caller looks for may be longer than the tail.
+            let mut whole = Vec::with_capacity(length as usize);
+            if file
+                .seek(SeekFrom::Start(0))
+                .and_then(|_| file.read_to_end(&mut whole))
+                .is_ok()
+            {
+                found = still_good(&whole);
+            }
+        }
+        match found {
+            Some(found) => {
+                self.staged().unchanged.push(path.to_string());
+                Existing::Kept(found)
+            }
+            None => Existing::Stale,
+        }
     }
 
     /// Stages a copy of the file at `source` as `path`, unless the
@@ -162,17 +234,8 @@ impl Stager {
             self.staged().unchanged.push(path);
             return Ok(());
         }
-        let folder = destination.parent().unwrap_or(&self.out_dir);
-        fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
-        let mut temp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .tempfile_in(folder)
-            .map_err(|e| Error::io(folder, e))?;
         let mut input = File::open(source).map_err(|e| Error::io(source, e))?;
-        std::io::copy(&mut input, temp.as_file_mut()).map_err(|e| Error::io(source, e))?;
-        write_fully(temp.as_file_mut(), &[]).map_err(|e| Error::io(temp.path(), e))?;
-        self.staged().temps.push((path, temp.into_temp_path()));
-        Ok(())
+        self.stage_with(path, |file| std::io::copy(&mut input, file).map(|_| ()))
     }
 
     /// Runs `f` on the set of every path staged so far.
@@ -258,10 +321,14 @@ impl Stager {
     }
 
     fn staged(&self) -> std::sync::MutexGuard<'_, Staged> {
-        self.staged
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.staged)
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// True if the files at `a` and `b` both exist and hold the same bytes.

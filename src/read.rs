@@ -423,7 +423,12 @@ pub const MAX_FILE_BYTES: u64 = 32 << 20;
 fn read_text(path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<String> {
     let mut bytes = Vec::new();
     fs::File::open(path)
-        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .and_then(|file| {
+            // Sized up front: one read for the whole file, not a dozen.
+            let size = file.metadata().map_or(0, |m| m.len()).min(MAX_FILE_BYTES);
+            bytes.reserve_exact(size as usize + 1);
+            file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
+        })
         .map_err(|e| Error::io(path, e))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(
