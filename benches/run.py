@@ -2,16 +2,31 @@
 """Benchmark make-feed on synthetic corpora: wall time and peak memory.
 
 Usage: benches/run.py [--sizes 1000,10000,50000,100000] [--runs 5] [--work DIR]
+                      [--configs default,newest50,archive]
 
 For each size N it writes a corpus of N articles with ../shared/bench/make-corpus
-(about 6.8 KB each; set MAKE_CORPUS to use another copy), then measures, with a
-warm page cache, the median of --runs builds into a fresh output folder:
+(about 6.8 KB each; set MAKE_CORPUS to use another copy) and measures, with a
+warm page cache, the median of --runs (after one warm-up run) of:
 
   cat      reading every article file once (`find … | xargs -0 cat > /dev/null`): the floor
-  default  `make-feed build` with feed.toml's defaults: the newest 20 entries in the
-           main feeds and in each category's feeds
+  first    `make-feed build` into a new, empty output folder: every page, feed and
+           asset written
+  rebuild  `make-feed build` again after one new article is added: the everyday case
+           (pages whose input did not change are kept without rendering)
+
+for each configuration of feed.toml:
+
+  default  the defaults: the newest 20 entries in the main feeds and each category's
   newest50 the same with `limit = 50`
-  archive  the same with `archives = true`: every entry written, in RFC 5005 archive pages
+  archive  `archives = true`: every entry written, in RFC 5005 archive pages
+
+Every build writes a page per article, the index, and the feeds.
+
+First builds go into new folders that are only deleted when the whole run is over:
+on ext4, creating files right after deleting many others is several times slower
+(the allocator skips recently freed inodes), which would measure `rm -rf`, not
+make-feed. The run needs free disk space for (runs + 1) outputs per size and
+configuration (about 12 KB per article).
 
 Peak memory is the maximum resident set size reported by GNU time. The table it
 prints is the one in the README.
@@ -27,23 +42,33 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MAKE_CORPUS = os.environ.get("MAKE_CORPUS", os.path.join(ROOT, "..", "shared", "bench", "make-corpus"))
 BINARY = os.path.join(ROOT, "target", "release", "make-feed")
 TIME = "/usr/bin/time"
+CONFIGS = {"default": "", "newest50": "limit = 50\n", "archive": "archives = true\n"}
+NEW_ARTICLE = """+++
+title = "Benchmark: one more article ({n})"
+published = 2030-01-01T00:00:{n:02}+08:00
+categories = ["承德"]
++++
+
+A new article, added to measure a rebuild.
+"""
 
 
-def measure(command, runs, before=None):
-    """Median wall seconds and peak KB of `command` over `runs`, after a warm-up."""
-    walls, peaks = [], []
-    for i in range(runs + 1):
-        if before:
-            before()
-        result = subprocess.run(
-            [TIME, "-f", "%e %M", "sh", "-c", command],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True,
-        )
-        wall, peak = result.stderr.strip().splitlines()[-1].split()
-        if i > 0:  # the first run warms the cache
-            walls.append(float(wall))
-            peaks.append(int(peak))
-    return statistics.median(walls), max(peaks)
+def timed(command):
+    """Wall seconds and peak KB of one run of `command`."""
+    result = subprocess.run(
+        [TIME, "-f", "%e %M", "sh", "-c", command],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    if result.returncode != 0:
+        sys.exit(f"{command} failed:\n{result.stderr}")
+    wall, peak = result.stderr.strip().splitlines()[-1].split()
+    return float(wall), int(peak)
+
+
+def median(samples):
+    """Median wall time and largest peak of samples, the first (warm-up) left out."""
+    samples = samples[1:]
+    return statistics.median(w for w, _ in samples), max(p for _, p in samples)
 
 
 def main():
@@ -51,42 +76,57 @@ def main():
     parser.add_argument("--sizes", default="1000,10000,50000,100000")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--work", default="/tmp/make-feed-bench")
+    parser.add_argument("--configs", default=",".join(CONFIGS))
     args = parser.parse_args()
     if not os.path.exists(TIME):
         sys.exit(f"{TIME} (GNU time) is needed: apt-get install time")
     subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True)
     os.makedirs(args.work, exist_ok=True)
+    outputs = os.path.join(args.work, "outputs")
+    shutil.rmtree(outputs, ignore_errors=True)
+    configs = args.configs.split(",")
 
     rows = []
-    for size in [int(s) for s in args.sizes.split(",")]:
-        data = os.path.join(args.work, f"corpus-{size}")
-        if not os.path.exists(os.path.join(data, "feed.toml")):
-            subprocess.run([sys.executable, MAKE_CORPUS, str(size), data], check=True)
-        with open(os.path.join(data, "feed.toml"), encoding="utf-8") as f:
-            base_config = "".join(l for l in f if not l.startswith(("archives", "limit")))
-        out = os.path.join(args.work, f"out-{size}")
-        fresh = lambda: shutil.rmtree(out, ignore_errors=True)
+    try:
+        for size in [int(s) for s in args.sizes.split(",")]:
+            data = os.path.join(args.work, f"corpus-{size}")
+            if not os.path.exists(os.path.join(data, "feed.toml")):
+                subprocess.run([sys.executable, MAKE_CORPUS, str(size), data], check=True)
+            feed_toml = os.path.join(data, "feed.toml")
+            with open(feed_toml, encoding="utf-8") as f:
+                base_config = "".join(l for l in f if not l.startswith(("archives", "limit")))
+            new_article = os.path.join(data, "articles", "zz-benchmark-new.md")
+            cat = median([timed(f"find {data}/articles -name '*.md' -print0 | xargs -0 cat > /dev/null")
+                          for _ in range(args.runs + 1)])
+            row = {"size": size, "cat": cat}
+            for config in configs:
+                with open(feed_toml, "w", encoding="utf-8") as f:
+                    f.write(base_config + CONFIGS[config])
+                firsts, rebuilds = [], []
+                for run in range(args.runs + 1):
+                    out = os.path.join(outputs, f"{size}-{config}-{run}")
+                    firsts.append(timed(f"{BINARY} build --data {data} --out {out}"))
+                    with open(new_article, "w", encoding="utf-8") as f:
+                        f.write(NEW_ARTICLE.format(n=run))
+                    rebuilds.append(timed(f"{BINARY} build --data {data} --out {out}"))
+                    os.remove(new_article)
+                row[config] = (median(firsts), median(rebuilds))
+                print(f"{size} {config}: first {show(row[config][0])}; rebuild {show(row[config][1])}",
+                      file=sys.stderr)
+            with open(feed_toml, "w", encoding="utf-8") as f:
+                f.write(base_config)
+            rows.append(row)
+    finally:
+        shutil.rmtree(outputs, ignore_errors=True)
 
-        def with_config(extra):
-            with open(os.path.join(data, "feed.toml"), "w", encoding="utf-8") as f:
-                f.write(base_config + extra)
-
-        cat = measure(f"find {data}/articles -name '*.md' -print0 | xargs -0 cat > /dev/null", args.runs)
-        with_config("")
-        default = measure(f"{BINARY} build --data {data} --out {out}", args.runs, fresh)
-        with_config("limit = 50\n")
-        newest50 = measure(f"{BINARY} build --data {data} --out {out}", args.runs, fresh)
-        with_config("archives = true\n")
-        archive = measure(f"{BINARY} build --data {data} --out {out}", args.runs, fresh)
-        with_config("")
-        rows.append((size, cat, default, newest50, archive))
-        print(f"{size}: cat {cat[0]:.2f} s; default {show(default)}; newest 50 {show(newest50)}; "
-              f"archive {show(archive)}", file=sys.stderr)
-
-    print("| articles | `cat` (floor) | default (newest 20) | `limit = 50` | every entry written (`archives = true`) |")
-    print("| ---: | ---: | ---: | ---: | ---: |")
-    for size, cat, default, newest50, archive in rows:
-        print(f"| {size:,} | {cat[0]:.2f} s | {show(default)} | {show(newest50)} | {show(archive)} |")
+    print("| articles | `cat` (floor) | " + " | ".join(f"{c}: first build | {c}: rebuild" for c in configs) + " |")
+    print("| ---: | ---: | " + " | ".join("---: | ---:" for _ in configs) + " |")
+    for row in rows:
+        cells = [f"{row['size']:,}", f"{row['cat'][0]:.2f} s"]
+        for config in configs:
+            first, rebuild = row[config]
+            cells += [show(first), show(rebuild)]
+        print("| " + " | ".join(cells) + " |")
 
 
 def show(result):

@@ -100,15 +100,7 @@ pub fn scan_article(
     channel: &Channel,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Head, Diagnostic> {
-    let parsed = parse_front(text, at, channel, warnings)?;
-    let entry = parsed.entry;
-    Ok(Head {
-        id: entry.id,
-        slug: entry.slug,
-        published: entry.published,
-        updated: entry.updated,
-        categories: entry.categories,
-    })
+    Ok(read_front(text, at, channel, warnings)?.head())
 }
 
 /// Reads one article, body included.
@@ -118,39 +110,65 @@ pub fn parse_article(
     channel: &Channel,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Entry, Diagnostic> {
-    let Parsed {
-        mut entry,
-        summary,
-        body,
-    } = parse_front(text, at, channel, warnings)?;
-    let rendered = markdown::render(body, &entry.url).map_err(|_| {
-        Diagnostic::new(
-            at.path,
-            format!(
-                "the body nests more than {} levels deep",
-                markdown::MAX_NESTING
-            ),
-        )
-        .help("flatten the nested block quotes or lists")
-    })?;
-    for &character in &rendered.removed {
-        warnings.push(removal_warning(
-            at.path,
-            character,
-            ", written as a character reference in the body",
-        ));
+    read_front(text, at, channel, warnings)?.render(at, warnings)
+}
+
+/// Checks an article's front matter, leaving the body for [`Parsed::render`].
+pub fn read_front<'t>(
+    text: &'t str,
+    at: Location<'_>,
+    channel: &Channel,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Parsed<'t>, Diagnostic> {
+    parse_front(text, at, channel, warnings)
+}
+
+impl Parsed<'_> {
+    /// What planning needs.
+    pub fn head(&self) -> Head {
+        Head::of(&self.entry)
     }
-    entry.summary = match summary {
-        Some(summary) => squash_whitespace(&summary),
-        None => truncate_chars(&rendered.first_paragraph, SUMMARY_CHARS),
-    };
-    entry.body_html = rendered.html;
-    Ok(entry)
+
+    /// The whole entry, body rendered.
+    pub fn render(
+        self,
+        at: Location<'_>,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Result<Entry, Diagnostic> {
+        let Parsed {
+            mut entry,
+            summary,
+            body,
+        } = self;
+        let rendered = markdown::render(body, &entry.url).map_err(|_| {
+            Diagnostic::new(
+                at.path,
+                format!(
+                    "the body nests more than {} levels deep",
+                    markdown::MAX_NESTING
+                ),
+            )
+            .help("flatten the nested block quotes or lists")
+        })?;
+        for &character in &rendered.removed {
+            warnings.push(removal_warning(
+                at.path,
+                character,
+                ", written as a character reference in the body",
+            ));
+        }
+        entry.summary = match summary {
+            Some(summary) => squash_whitespace(&summary),
+            None => truncate_chars(&rendered.first_paragraph, SUMMARY_CHARS),
+        };
+        entry.body_html = rendered.html;
+        Ok(entry)
+    }
 }
 
 /// An article whose front matter is read and checked, its body not yet
 /// rendered: `entry.summary` and `entry.body_html` are still empty.
-struct Parsed<'t> {
+pub struct Parsed<'t> {
     entry: Entry,
     summary: Option<String>,
     body: &'t str,

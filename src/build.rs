@@ -20,7 +20,7 @@ use crate::publish::{Existing, Published, Stager};
 use crate::read::{self, Catalog};
 use crate::render;
 use crate::render::page::{Pages, Templates, Trailer};
-use crate::slug::Fnv;
+use xxhash_rust::xxh3::Xxh3;
 
 /// What a build needs besides the folders.
 pub struct Options<'a> {
@@ -94,22 +94,24 @@ fn stage_site(
                         channel: &Channel,
                         warnings: &mut Vec<Diagnostic>|
      -> Result<Head> {
-        let head = article::scan_article(text, at, channel, warnings)?;
+        let front = article::read_front(text, at, channel, warnings)?;
+        let head = front.head();
         let url = channel.url_of(&format!("{}{}.html", at.folder, head.slug));
         let path = assets::site_path(url.as_str(), &channel.base_url)
             .expect("an article's URL is on the site");
-        let mut key = inputs;
+        let mut key = inputs.clone();
         for part in [at.folder, at.stem, text] {
-            key.write(part.as_bytes());
+            key.update(&(part.len() as u64).to_le_bytes());
+            key.update(part.as_bytes());
         }
-        let key = key.finish();
+        let key = key.digest();
         let existing = stager.keep_existing(&path, |old| {
             Trailer::read_from(old).filter(|trailer| trailer.key == key)
         });
         let references = match existing {
             Existing::Kept(trailer) => trailer.references,
             Existing::Stale | Existing::Missing => {
-                let entry = article::parse_article(text, at, channel, warnings)?;
+                let entry = front.render(at, warnings)?;
                 let references = assets::references(&entry.body_html, &channel.base_url);
                 let mut page = pages.article(&entry, &path)?;
                 Trailer {
@@ -237,12 +239,14 @@ fn stage_site(
 
 /// A fingerprint of everything besides the article itself that goes into
 /// an article's page.
-fn page_inputs(channel: &Channel, templates: &Templates) -> Fnv {
-    let mut inputs = Fnv::default();
-    inputs.write(render::VERSION.as_bytes());
-    inputs.write(&PAGE_FORMAT.to_le_bytes());
-    inputs.write(format!("{channel:?}").as_bytes());
-    inputs.write(&templates.digest().to_le_bytes());
+fn page_inputs(channel: &Channel, templates: &Templates) -> Xxh3 {
+    let mut inputs = Xxh3::new();
+    for part in [render::VERSION, &format!("{channel:?}")] {
+        inputs.update(&(part.len() as u64).to_le_bytes());
+        inputs.update(part.as_bytes());
+    }
+    inputs.update(&PAGE_FORMAT.to_le_bytes());
+    templates.hash_into(&mut inputs);
     inputs
 }
 

@@ -268,16 +268,29 @@ fn first_paragraph_text(events: &[Event<'_>]) -> String {
 
 /// Escapes text for an HTML attribute value or element content.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
+    escape_with(text, false)
+}
+
+/// Escapes `&`, `<`, `>`, `"` and, if `apostrophe`, `'` too (for attributes a
+/// template may quote with it). Copies runs of plain text at once: most text
+/// has nothing to escape.
+pub fn escape_with(text: &str, apostrophe: bool) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut plain = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let replacement = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' if apostrophe => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[plain..at]);
+        out.push_str(replacement);
+        plain = at + 1;
     }
+    out.push_str(&text[plain..]);
     out
 }
 

@@ -83,30 +83,6 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// An FNV-1a hasher for fingerprints that must be the same on every
-/// platform and in every version of Rust (std's hashers promise neither).
-#[derive(Debug, Clone, Copy)]
-pub struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    /// Adds `bytes`, then a separator, so that `("ab", "c")` and `("a", "bc")` differ.
-    pub fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes.iter().chain(&[0xff]) {
-            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    pub fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

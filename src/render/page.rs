@@ -17,9 +17,10 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset};
 use minijinja::{Environment, UndefinedBehavior, Value};
 use serde::Serialize;
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::error::Diagnostic;
-use crate::markdown::escape;
+use crate::markdown::escape_with;
 use crate::model::{Channel, Entry, Place};
 use crate::render::{Labels, Output, GENERATOR, VERSION};
 use crate::slug::category_slug;
@@ -74,14 +75,14 @@ impl Templates {
         }
     }
 
-    /// A digest of every template, for the page cache.
-    pub fn digest(&self) -> u64 {
-        let mut hash = crate::slug::Fnv::default();
+    /// Feeds every template to `hasher`, for the page cache.
+    pub fn hash_into(&self, hasher: &mut Xxh3) {
         for (name, text, _) in &self.sources {
-            hash.write(name.as_bytes());
-            hash.write(text.as_bytes());
+            for part in [name, text] {
+                hasher.update(&(part.len() as u64).to_le_bytes());
+                hasher.update(part.as_bytes());
+            }
         }
-        hash.finish()
     }
 }
 
@@ -184,8 +185,9 @@ impl<'t> Pages<'t> {
             if state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() {
                 if let Some(text) = value.as_str() {
                     // `'` too: a site's template may quote attributes with it.
-                    let escaped = escape(text).replace('\'', "&#39;");
-                    return out.write_str(&escaped).map_err(minijinja::Error::from);
+                    return out
+                        .write_str(&escape_with(text, true))
+                        .map_err(minijinja::Error::from);
                 }
             }
             minijinja::escape_formatter(out, state, value)
