@@ -1,7 +1,8 @@
 //! Property tests: for any title, body and metadata, make-feed either stops
 //! with a clear error about the article, or writes feeds that are
 //! well-formed XML and give back the same text (less the characters XML
-//! forbids). It never panics. `PROPTEST_CASES` sets how many cases run
+//! forbids), and pages that show the same title with no script, event
+//! handler or `javascript:` URL anywhere. It never panics. `PROPTEST_CASES` sets how many cases run
 //! (CI runs the default below).
 
 use std::fs;
@@ -134,5 +135,25 @@ proptest! {
         let content = entry.content().and_then(|c| c.value()).unwrap_or_default();
         prop_assert!(!content.to_lowercase().contains("<script"), "{content}");
         prop_assert!(!content.to_lowercase().contains("=\"javascript:"), "{content}");
+
+        for name in ["articles/a.html", "index.html"] {
+            let html = fs::read_to_string(out.join(name)).unwrap();
+            let page = scraper::Html::parse_document(&html);
+            prop_assert!(page.errors.is_empty(), "{name} does not parse cleanly: {:?}\n{html}", page.errors);
+            let all = scraper::Selector::parse("*").unwrap();
+            for element in page.select(&all) {
+                prop_assert!(element.value().name() != "script", "{name} has a script:\n{html}");
+                for (attribute, value) in element.value().attrs() {
+                    prop_assert!(!attribute.starts_with("on"), "{name}: {attribute}={value}");
+                    prop_assert!(!value.trim_start().to_lowercase().starts_with("javascript:"), "{name}: {attribute}={value}");
+                }
+            }
+            let h = if name == "index.html" { ".entries h3" } else { "article h1" };
+            let shown: Vec<String> = page
+                .select(&scraper::Selector::parse(h).unwrap())
+                .map(|e| e.text().collect::<String>())
+                .collect();
+            prop_assert_eq!(shown, vec![expected(&title)], "{}", name);
+        }
     }
 }
