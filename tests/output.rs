@@ -8,14 +8,24 @@ use std::fs;
 use common::{repo_root, Test, FEED_TOML};
 use pretty_assertions::assert_eq;
 
-/// The bundled feeds, byte for byte. After an intended change, rerun with
-/// `UPDATE_GOLDEN=1` and read the diff before committing it.
+/// The bundled feeds, index and article page, byte for byte. After an
+/// intended change, rerun with `UPDATE_GOLDEN=1` and read the diff before
+/// committing it.
 #[test]
-fn bundled_feeds_match_the_golden_files() {
+fn bundled_site_matches_the_golden_files() {
     let test = Test::bundled();
     test.build().success();
-    for name in ["rss.xml", "atom.xml", "feed.json"] {
-        let golden = repo_root().join("tests/golden").join(name);
+    for (name, golden) in [
+        ("rss.xml", "rss.xml"),
+        ("atom.xml", "atom.xml"),
+        ("feed.json", "feed.json"),
+        ("index.html", "index.html"),
+        (
+            "articles/yixian-dangyuan-ganbu-de-yinghe-dandang.html",
+            "article.html",
+        ),
+    ] {
+        let golden = repo_root().join("tests/golden").join(golden);
         let actual = test.read_out(name);
         if std::env::var_os("UPDATE_GOLDEN").is_some() {
             fs::write(&golden, &actual).unwrap();
@@ -37,8 +47,52 @@ fn same_input_gives_identical_bytes_in_any_machine_zone() {
             "Pacific/Kiritimati",
         )
         .success();
-    for name in ["rss.xml", "atom.xml"] {
-        assert_eq!(first.read_out(name), second.read_out(name), "{name}");
+    assert_eq!(first.out_files(), second.out_files());
+}
+
+#[test]
+fn same_input_gives_identical_bytes_on_one_thread_or_many() {
+    let site = || {
+        let mut test = Test::empty().file(
+            "feed.toml",
+            &format!(
+                "{}limit = 5\narchives = true\narchive_page_size = 7\n",
+                common::FEED_TOML
+            ),
+        );
+        for n in 0..60 {
+            test = test.file(
+                &format!("articles/{}/post-{n}.md", n % 4),
+                &format!(
+                    "+++\ntitle = \"Post {n}\"\npublished = 2022-06-01 10:{:02}:00\ncategories = [\"c{}\", \"承德\"]\n+++\n\nBody {n} ![p](missing-{}.png)\n",
+                    n % 7,
+                    n % 5,
+                    n % 3
+                ),
+            );
+        }
+        test
+    };
+    let one = site();
+    one.run_with(
+        &["build", "--data", "data", "--out", "out"],
+        &[("RAYON_NUM_THREADS", "1")],
+    )
+    .success();
+    let many = site();
+    many.run_with(
+        &["build", "--data", "data", "--out", "out"],
+        &[("RAYON_NUM_THREADS", "8")],
+    )
+    .success();
+    let (one_files, many_files) = (one.out_files(), many.out_files());
+    assert!(one_files.len() > 60 + 10, "{} files", one_files.len());
+    assert_eq!(
+        one_files.keys().collect::<Vec<_>>(),
+        many_files.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &one_files {
+        assert!(many_files[name] == *bytes, "{name} differs");
     }
 }
 

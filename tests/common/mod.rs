@@ -91,10 +91,16 @@ impl Test {
     }
 
     pub fn run_in_zone(&self, args: &[&str], zone: &str) -> Run {
+        self.run_with(args, &[("TZ", zone)])
+    }
+
+    /// Runs the binary with extra environment variables.
+    pub fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_make-feed"))
             .args(args)
             .current_dir(self.dir.path())
-            .env("TZ", zone)
+            .env("TZ", "America/New_York")
+            .envs(env.iter().copied())
             .output()
             .expect("run make-feed");
         Run {
