@@ -41,7 +41,8 @@ pub fn site_path(url: &str, base: &Url) -> Option<String> {
 }
 
 /// The site's own URLs in `html` (`href` and `src` attributes), as paths
-/// below the output folder, each once, in order of appearance.
+/// below the output folder, each once, in order of appearance. A path no
+/// file can have (`a//b`) is kept as it is, so that it is reported missing.
 pub fn references(html: &str, base: &Url) -> Vec<String> {
     let mut found = Vec::new();
     for attribute in [" href=\"", " src=\""] {
@@ -50,7 +51,12 @@ pub fn references(html: &str, base: &Url) -> Vec<String> {
             rest = &rest[start + attribute.len()..];
             let Some(end) = rest.find('"') else { break };
             let value = unescape(&rest[..end]);
-            if let Some(path) = site_path(&value, base) {
+            let path = site_path(&value, base).or_else(|| {
+                let raw = value.strip_prefix(base.as_str())?;
+                let end = raw.find(['?', '#']).unwrap_or(raw.len());
+                Some(raw[..end].to_string())
+            });
+            if let Some(path) = path {
                 if !found.contains(&path) {
                     found.push(path);
                 }
@@ -61,17 +67,67 @@ pub fn references(html: &str, base: &Url) -> Vec<String> {
     found
 }
 
-/// Undoes the escaping an attribute value gets (`&amp;` and friends).
+/// Undoes the escaping an attribute value gets: the named references the
+/// renderers write and numeric ones (`&#x27;`, `&#39;`).
 fn unescape(value: &str) -> String {
     if !value.contains('&') {
         return value.to_string();
     }
-    value
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(end) = rest.find(';').filter(|&end| end <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let name = &rest[1..end];
+        let decoded = match name {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => name
+                .strip_prefix("#x")
+                .or_else(|| name.strip_prefix("#X"))
+                .map(|hex| u32::from_str_radix(hex, 16))
+                .or_else(|| name.strip_prefix('#').map(str::parse::<u32>))
+                .and_then(|number| number.ok())
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// True for a path below the output folder that a file can have: no empty,
+/// `.` or `..` segment, no backslash or NUL.
+fn is_safe_path(path: &str) -> bool {
+    path.split('/').all(|segment| {
+        !segment.is_empty() && segment != "." && segment != ".." && !segment.contains(['\\', '\0'])
+    })
+}
+
+/// True for files that make up the site's sources, which are never
+/// published: `feed.toml`, templates, articles' Markdown, hidden files.
+fn is_source(path: &str) -> bool {
+    path == "feed.toml"
+        || path.starts_with(&format!("{TEMPLATES_DIR}/"))
+        || (path.starts_with("articles/") && path.ends_with(".md"))
+        || path.split('/').any(|segment| segment.starts_with('.'))
 }
 
 /// What a site path turned out to be.
@@ -90,8 +146,9 @@ pub struct Assets {
     /// The data folder with symbolic links resolved, to keep links inside it.
     root: PathBuf,
     looked_up: Mutex<HashMap<String, Target>>,
-    /// Site path → the file to copy.
-    found: Mutex<BTreeMap<String, PathBuf>>,
+    /// Site path → the file to copy, and the first article (by path) that
+    /// refers to it.
+    found: Mutex<BTreeMap<String, (PathBuf, PathBuf)>>,
     /// Site path → the first article (by path) that refers to it, and how many do.
     unresolved: Mutex<BTreeMap<String, (PathBuf, usize)>>,
 }
@@ -123,7 +180,13 @@ impl Assets {
             };
             match target {
                 Target::Asset(source) => {
-                    lock(&self.found).insert(path.clone(), source);
+                    let mut found = lock(&self.found);
+                    let (_, first) = found
+                        .entry(path.clone())
+                        .or_insert_with(|| (source, origin.to_path_buf()));
+                    if origin < first.as_path() {
+                        *first = origin.to_path_buf();
+                    }
                 }
                 Target::Unresolved => {
                     let mut unresolved = lock(&self.unresolved);
@@ -139,32 +202,63 @@ impl Assets {
         }
     }
 
+    /// Paths come from rendered bodies and from pages' trailers (which a
+    /// person could edit): each is checked here, whatever its origin.
     fn look_up(&self, path: &str) -> Target {
-        let is_source = path == "feed.toml"
-            || path.starts_with(&format!("{TEMPLATES_DIR}/"))
-            || (path.starts_with("articles/") && path.ends_with(".md"))
-            || path.split('/').any(|segment| segment.starts_with('.'));
-        if is_source {
+        if !is_safe_path(path) || is_source(path) {
             return Target::Unresolved;
         }
-        let file = self.data_dir.join(path);
-        let inside = fs::canonicalize(&file)
-            .is_ok_and(|real| real.starts_with(&self.root) && real.is_file());
-        if inside {
-            Target::Asset(file)
-        } else {
-            Target::Unresolved
+        // The file a symbolic link leads to must itself be publishable:
+        // `img/a.png -> ../../feed.toml` is feed.toml.
+        let Ok(real) = fs::canonicalize(self.data_dir.join(path)) else {
+            return Target::Unresolved;
+        };
+        let Ok(inside) = real.strip_prefix(&self.root) else {
+            return Target::Unresolved;
+        };
+        let inside: Vec<String> = inside
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if !real.is_file() || is_source(&inside.join("/")) {
+            return Target::Unresolved;
         }
+        Target::Asset(real)
     }
 
-    /// The files to copy (site path, source), sorted, leaving out any path
-    /// the build writes itself (the build's own file wins).
-    pub fn to_copy(&self, produced: &HashSet<&str>) -> Vec<(String, PathBuf)> {
-        lock(&self.found)
+    /// The files to copy (site path, source), sorted, and a warning for each
+    /// one left out because the build writes that path, or a folder of that
+    /// name or a file where a folder of its path would be (the build's own
+    /// files win).
+    pub fn to_copy(&self, produced: &HashSet<&str>) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
+        let folders: HashSet<&str> = produced
             .iter()
-            .filter(|(path, _)| !produced.contains(path.as_str()))
-            .map(|(path, source)| (path.clone(), source.clone()))
-            .collect()
+            .flat_map(|path| path.match_indices('/').map(|(at, _)| &path[..at]))
+            .collect();
+        let mut copies = Vec::new();
+        let mut warnings = Vec::new();
+        for (path, (source, referrer)) in lock(&self.found).iter() {
+            let clashes = produced.contains(path.as_str())
+                || folders.contains(path.as_str())
+                || path
+                    .match_indices('/')
+                    .any(|(at, _)| produced.contains(&path[..at]));
+            if clashes {
+                warnings.push(
+                    Diagnostic::new(
+                        source,
+                        format!("is not published: make-feed writes its own {path} there"),
+                    )
+                    .help(format!(
+                        "rename the file and its links (one is in {})",
+                        referrer.display()
+                    )),
+                );
+            } else {
+                copies.push((path.clone(), source.clone()));
+            }
+        }
+        (copies, warnings)
     }
 
     /// A warning for each referenced path that is neither a file in the data

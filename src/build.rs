@@ -84,6 +84,13 @@ fn stage_site(
     let progress = &options.progress;
     let pages = Pages::new(templates, &channel)?;
     let assets = Assets::new(data_dir);
+    // feed.toml's icon and logo are files to publish too.
+    let channel_files: Vec<String> = [&channel.icon, &channel.logo]
+        .into_iter()
+        .flatten()
+        .filter_map(|url| assets::site_path(url.as_str(), &channel.base_url))
+        .collect();
+    assets.note(&data_dir.join("feed.toml"), &channel_files);
 
     // Every article's page is written while the scan has its text at hand,
     // so that no article is read twice for its page. A page whose inputs
@@ -97,25 +104,34 @@ fn stage_site(
         let front = article::read_front(text, at, channel, warnings)?;
         let head = front.head();
         let url = channel.url_of(&format!("{}{}.html", at.folder, head.slug));
-        let path = assets::site_path(url.as_str(), &channel.base_url)
-            .expect("an article's URL is on the site");
+        let path = assets::site_path(url.as_str(), &channel.base_url).ok_or_else(|| {
+            Diagnostic::new(at.path, "is in a folder whose name cannot be part of a URL")
+                .help("rename the folder: no backslash, and no name that is only dots")
+        })?;
         let mut key = inputs.clone();
         for part in [at.folder, at.stem, text] {
             key.update(&(part.len() as u64).to_le_bytes());
             key.update(part.as_bytes());
         }
-        let key = key.digest();
+        let key = key.digest().max(1);
         let existing = stager.keep_existing(&path, |old| {
             Trailer::read_from(old).filter(|trailer| trailer.key == key)
         });
         let references = match existing {
             Existing::Kept(trailer) => trailer.references,
             Existing::Stale | Existing::Missing => {
+                let warned_before = warnings.len();
                 let entry = front.render(at, warnings)?;
                 let references = assets::references(&entry.body_html, &channel.base_url);
                 let mut page = pages.article(&entry, &path)?;
                 Trailer {
-                    key,
+                    // A page whose body drew warnings is never kept, so
+                    // that every build repeats them.
+                    key: if warnings.len() > warned_before {
+                        0
+                    } else {
+                        key
+                    },
                     references: references.clone(),
                 }
                 .append_to(&mut page);
@@ -219,10 +235,28 @@ fn stage_site(
 
     // Last, the files articles refer to: a page or feed the build wrote
     // takes precedence over a data file of the same name.
-    let copies = stager.with_staged(|produced| assets.to_copy(produced));
-    copies
+    let (copies, clashes) = stager.with_staged(|produced| assets.to_copy(produced));
+    lock(&warnings).extend(clashes);
+    let kept: Vec<Diagnostic> = copies
         .par_iter()
-        .try_for_each(|(path, source)| stager.add_copy(path.clone(), source))?;
+        .filter_map(
+            |(path, source)| match stager.add_copy(path.clone(), source) {
+                Ok(true) => None,
+                Ok(false) => Some(Ok(Diagnostic::new(
+                    stager.out_dir().join(path),
+                    format!(
+                        "is not make-feed's; left as it is, so {} is not published",
+                        source.display()
+                    ),
+                )
+                .help(
+                    "move your file away, or rename the one in the data folder and its links",
+                ))),
+                Err(error) => Some(Err(error)),
+            },
+        )
+        .collect::<Result<_>>()?;
+    lock(&warnings).extend(kept);
     lock(&warnings).extend(stager.with_staged(|produced| assets.missing(produced)));
 
     let mut warnings = warnings.into_inner().unwrap_or_else(|p| p.into_inner());
@@ -297,6 +331,13 @@ pub fn write_report(
 /// Writes why a build failed and that it changed nothing.
 pub fn write_failure(w: &mut dyn Write, error: &Error, out_dir: &Path) -> io::Result<()> {
     writeln!(w, "error: {error}")?;
+    if let Error::Partial { .. } = error {
+        return writeln!(
+            w,
+            "the files in {} are partly from this build; fix the problem and build again",
+            out_dir.display()
+        );
+    }
     writeln!(
         w,
         "nothing was published; the files in {} are as they were",

@@ -79,6 +79,14 @@ pub enum Error {
     Input(Diagnostic),
     /// Reading or writing failed at the operating-system level.
     Io { path: PathBuf, source: io::Error },
+    /// Publishing stopped part way: `published` of `total` outputs were
+    /// renamed into place before `path` could not be.
+    Partial {
+        path: PathBuf,
+        source: io::Error,
+        published: usize,
+        total: usize,
+    },
 }
 
 impl Error {
@@ -101,6 +109,16 @@ impl fmt::Display for Error {
         match self {
             Error::Input(diagnostic) => diagnostic.fmt(f),
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::Partial {
+                path,
+                source,
+                published,
+                total,
+            } => write!(
+                f,
+                "{}: {source}; {published} of {total} new or changed files were already published",
+                path.display()
+            ),
         }
     }
 }
@@ -109,7 +127,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Input(_) => None,
-            Error::Io { source, .. } => Some(source),
+            Error::Io { source, .. } | Error::Partial { source, .. } => Some(source),
         }
     }
 }

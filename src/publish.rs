@@ -61,10 +61,25 @@ pub struct Stager {
     out_dir: PathBuf,
     /// Folders known to exist.
     folders: Mutex<HashSet<PathBuf>>,
+    /// Folders this build made, which a failed build removes again if empty.
+    made: Mutex<Vec<PathBuf>>,
     /// This build made the output folder: if it fails, it leaves none.
     created: bool,
+    /// Set once the outputs are published; until then, dropping the stager
+    /// (an error, or a panic) undoes what it did.
+    committed: bool,
+    /// The paths the last build wrote, read when first needed.
+    previous: std::sync::OnceLock<HashSet<String>>,
     staged: Mutex<Staged>,
     _lock: File,
+}
+
+impl Drop for Stager {
+    fn drop(&mut self) {
+        if !self.committed {
+            self.undo();
+        }
+    }
 }
 
 #[derive(Default)]
@@ -101,10 +116,17 @@ impl Stager {
         Ok(Stager {
             out_dir: out_dir.to_path_buf(),
             folders: Mutex::default(),
+            made: Mutex::default(),
             created,
+            committed: false,
+            previous: std::sync::OnceLock::new(),
             staged: Mutex::new(Staged::default()),
             _lock: lock,
         })
+    }
+
+    pub fn out_dir(&self) -> &Path {
+        &self.out_dir
     }
 
     /// Writes `output` to a temporary file beside its destination, unless
@@ -136,7 +158,14 @@ impl Stager {
         // A site's pages share a few folders: make each once, not per file.
         let known = lock(&self.folders).contains(folder);
         if !known {
+            let mut new = Vec::new();
+            let mut missing = Some(folder);
+            while let Some(dir) = missing.filter(|dir| !dir.exists()) {
+                new.push(dir.to_path_buf());
+                missing = dir.parent();
+            }
             fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+            lock(&self.made).extend(new);
             lock(&self.folders).insert(folder.to_path_buf());
         }
         let mut builder = tempfile::Builder::new();
@@ -155,31 +184,23 @@ impl Stager {
         Ok(())
     }
 
-    /// Gives up: removes the staged files, and if this build created the
-    /// output folder, the folder too (it holds nothing else).
+    /// Gives up: removes the staged files and the folders made for them,
+    /// and if this build created the output folder, that too (it holds
+    /// nothing else). Dropping an uncommitted stager does the same.
     pub fn abandon(self) {
-        let Stager {
-            out_dir,
-            created,
-            staged,
-            _lock,
-            ..
-        } = self;
-        drop(staged);
-        if !created {
-            return;
+        drop(self);
+    }
+
+    fn undo(&mut self) {
+        lock(&self.staged).temps.clear();
+        let mut made = std::mem::take(&mut *lock(&self.made));
+        if self.created {
+            let _ = fs::remove_file(self.out_dir.join(LOCK));
+            made.push(self.out_dir.clone());
         }
-        drop(_lock);
-        let _ = fs::remove_file(out_dir.join(LOCK));
-        // Folders made for staged files, deepest first; only empty ones go.
-        let mut folders: Vec<PathBuf> = walkdir::WalkDir::new(&out_dir)
-            .into_iter()
-            .filter_map(|item| item.ok())
-            .filter(|item| item.file_type().is_dir())
-            .map(|item| item.into_path())
-            .collect();
-        folders.sort_by_key(|folder| std::cmp::Reverse(folder.components().count()));
-        for folder in folders {
+        // Deepest first; only empty folders go.
+        made.sort_by_key(|folder| std::cmp::Reverse(folder.components().count()));
+        for folder in made {
             let _ = fs::remove_dir(folder);
         }
     }
@@ -227,15 +248,31 @@ impl Stager {
 
     /// Stages a copy of the file at `source` as `path`, unless the
     /// destination already holds the same bytes. The file is streamed, so
-    /// a large asset is never held in memory.
-    pub fn add_copy(&self, path: String, source: &Path) -> Result<()> {
+    /// a large asset is never held in memory. A different file already at
+    /// `path` that the last build did not write is the user's: it is left
+    /// alone, and the result is `false`.
+    pub fn add_copy(&self, path: String, source: &Path) -> Result<bool> {
         let destination = self.out_dir.join(&path);
         if same_bytes(source, &destination) {
             self.staged().unchanged.push(path);
-            return Ok(());
+            return Ok(true);
+        }
+        if fs::symlink_metadata(&destination).is_ok() && !self.previous().contains(&path) {
+            return Ok(false);
         }
         let mut input = File::open(source).map_err(|e| Error::io(source, e))?;
-        self.stage_with(path, |file| std::io::copy(&mut input, file).map(|_| ()))
+        self.stage_with(path, |file| std::io::copy(&mut input, file).map(|_| ()))?;
+        Ok(true)
+    }
+
+    fn previous(&self) -> &HashSet<String> {
+        self.previous.get_or_init(|| {
+            fs::read_to_string(self.out_dir.join(MANIFEST))
+                .unwrap_or_default()
+                .lines()
+                .map(str::to_string)
+                .collect()
+        })
     }
 
     /// Runs `f` on the set of every path staged so far.
@@ -252,14 +289,11 @@ impl Stager {
 
     /// Renames every staged file into place, deletes the outputs of the last
     /// build that this one did not produce, and records the new manifest.
-    pub fn commit(self) -> Result<Published> {
+    pub fn commit(mut self) -> Result<Published> {
         let Staged {
             mut temps,
             mut unchanged,
-        } = self
-            .staged
-            .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        } = std::mem::take(&mut *lock(&self.staged));
         temps.sort_by(|a, b| a.0.cmp(&b.0));
         unchanged.sort();
         let produced: BTreeSet<String> = temps
@@ -272,12 +306,25 @@ impl Stager {
         // power cut cannot leave a renamed but empty file.
         sync_data(&self.out_dir, temps.iter().map(|(_, temp)| temp.as_ref()))?;
         let mut written = Vec::with_capacity(temps.len());
+        let total = temps.len();
         for (path, temp) in temps {
             let destination = self.out_dir.join(&path);
-            temp.persist(&destination)
-                .map_err(|e| Error::io(&destination, e.error))?;
+            if let Err(e) = temp.persist(&destination) {
+                if written.is_empty() {
+                    return Err(Error::io(&destination, e.error));
+                }
+                // Some outputs are out: say so, and keep what is published.
+                self.committed = true;
+                return Err(Error::Partial {
+                    path: destination,
+                    source: e.error,
+                    published: written.len(),
+                    total,
+                });
+            }
             written.push(path);
         }
+        self.committed = true;
 
         // The manifest first: from here on the new outputs are published, so
         // a file that cannot be deleted is a warning, not a failed build.

@@ -107,6 +107,18 @@ pub fn templates(data_dir: &Path) -> Result<(Templates, Vec<Diagnostic>)> {
             );
             continue;
         }
+        let inside = fs::canonicalize(&path)
+            .ok()
+            .zip(fs::canonicalize(data_dir).ok())
+            .is_some_and(|(real, root)| real.starts_with(root));
+        if !inside {
+            return Err(Diagnostic::new(
+                &path,
+                "is a symbolic link to a file outside the data folder",
+            )
+            .help("copy the template into templates/ instead of linking to it")
+            .into());
+        }
         let text = read_text(&path, &mut warnings)?;
         templates.set(name, text, path);
     }
@@ -385,6 +397,11 @@ fn article_files(dir: &Path) -> impl Iterator<Item = Result<PathBuf>> + '_ {
     let root = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     walkdir::WalkDir::new(dir)
         .into_iter()
+        // Hidden files and folders (`.drafts/`, an editor's `.a.md.swp`)
+        // are not articles, as for most site generators.
+        .filter_entry(|item| {
+            item.depth() == 0 || !item.file_name().to_string_lossy().starts_with('.')
+        })
         .filter_map(move |item| {
             let item = match item {
                 Ok(item) => item,

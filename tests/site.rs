@@ -420,3 +420,202 @@ fn an_edit_renders_that_page_again_and_keeps_the_others() {
         .read_out("articles/first.html")
         .contains("· Renamed</title>"));
 }
+
+fn one_article(body: &str) -> String {
+    format!("+++\ntitle = \"First\"\npublished = 2022-06-01 10:00:00\n+++\n\n{body}\n")
+}
+
+#[test]
+fn a_symbolic_link_inside_the_data_folder_does_not_publish_its_sources() {
+    use std::os::unix::fs::symlink;
+    let test = Test::new()
+        .file(
+            "articles/first.md",
+            &one_article(
+                "![x](img/config.png) [g](gitcfg.txt) [t](tpl/page.html) [ok](img/real.png)",
+            ),
+        )
+        .file(".git/config", "token=abc")
+        .file("templates/page.html", "{{ article.body }}")
+        .bytes("articles/img/real.png", b"real");
+    let articles = test.data().join("articles");
+    symlink("../../feed.toml", articles.join("img/config.png")).unwrap();
+    symlink("../.git/config", articles.join("gitcfg.txt")).unwrap();
+    symlink("../templates", articles.join("tpl")).unwrap();
+    test.build()
+        .success()
+        .stderr_contains("refers to articles/img/config.png, which is not in")
+        .stderr_contains("refers to articles/gitcfg.txt, which is not in")
+        .stderr_contains("refers to articles/tpl/page.html, which is not in");
+    let files = test.out_files();
+    assert_eq!(files["articles/img/real.png"], b"real");
+    for leaked in [
+        "articles/img/config.png",
+        "articles/gitcfg.txt",
+        "articles/tpl/page.html",
+    ] {
+        assert!(!files.contains_key(leaked), "{leaked} was published");
+    }
+}
+
+#[test]
+fn a_template_linked_from_outside_the_data_folder_is_an_error() {
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("x.html"), "secret").unwrap();
+    let test = Test::new();
+    fs::create_dir_all(test.data().join("templates")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("x.html"),
+        test.data().join("templates/x.html"),
+    )
+    .unwrap();
+    test.build()
+        .failure()
+        .stderr_contains("templates/x.html: is a symbolic link to a file outside the data folder");
+}
+
+#[test]
+fn an_asset_where_the_build_writes_a_folder_is_left_out_and_nothing_breaks() {
+    let test = Test::new().file(
+        "articles/first.md",
+        "+++\ntitle = \"First\"\npublished = 2022-06-01 10:00:00\ncategories = [\"news\"]\n+++\n\nSee [the list](../categories) and [that](../index.html/x).\n",
+    );
+    let test = test
+        .bytes("categories", b"a file")
+        .bytes("index.html/x", b"x");
+    test.build()
+        .success()
+        .stderr_contains("categories: is not published: make-feed writes its own categories there")
+        .stderr_contains(
+            "index.html/x: is not published: make-feed writes its own index.html/x there",
+        );
+    assert!(test.out().join("categories/news/rss.xml").is_file());
+    assert!(test.read_out("index.html").contains("<!DOCTYPE html>"));
+}
+
+#[test]
+fn an_article_folder_that_cannot_be_a_url_is_an_error_not_a_crash() {
+    let test = Test::new().file("articles/a\\b/x.md", &article("X", "2022-06-02 10:00:00"));
+    test.build()
+        .failure()
+        .stderr_contains("is in a folder whose name cannot be part of a URL");
+    assert!(
+        !test.out().exists(),
+        "a failed first build leaves no output folder"
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_no_new_folders_behind() {
+    let test = Test::new();
+    test.build().success();
+    let test = test
+        .file(
+            "articles/sub/deeper/a.md",
+            &article("A", "2022-06-02 10:00:00"),
+        )
+        .file(
+            "articles/sub/deeper/b.md",
+            "+++\ntitle = \"B\"\npublished = 2022-06-02 10:00:00\nslug = \"a\"\n+++\n",
+        );
+    test.build().failure().stderr_contains("is already used by");
+    assert!(!test.out().join("articles/sub").exists());
+}
+
+#[test]
+fn assets_with_apostrophes_and_odd_paths_are_found_or_reported() {
+    let test = Test::new()
+        .file(
+            "articles/first.md",
+            &one_article("[report](it's.pdf) ![x](img//a.png)"),
+        )
+        .bytes("articles/it's.pdf", b"pdf")
+        .bytes("articles/img/a.png", b"png");
+    test.build()
+        .success()
+        .stderr_contains("refers to articles/img//a.png, which is not in");
+    assert_eq!(test.out_files()["articles/it's.pdf"], b"pdf");
+}
+
+#[test]
+fn the_channel_icon_and_logo_are_published() {
+    let test = Test::new()
+        .file(
+            "feed.toml",
+            &format!(
+                "{}icon = \"icon.png\"\nlogo = \"img/logo.png\"\n",
+                common::FEED_TOML
+            ),
+        )
+        .bytes("icon.png", b"icon")
+        .bytes("img/logo.png", b"logo");
+    test.build().success();
+    let files = test.out_files();
+    assert_eq!(files["icon.png"], b"icon");
+    assert_eq!(files["img/logo.png"], b"logo");
+    assert_links_resolve(&test);
+
+    let test = test.remove("img/logo.png");
+    test.build()
+        .success()
+        .stderr_contains("feed.toml:7: refers to img/logo.png, which is not in");
+}
+
+#[test]
+fn a_user_file_where_an_asset_would_go_is_kept() {
+    let test = Test::new()
+        .file(
+            "articles/first.md",
+            &one_article("[r](../files/report.pdf)"),
+        )
+        .bytes("files/report.pdf", b"from data");
+    fs::create_dir_all(test.out().join("files")).unwrap();
+    fs::write(test.out().join("files/report.pdf"), "the user's").unwrap();
+    test.build()
+        .success()
+        .stderr_contains("files/report.pdf: is not make-feed's; left as it is");
+    assert_eq!(
+        fs::read_to_string(test.out().join("files/report.pdf")).unwrap(),
+        "the user's"
+    );
+
+    // Unlinked, it stays too: make-feed never wrote it.
+    let test = test.file("articles/first.md", &one_article("No links."));
+    test.build().success();
+    assert_eq!(
+        fs::read_to_string(test.out().join("files/report.pdf")).unwrap(),
+        "the user's"
+    );
+}
+
+#[test]
+fn warnings_about_a_body_come_back_on_every_build() {
+    let test = Test::new()
+        .file("feed.toml", &format!("{}limit = 1\n", common::FEED_TOML))
+        .file("articles/old.md", &one_article("A bell &#7; here."))
+        .file("articles/new.md", &article("New", "2022-06-05 10:00:00"));
+    test.build()
+        .success()
+        .stderr_contains("old.md: removed character U+0007");
+    test.build()
+        .success()
+        .stderr_contains("old.md: removed character U+0007")
+        .stderr_contains("0 files written");
+}
+
+#[test]
+fn hidden_files_and_folders_are_not_articles() {
+    let test = Test::new()
+        .file(
+            "articles/.drafts/draft.md",
+            &article("Draft", "2022-06-02 10:00:00"),
+        )
+        .file("articles/.first.md.swp", "not markdown")
+        .file(
+            "articles/.hidden.md",
+            &article("Hidden", "2022-06-02 10:00:00"),
+        );
+    test.build().success().stderr_contains("built 1 entry");
+    assert!(!test.read_out("rss.xml").contains("Draft"));
+    assert!(!test.out().join("articles/.drafts").exists());
+}
