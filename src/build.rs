@@ -56,7 +56,8 @@ pub struct Report {
 /// unless every output rendered.
 pub fn build(data_dir: &Path, out_dir: &Path, options: &Options<'_>) -> Result<Report> {
     let (channel, mut warnings) = read::channel(data_dir)?;
-    let (templates, more) = read::templates(data_dir)?;
+    let (site_templates, more) = read::templates(data_dir)?;
+    let templates = Templates::new(&site_templates);
     warnings.extend(more);
     let stager = Stager::open(out_dir, options.on_wait)?;
     match stage_site(data_dir, channel, &templates, warnings, &stager, options) {

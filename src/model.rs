@@ -161,3 +161,14 @@ impl Entry {
         self.updated.unwrap_or(self.published)
     }
 }
+
+/// A template (or the stylesheet) a site supplies in `feed-data/templates/`,
+/// replacing the built-in one of the same name or adding one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteTemplate {
+    /// The file name, e.g. `page.html`.
+    pub name: String,
+    pub text: String,
+    /// Where it was read from, for messages.
+    pub path: std::path::PathBuf,
+}

@@ -19,8 +19,7 @@ use rayon::prelude::*;
 use crate::article::{self, Location};
 use crate::config;
 use crate::error::{line_of, Diagnostic, Error, Result};
-use crate::model::{Channel, Entry};
-use crate::render::{self, page::Templates};
+use crate::model::{Channel, Entry, SiteTemplate};
 use crate::slug::uri_component;
 use crate::text::{removal_warning, strip_xml_unsafe};
 
@@ -78,11 +77,10 @@ pub fn channel(data_dir: &Path) -> Result<(Channel, Vec<Diagnostic>)> {
 /// The folder below the data folder whose files replace the built-in templates.
 pub const TEMPLATES_DIR: &str = "templates";
 
-/// The built-in templates, each replaced by the file of the same name in
-/// `data_dir/templates/` if there is one. Extra `.html` files there are
-/// added, for templates that include them.
-pub fn templates(data_dir: &Path) -> Result<(Templates, Vec<Diagnostic>)> {
-    let mut templates = Templates::built_in();
+/// The site's own templates: the `.html` files and `style.css` in
+/// `data_dir/templates/`, sorted by name.
+pub fn templates(data_dir: &Path) -> Result<(Vec<SiteTemplate>, Vec<Diagnostic>)> {
+    let mut templates = Vec::new();
     let mut warnings = Vec::new();
     let dir = data_dir.join(TEMPLATES_DIR);
     if !dir.is_dir() {
@@ -96,7 +94,7 @@ pub fn templates(data_dir: &Path) -> Result<(Templates, Vec<Diagnostic>)> {
     for file in files {
         let path = file.path();
         let name = file.file_name().to_string_lossy().into_owned();
-        let wanted = (name.ends_with(".html") || name == render::page::STYLESHEET)
+        let wanted = (name.ends_with(".html") || name == "style.css")
             && !name.starts_with('.')
             && path.is_file();
         if !wanted {
@@ -120,7 +118,7 @@ pub fn templates(data_dir: &Path) -> Result<(Templates, Vec<Diagnostic>)> {
             .into());
         }
         let text = read_text(&path, &mut warnings)?;
-        templates.set(name, text, path);
+        templates.push(SiteTemplate { name, text, path });
     }
     Ok((templates, warnings))
 }

@@ -21,7 +21,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::error::Diagnostic;
 use crate::markdown::escape_with;
-use crate::model::{Channel, Entry, Place};
+use crate::model::{Channel, Entry, Place, SiteTemplate};
 use crate::render::{Labels, Output, GENERATOR, VERSION};
 use crate::slug::category_slug;
 
@@ -43,25 +43,32 @@ pub const INDEX: &str = "index.html";
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Templates {
     /// Name, source text, and the file it came from (`None` for built-ins).
-    pub sources: Vec<(String, String, Option<PathBuf>)>,
+    sources: Vec<(String, String, Option<PathBuf>)>,
 }
 
 impl Templates {
-    pub fn built_in() -> Templates {
-        Templates {
-            sources: BUILT_IN
-                .iter()
-                .map(|(name, text)| (name.to_string(), text.to_string(), None))
-                .collect(),
+    /// The built-in templates with the site's own in place of those of the
+    /// same name.
+    pub fn new(site: &[SiteTemplate]) -> Templates {
+        let mut sources: Vec<(String, String, Option<PathBuf>)> = BUILT_IN
+            .iter()
+            .map(|(name, text)| (name.to_string(), text.to_string(), None))
+            .collect();
+        for template in site {
+            let replacement = (
+                template.name.clone(),
+                template.text.clone(),
+                Some(template.path.clone()),
+            );
+            match sources
+                .iter_mut()
+                .find(|(name, _, _)| *name == template.name)
+            {
+                Some(slot) => *slot = replacement,
+                None => sources.push(replacement),
+            }
         }
-    }
-
-    /// Replaces (or adds) the template `name`.
-    pub fn set(&mut self, name: String, text: String, origin: PathBuf) {
-        match self.sources.iter_mut().find(|(n, _, _)| *n == name) {
-            Some(slot) => *slot = (name, text, Some(origin)),
-            None => self.sources.push((name, text, Some(origin))),
-        }
+        Templates { sources }
     }
 
     fn get(&self, name: &str) -> Option<&(String, String, Option<PathBuf>)> {
