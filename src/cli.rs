@@ -14,9 +14,11 @@ use clap::{Args, Parser, Subcommand};
 feed.toml for the channel, and one Markdown file with TOML front matter per article \
 under articles/. It writes rss.xml (RSS 2.0), atom.xml (Atom 1.0) and feed.json (JSON \
 Feed 1.1), each with the full article content, plus the same for every category and, if \
-feed.toml asks for them, RFC 5005 archive pages, into an output folder (public/ by default) \
-ready to copy to any static web server. `make-feed check` validates feed files; \
-`make-feed serve` previews the output on this machine and rebuilds it on every edit.\n\n\
+feed.toml asks for them, RFC 5005 archive pages; a page for every article, index.html with \
+links to every feed, style.css, and the images and files articles link to. All of it goes into \
+an output folder (public/ by default) ready to copy to any static web server. Templates in \
+feed-data/templates/ replace the built-in ones. `make-feed serve` previews the site while you \
+write; `make-feed check` validates feed files.\n\n\
 Run with no command, make-feed builds: `make-feed` is `make-feed build --data feed-data --out public`.",
     after_long_help = "EXAMPLES:\n  \
 make-feed                                  build feed-data/ into public/\n  \
@@ -34,11 +36,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build the feeds (the default when no command is given)
+    /// Build the feeds and the site (the default when no command is given)
     #[command(
         long_about = "Read feed.toml and articles/**/*.md from the data folder and write \
-rss.xml, atom.xml and feed.json (and category feeds and archive pages) into the output \
-folder. Every feed is checked with make-feed check's rules before it is published. Outputs are written to temporary files and \
+rss.xml, atom.xml and feed.json (and category feeds and archive pages), a page per article, \
+index.html and style.css into the output folder, with the files articles link to. Files and \
+folders whose names start with a dot are ignored. Every feed is checked with make-feed check's rules before it is published. Outputs are written to temporary files and \
 renamed into place only when the whole build has succeeded; unchanged files are not \
 rewritten."
     )]
