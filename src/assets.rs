@@ -113,11 +113,15 @@ fn unescape(value: &str) -> String {
     out
 }
 
-/// True for a path below the output folder that a file can have: no empty,
-/// `.` or `..` segment, no backslash or NUL.
+/// True for a path below the output folder that a file can have and the
+/// manifest can list: no empty, `.` or `..` segment, no backslash, no
+/// control character (a line break would split a manifest line).
 fn is_safe_path(path: &str) -> bool {
     path.split('/').all(|segment| {
-        !segment.is_empty() && segment != "." && segment != ".." && !segment.contains(['\\', '\0'])
+        !segment.is_empty()
+            && segment != "."
+            && segment != ".."
+            && !segment.contains(|c: char| c == '\\' || c.is_control())
     })
 }
 

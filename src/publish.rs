@@ -14,7 +14,7 @@
 //! no longer produced (an archive page, a category that is gone) is deleted,
 //! while files make-feed did not write are never touched.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::fs::{self, File, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -296,11 +296,20 @@ impl Stager {
         } = std::mem::take(&mut *lock(&self.staged));
         temps.sort_by(|a, b| a.0.cmp(&b.0));
         unchanged.sort();
-        let produced: BTreeSet<String> = temps
+        // The manifest lists every output, sorted; it also answers "is this
+        // still produced?" below, without a second copy of every path.
+        let mut produced: Vec<&str> = temps
             .iter()
-            .map(|(path, _)| path.clone())
-            .chain(unchanged.iter().cloned())
+            .map(|(path, _)| path.as_str())
+            .chain(unchanged.iter().map(String::as_str))
             .collect();
+        produced.sort_unstable();
+        let mut manifest = String::with_capacity(produced.iter().map(|p| p.len() + 1).sum());
+        for path in produced {
+            manifest.push_str(path);
+            manifest.push('\n');
+        }
+        let produced: Vec<&str> = manifest.lines().collect();
 
         // Every temporary file's bytes reach the disk before any rename, so a
         // power cut cannot leave a renamed but empty file.
@@ -330,7 +339,6 @@ impl Stager {
         // a file that cannot be deleted is a warning, not a failed build.
         let manifest_path = self.out_dir.join(MANIFEST);
         let previous = fs::read_to_string(&manifest_path).unwrap_or_default();
-        let manifest: String = produced.iter().map(|path| format!("{path}\n")).collect();
         if manifest != previous {
             let mut temp = tempfile::Builder::new()
                 .prefix(TEMP_PREFIX)
@@ -346,7 +354,7 @@ impl Stager {
         let mut not_removed = Vec::new();
         for path in previous
             .lines()
-            .filter(|p| is_own_output(p) && !produced.contains(*p))
+            .filter(|p| is_own_output(p) && produced.binary_search(p).is_err())
         {
             let file = self.out_dir.join(path);
             match fs::remove_file(&file) {

@@ -640,3 +640,14 @@ fn hidden_files_and_folders_are_not_articles() {
     assert!(!test.read_out("rss.xml").contains("Draft"));
     assert!(!test.out().join("articles/.drafts").exists());
 }
+
+#[test]
+fn an_article_folder_with_a_line_break_is_an_error() {
+    let test = Test::new().file(
+        "articles/a\nrss.xml/x.md",
+        &article("X", "2022-06-02 10:00:00"),
+    );
+    test.build()
+        .failure()
+        .stderr_contains("is in a folder whose name cannot be part of a URL");
+}
