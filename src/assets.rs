@@ -34,10 +34,7 @@ pub fn site_path(url: &str, base: &Url) -> Option<String> {
     if path.is_empty() || path.ends_with('/') {
         path.push_str("index.html");
     }
-    let safe = path.split('/').all(|segment| {
-        !segment.is_empty() && segment != "." && segment != ".." && !segment.contains(['\\', '\0'])
-    });
-    safe.then_some(path)
+    is_safe_path(&path).then_some(path)
 }
 
 /// The site's own URLs in `html` (`href` and `src` attributes), as paths
