@@ -413,11 +413,16 @@ impl Trailer {
         page.bytes.extend_from_slice(line.as_bytes());
     }
 
-    /// The trailer on the last line of `page`, if it has one.
+    /// The trailer on the last line of `page` (or of its tail, which may
+    /// start inside a character), if it has one.
     pub fn read_from(page: &[u8]) -> Option<Trailer> {
-        let text = std::str::from_utf8(page).ok()?.strip_suffix(TRAILER_END)?;
-        let start = text.rfind(TRAILER_START)?;
-        let mut words = text[start + TRAILER_START.len()..].split(' ');
+        let page = page.strip_suffix(TRAILER_END.as_bytes())?;
+        let line_start = page
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |at| at + 1);
+        let line = std::str::from_utf8(&page[line_start..]).ok()?;
+        let mut words = line.strip_prefix(TRAILER_START)?.split(' ');
         let key = u64::from_str_radix(words.next()?, 16).ok()?;
         let references = words
             .map(|word| {
@@ -481,8 +486,16 @@ mod tests {
             text.ends_with(" -->\n") && text.matches("-->").count() == 1,
             "{text}"
         );
-        assert_eq!(Trailer::read_from(&page.bytes), Some(trailer));
+        assert_eq!(Trailer::read_from(&page.bytes), Some(trailer.clone()));
         assert_eq!(Trailer::read_from(b"<p>no trailer</p>\n"), None);
+
+        // A tail read from the middle of a character still gives the trailer.
+        let mut page = Output {
+            path: "articles/a.html".into(),
+            bytes: "<p>疫线党员</p>\n".as_bytes().to_vec(),
+        };
+        trailer.append_to(&mut page);
+        assert_eq!(Trailer::read_from(&page.bytes[4..]), Some(trailer));
     }
 
     #[test]
