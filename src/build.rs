@@ -97,11 +97,11 @@ fn stage_site(
     // so that no article is read twice for its page. A page whose inputs
     // have not changed since the last build is kept without rendering it.
     let inputs = page_inputs(&channel, templates);
-    let read_article = |text: &str,
-                        at: article::Location<'_>,
+    let read_article = |source: read::Source<'_>,
                         channel: &Channel,
                         warnings: &mut Vec<Diagnostic>|
      -> Result<Head> {
+        let (text, at) = (source.text, source.at);
         let front = article::read_front(text, at, channel, warnings)?;
         let head = front.head();
         let url = channel.url_of(&format!("{}{}.html", at.folder, head.slug));
@@ -110,10 +110,7 @@ fn stage_site(
                 .help("rename the folder: no backslash, and no name that is only dots")
         })?;
         let mut key = inputs.clone();
-        for part in [at.folder, at.stem, text] {
-            key.update(&(part.len() as u64).to_le_bytes());
-            key.update(part.as_bytes());
-        }
+        key.update(&source.fingerprint.to_le_bytes());
         let key = key.digest().max(1);
         let existing = stager.keep_existing(&path, |old| {
             Trailer::read_from(old).filter(|trailer| trailer.key == key)
@@ -175,6 +172,13 @@ fn stage_site(
         .collect();
     let pick = |indices: &[usize]| indices.iter().map(|i| &newest[i]).collect::<Vec<_>>();
 
+    // Everything besides its entries that goes into an archive page.
+    let feed_inputs = read::fingerprint(&[
+        render::VERSION,
+        &PAGE_FORMAT.to_string(),
+        &format!("{:?}", catalog.channel),
+    ])
+    .to_le_bytes();
     let current = archive_links(&plan, plan.archive_pages.len() + 1);
     let main = Document {
         channel: &catalog.channel,
@@ -217,8 +221,23 @@ fn stage_site(
         .enumerate()
         .try_for_each(|(i, page)| {
             let number = i + 1;
-            let entries = load(&catalog, page.clone(), &warnings)?;
             let (prev_archive, next_archive) = archive_links(&plan, number);
+            // An archive page that holds the same articles, unchanged, in the
+            // same place in the chain is kept without reading them back.
+            let mut key = Xxh3::new();
+            key.update(&feed_inputs);
+            key.update(format!("{number} {prev_archive:?} {next_archive:?}").as_bytes());
+            for &index in page {
+                key.update(&catalog.articles[index].fingerprint.to_le_bytes());
+            }
+            let key = key.digest();
+            let place = Place::archive(number);
+            let paths = [place.path("rss"), place.path("atom")];
+            if stager.keep_all(&paths, |tail| render::read_feed_trailer(tail) == Some(key)) {
+                progress.inc(1);
+                return Ok(());
+            }
+            let entries = load(&catalog, page.clone(), &warnings)?;
             let doc = Document {
                 channel: &catalog.channel,
                 title: catalog.channel.title.clone(),
@@ -229,7 +248,7 @@ fn stage_site(
                 next_archive,
                 current: Some(Place::main()),
             };
-            stage(stager, &doc)?;
+            stage_with(stager, &doc, Some(key))?;
             progress.inc(1);
             Ok::<_, crate::Error>(())
         })?;
@@ -389,12 +408,20 @@ fn load(
 /// Renders `doc` in every format (JSON Feed for current documents only), checks each result with `make-feed
 /// check`'s rules, and stages it. A feed with an error is never published.
 fn stage(stager: &Stager, doc: &Document<'_>) -> Result<()> {
+    stage_with(stager, doc, None)
+}
+
+/// [`stage`], with the fingerprint `key` recorded on each output's last line.
+fn stage_with(stager: &Stager, doc: &Document<'_>, key: Option<u64>) -> Result<()> {
     let mut outputs = vec![render::rss::render(doc), render::atom::render(doc)];
     // JSON Feed has no archive documents (RFC 5005 is for RSS and Atom).
     if !doc.archive {
         outputs.push(render::json::render(doc));
     }
-    for output in outputs {
+    for mut output in outputs {
+        if let Some(key) = key {
+            render::append_feed_trailer(&mut output, key);
+        }
         let context = check::Context {
             // Builds never read the clock; "in the future" is only a warning.
             now: chrono::DateTime::<chrono::Utc>::MAX_UTC,

@@ -213,6 +213,31 @@ impl Stager {
         path: &str,
         still_good: impl Fn(&[u8]) -> Option<T>,
     ) -> Existing<T> {
+        match self.check_tail(path, still_good) {
+            Existing::Kept(found) => {
+                self.staged().unchanged.push(path.to_string());
+                Existing::Kept(found)
+            }
+            other => other,
+        }
+    }
+
+    /// Keeps every file at `paths` if `still_good` accepts the last bytes of
+    /// each; otherwise keeps none of them.
+    pub fn keep_all(&self, paths: &[String], still_good: impl Fn(&[u8]) -> bool) -> bool {
+        let all = paths.iter().all(|path| {
+            matches!(
+                self.check_tail(path, |tail| still_good(tail).then_some(())),
+                Existing::Kept(())
+            )
+        });
+        if all {
+            self.staged().unchanged.extend(paths.iter().cloned());
+        }
+        all
+    }
+
+    fn check_tail<T>(&self, path: &str, still_good: impl Fn(&[u8]) -> Option<T>) -> Existing<T> {
         let Ok(mut file) = File::open(self.out_dir.join(path)) else {
             return Existing::Missing;
         };
@@ -238,10 +263,7 @@ impl Stager {
             }
         }
         match found {
-            Some(found) => {
-                self.staged().unchanged.push(path.to_string());
-                Existing::Kept(found)
-            }
+            Some(found) => Existing::Kept(found),
             None => Existing::Stale,
         }
     }

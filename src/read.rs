@@ -42,6 +42,8 @@ pub struct Catalog {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Article {
     pub path: PathBuf,
+    /// Changes whenever the file's text or place does ([`Source::fingerprint`]).
+    pub fingerprint: u64,
     pub id: Box<str>,
     pub slug: Box<str>,
     pub published: DateTime<FixedOffset>,
@@ -50,8 +52,8 @@ pub struct Article {
     pub categories: Box<[u32]>,
 }
 
-/// One file's front matter and the warnings met reading it.
-type Scanned = Result<(article::Head, Vec<Diagnostic>)>;
+/// One file's front matter, its fingerprint and the warnings met reading it.
+type Scanned = Result<(article::Head, u64, Vec<Diagnostic>)>;
 
 /// How many files are read in parallel before their results are merged, which
 /// bounds what is held at once.
@@ -123,10 +125,19 @@ pub fn templates(data_dir: &Path) -> Result<(Vec<SiteTemplate>, Vec<Diagnostic>)
     Ok((templates, warnings))
 }
 
-/// Checks an article's text and returns what planning needs. The build's
-/// version also renders the article's page while the text is at hand.
+/// One article file as read: its text, where it is, and a fingerprint of
+/// both that changes whenever either does.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    pub text: &'a str,
+    pub at: Location<'a>,
+    pub fingerprint: u64,
+}
+
+/// Checks an article and returns what planning needs. The build's version
+/// also renders the article's page while the text is at hand.
 pub type ReadArticle<'a> =
-    dyn Fn(&str, Location<'_>, &Channel, &mut Vec<Diagnostic>) -> Result<article::Head> + Sync + 'a;
+    dyn Fn(Source<'_>, &Channel, &mut Vec<Diagnostic>) -> Result<article::Head> + Sync + 'a;
 
 /// Reads `data_dir/feed.toml` and checks every `data_dir/articles/**/*.md`.
 pub fn scan(data_dir: &Path, progress: &ProgressBar) -> Result<Catalog> {
@@ -136,7 +147,14 @@ pub fn scan(data_dir: &Path, progress: &ProgressBar) -> Result<Catalog> {
         channel,
         warnings,
         progress,
-        &|text, at, channel, warnings| Ok(article::scan_article(text, at, channel, warnings)?),
+        &|source, channel, warnings| {
+            Ok(article::scan_article(
+                source.text,
+                source.at,
+                channel,
+                warnings,
+            )?)
+        },
     )
 }
 
@@ -189,18 +207,24 @@ pub fn scan_articles(
                     Err(error) => return (articles_dir.clone(), Err(error)),
                 };
                 let mut warnings = Vec::new();
-                let result = (|| -> Result<article::Head> {
+                let result = (|| -> Result<(article::Head, u64)> {
                     let text = read_text(&path, &mut warnings)?;
                     let at = location(&articles_dir, &path);
-                    read_article(&text, at.get(), &channel, &mut warnings)
+                    let fingerprint = fingerprint(&[&at.folder, &at.stem, &text]);
+                    let source = Source {
+                        text: &text,
+                        at: at.get(),
+                        fingerprint,
+                    };
+                    Ok((read_article(source, &channel, &mut warnings)?, fingerprint))
                 })()
-                .map(|head| (head, warnings));
+                .map(|(head, fingerprint)| (head, fingerprint, warnings));
                 (path, result)
             })
             .collect();
         progress.inc(scanned.len() as u64);
         for (path, result) in scanned {
-            let (head, more_warnings) = match result {
+            let (head, fingerprint, more_warnings) = match result {
                 Ok(ok) => ok,
                 Err(error) => {
                     if first_error.as_ref().is_none_or(|(first, _)| path < *first) {
@@ -215,6 +239,7 @@ pub fn scan_articles(
             ids.insert(&head.id);
             selection.articles.push(Article {
                 path,
+                fingerprint,
                 id: head.id.into(),
                 slug: head.slug.into(),
                 updated: head.updated.unwrap_or(head.published),
@@ -428,6 +453,18 @@ fn article_files(dir: &Path) -> impl Iterator<Item = Result<PathBuf>> + '_ {
             }
             item.file_type().is_file().then(|| Ok(item.into_path()))
         })
+}
+
+/// A fingerprint of `parts` (each length-prefixed, so `("ab", "c")` and
+/// `("a", "bc")` differ). xxh3 is specified, so it is the same on every
+/// platform and in every version.
+pub fn fingerprint(parts: &[&str]) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for part in parts {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher.digest()
 }
 
 /// The largest input file make-feed reads: far beyond any real article, and

@@ -343,3 +343,65 @@ fn every_category_gets_feeds_in_a_safe_distinct_folder() {
         );
     }
 }
+
+#[test]
+fn an_edit_to_an_archived_article_renders_its_page_again_and_only_that_page() {
+    let test = site(95, 20, 20);
+    test.build().success();
+    let before = test.out_files();
+    // Article 3 is on archive page 1 (the oldest).
+    let test = test.file(
+        "articles/a003.md",
+        "+++\ntitle = \"Article 3, corrected\"\npublished = 2020-01-04 12:00:00\n+++\n\nBody 3.\n",
+    );
+    test.build().success();
+    let after = test.out_files();
+    let changed: BTreeSet<&str> = after
+        .keys()
+        .filter(|name| before.get(*name) != after.get(*name))
+        .map(String::as_str)
+        .collect();
+    let expected: BTreeSet<&str> = [
+        "archive/atom-1.xml",
+        "archive/rss-1.xml",
+        "articles/a003.html",
+    ]
+    .into();
+    assert_eq!(changed, expected);
+    assert!(test
+        .read_out("archive/rss-1.xml")
+        .contains("Article 3, corrected"));
+
+    // A change to the channel reaches every archive page.
+    let test = test.file(
+        "feed.toml",
+        &format!(
+            "{}limit = 20\narchives = true\narchive_page_size = 20\n",
+            FEED_TOML.replace("Test channel", "Renamed")
+        ),
+    );
+    test.build().success();
+    for page in 1..=4 {
+        assert!(test
+            .read_out(&format!("archive/atom-{page}.xml"))
+            .contains("<title>Renamed</title>"));
+    }
+}
+
+#[test]
+fn archive_pages_carry_their_fingerprint_after_the_root_element() {
+    let test = site(45, 20, 20);
+    test.build().success();
+    for name in ["archive/rss-1.xml", "archive/atom-1.xml"] {
+        let text = test.read_out(name);
+        let last = text.lines().last().unwrap();
+        assert!(
+            last.starts_with("<!-- make-feed feed ") && last.ends_with(" -->"),
+            "{last}"
+        );
+        // Still a feed every parser reads.
+        roxmltree::Document::parse(&text).unwrap();
+    }
+    rss(&test, "archive/rss-1.xml");
+    atom(&test, "archive/atom-1.xml");
+}

@@ -39,6 +39,26 @@ pub(crate) fn with_final_newline(mut bytes: Vec<u8>) -> Vec<u8> {
     bytes
 }
 
+/// How an archive document records what it was made from, after its root
+/// element (XML allows comments there): the next build keeps a document
+/// whose fingerprint is unchanged without reading its entries back.
+const FEED_TRAILER_START: &str = "<!-- make-feed feed ";
+const FEED_TRAILER_END: &str = " -->\n";
+
+/// Appends the fingerprint comment to a rendered feed document.
+pub fn append_feed_trailer(output: &mut Output, key: u64) {
+    let line = format!("{FEED_TRAILER_START}{key:016x}{FEED_TRAILER_END}");
+    output.bytes.extend_from_slice(line.as_bytes());
+}
+
+/// The fingerprint on the last line of a feed document (or of its tail).
+pub fn read_feed_trailer(tail: &[u8]) -> Option<u64> {
+    let tail = tail.strip_suffix(FEED_TRAILER_END.as_bytes())?;
+    let start = tail.len().checked_sub(16 + FEED_TRAILER_START.len())?;
+    let line = std::str::from_utf8(&tail[start..]).ok()?;
+    u64::from_str_radix(line.strip_prefix(FEED_TRAILER_START)?, 16).ok()
+}
+
 /// An output file: where it goes below the output folder, and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Output {
@@ -67,6 +87,32 @@ pub fn feed_content(entry: &Entry, channel: &Channel) -> String {
     }
     html.truncate(html.trim_end().len());
     html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feed_trailers_read_back_what_was_written() {
+        let mut output = Output {
+            path: "archive/rss-1.xml".into(),
+            bytes: "<rss>æ</rss>\n".as_bytes().to_vec(),
+        };
+        append_feed_trailer(&mut output, 0x00ab_cdef_0123_4567);
+        assert!(output
+            .bytes
+            .ends_with(b"</rss>\n<!-- make-feed feed 00abcdef01234567 -->\n"));
+        assert_eq!(
+            read_feed_trailer(&output.bytes),
+            Some(0x00ab_cdef_0123_4567)
+        );
+        assert_eq!(
+            read_feed_trailer(&output.bytes[3..]),
+            Some(0x00ab_cdef_0123_4567)
+        );
+        assert_eq!(read_feed_trailer(b"<rss></rss>\n"), None);
+    }
 }
 
 /// Words shown around the body and on pages, in the channel's language.
