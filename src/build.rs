@@ -294,8 +294,15 @@ fn stage_site(
 /// A fingerprint of everything besides the article itself that goes into
 /// an article's page.
 fn page_inputs(channel: &Channel, templates: &Templates) -> Xxh3 {
+    // How many entries feeds hold and how archives are paged never show on
+    // an article's page: changing them must not rewrite every page.
+    let shown = Channel {
+        limit: 0,
+        archive_page_size: None,
+        ..channel.clone()
+    };
     let mut inputs = Xxh3::new();
-    for part in [render::VERSION, &format!("{channel:?}")] {
+    for part in [render::VERSION, &format!("{shown:?}")] {
         inputs.update(&(part.len() as u64).to_le_bytes());
         inputs.update(part.as_bytes());
     }

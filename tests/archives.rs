@@ -405,3 +405,18 @@ fn archive_pages_carry_their_fingerprint_after_the_root_element() {
     rss(&test, "archive/rss-1.xml");
     atom(&test, "archive/atom-1.xml");
 }
+
+#[test]
+fn turning_archives_on_or_changing_the_limit_leaves_article_pages_alone() {
+    let test = site(30, 20, 20);
+    test.build().success();
+    let before = test.out_files();
+    let test = test.file("feed.toml", &format!("{FEED_TOML}limit = 5\n"));
+    test.build().success();
+    let after = test.out_files();
+    for n in 0..30 {
+        let page = format!("articles/a{n:03}.html");
+        assert!(before[&page] == after[&page], "{page} changed");
+    }
+    assert_ne!(before["rss.xml"], after["rss.xml"]);
+}
