@@ -13,6 +13,8 @@ warm page cache, the median of --runs (after one warm-up run) of:
            asset written
   rebuild  `make-feed build` again after one new article is added: the everyday case
            (pages whose input did not change are kept without rendering)
+  cp       `cp -r` of the default configuration's output into a new folder: what the file
+           system alone takes to create that many files (the floor for a first build)
 
 for each configuration of feed.toml:
 
@@ -111,6 +113,10 @@ def main():
                     rebuilds.append(timed(f"{BINARY} build --data {data} --out {out}"))
                     os.remove(new_article)
                 row[config] = (median(firsts), median(rebuilds))
+                if config == configs[0]:
+                    source = os.path.join(outputs, f"{size}-{config}-0")
+                    row["cp"] = median([timed(f"cp -r {source} {source}-copy-{run}")
+                                        for run in range(args.runs + 1)])
                 print(f"{size} {config}: first {show(row[config][0])}; rebuild {show(row[config][1])}",
                       file=sys.stderr)
             with open(feed_toml, "w", encoding="utf-8") as f:
@@ -119,10 +125,10 @@ def main():
     finally:
         shutil.rmtree(outputs, ignore_errors=True)
 
-    print("| articles | `cat` (floor) | " + " | ".join(f"{c}: first build | {c}: rebuild" for c in configs) + " |")
-    print("| ---: | ---: | " + " | ".join("---: | ---:" for _ in configs) + " |")
+    print("| articles | `cat` input | `cp -r` output | " + " | ".join(f"{c}: first build | {c}: rebuild" for c in configs) + " |")
+    print("| ---: | ---: | ---: | " + " | ".join("---: | ---:" for _ in configs) + " |")
     for row in rows:
-        cells = [f"{row['size']:,}", f"{row['cat'][0]:.2f} s"]
+        cells = [f"{row['size']:,}", f"{row['cat'][0]:.2f} s", f"{row['cp'][0]:.2f} s"]
         for config in configs:
             first, rebuild = row[config]
             cells += [show(first), show(rebuild)]
