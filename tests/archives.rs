@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 
 use common::{Test, FEED_TOML};
@@ -28,6 +28,18 @@ fn add_article(test: Test, n: usize) -> Test {
         &format!("articles/a{n:03}.md"),
         &format!("+++\ntitle = \"Article {n}\"\npublished = {day} 12:00:00\n+++\n\nBody {n}.\n"),
     )
+}
+
+/// The output files that differ between two builds (or exist in only the second).
+fn changed_files<'a>(
+    before: &BTreeMap<String, Vec<u8>>,
+    after: &'a BTreeMap<String, Vec<u8>>,
+) -> BTreeSet<&'a str> {
+    after
+        .keys()
+        .filter(|name| before.get(*name) != after.get(*name))
+        .map(String::as_str)
+        .collect()
 }
 
 fn atom(test: &Test, path: &str) -> atom_syndication::Feed {
@@ -180,11 +192,7 @@ fn a_new_article_changes_only_the_main_feeds_and_the_newest_archive_page() {
 
     // The new article's page is new, so the manifest that lists the files
     // changes; no other article's page does.
-    let changed: BTreeSet<&str> = after
-        .keys()
-        .filter(|name| before.get(*name) != after.get(*name))
-        .map(String::as_str)
-        .collect();
+    let changed = changed_files(&before, &after);
     let expected: BTreeSet<&str> = [
         ".make-feed-manifest",
         "archive/atom-4.xml",
@@ -356,11 +364,7 @@ fn an_edit_to_an_archived_article_renders_its_page_again_and_only_that_page() {
     );
     test.build().success();
     let after = test.out_files();
-    let changed: BTreeSet<&str> = after
-        .keys()
-        .filter(|name| before.get(*name) != after.get(*name))
-        .map(String::as_str)
-        .collect();
+    let changed = changed_files(&before, &after);
     let expected: BTreeSet<&str> = [
         "archive/atom-1.xml",
         "archive/rss-1.xml",

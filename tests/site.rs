@@ -189,13 +189,7 @@ fn an_article_page_has_everything_a_reader_needs() {
     let test = Test::bundled();
     test.build().success();
     let page = test.read_out("articles/yixian-dangyuan-ganbu-de-yinghe-dandang.html");
-    let document = Html::parse_document(&page);
-    let text = |selector: &str| -> Vec<String> {
-        document
-            .select(&Selector::parse(selector).unwrap())
-            .map(|e| e.text().collect::<String>().trim().to_string())
-            .collect()
-    };
+    let text = |selector: &str| select_text(&page, selector);
     assert_eq!(text("h1"), [TITLE]);
     let blocks = expected_blocks();
     pretty_assertions::assert_eq!(
