@@ -94,57 +94,17 @@ fn stage_site(
     assets.note(&data_dir.join("feed.toml"), &channel_files);
 
     // Every article's page is written while the scan has its text at hand,
-    // so that no article is read twice for its page. A page whose inputs
-    // have not changed since the last build is kept without rendering it.
-    let inputs = page_inputs(&channel, templates);
-    let read_article = |source: read::Source<'_>,
-                        channel: &Channel,
-                        warnings: &mut Vec<Diagnostic>|
-     -> Result<Head> {
-        let (text, at) = (source.text, source.at);
-        let front = article::read_front(text, at, channel, warnings)?;
-        let head = front.head();
-        let url = channel.url_of(&format!("{}{}.html", at.folder, head.slug));
-        let path = assets::site_path(url.as_str(), &channel.base_url).ok_or_else(|| {
-            Diagnostic::new(at.path, "is in a folder whose name cannot be part of a URL")
-                .help("rename the folder: no backslash, and no name that is only dots")
-        })?;
-        let mut key = inputs.clone();
-        key.update(&source.fingerprint.to_le_bytes());
-        let key = key.digest().max(1);
-        let existing = stager.keep_existing(&path, |old| {
-            Trailer::read_from(old).filter(|trailer| trailer.key == key)
-        });
-        let references = match existing {
-            Existing::Kept(trailer) => trailer.references,
-            Existing::Stale | Existing::Missing => {
-                let warned_before = warnings.len();
-                let entry = front.render(at, warnings)?;
-                let references = assets::references(&entry.body_html, &channel.base_url);
-                let mut page = pages.article(&entry, &path)?;
-                Trailer {
-                    // A page whose body drew warnings is never kept, so
-                    // that every build repeats them.
-                    key: if warnings.len() > warned_before {
-                        0
-                    } else {
-                        key
-                    },
-                    references: references.clone(),
-                }
-                .append_to(&mut page);
-                match existing {
-                    // The same bytes may come from new inputs (say, an
-                    // edit to a comment in a template): keep the file then.
-                    Existing::Stale => stager.add(page)?,
-                    _ => stager.add_new(page)?,
-                }
-                references
-            }
-        };
-        assets.note(at.path, &references);
-        Ok(head)
+    // so that no article is read twice for its page.
+    let site = PageStage {
+        pages: &pages,
+        stager,
+        assets: &assets,
+        inputs: page_inputs(&channel, templates),
     };
+    let read_article =
+        |source: read::Source<'_>, channel: &Channel, warnings: &mut Vec<Diagnostic>| {
+            site.stage(source, channel, warnings)
+        };
     let catalog = read::scan_articles(
         data_dir,
         channel.clone(),
@@ -175,7 +135,7 @@ fn stage_site(
     // Everything besides its entries that goes into an archive page.
     let feed_inputs = read::fingerprint(&[
         render::VERSION,
-        &PAGE_FORMAT.to_string(),
+        &RENDER_VERSION.to_string(),
         &format!("{:?}", catalog.channel),
     ])
     .to_le_bytes();
@@ -291,6 +251,71 @@ fn stage_site(
     })
 }
 
+/// What writing one article's page needs.
+struct PageStage<'a> {
+    pages: &'a Pages<'a>,
+    stager: &'a Stager,
+    assets: &'a Assets,
+    /// Everything besides the article that goes into its page.
+    inputs: Xxh3,
+}
+
+/// The trailer key of a page that must be rendered again by every build.
+const NEVER_KEPT: u64 = 0;
+
+impl PageStage<'_> {
+    /// Checks an article's front matter and stages its page, unless the
+    /// page already there was made from the same inputs; notes the files
+    /// its body links to either way.
+    fn stage(
+        &self,
+        source: read::Source<'_>,
+        channel: &Channel,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Result<Head> {
+        let (text, at) = (source.text, source.at);
+        let front = article::read_front(text, at, channel, warnings)?;
+        let head = front.head();
+        let url = channel.url_of(&format!("{}{}.html", at.folder, head.slug));
+        let path = assets::site_path(url.as_str(), &channel.base_url).ok_or_else(|| {
+            Diagnostic::new(at.path, "is in a folder whose name cannot be part of a URL")
+                .help("rename the folder: no backslash, and no name that is only dots")
+        })?;
+        let mut key = self.inputs.clone();
+        key.update(&source.fingerprint.to_le_bytes());
+        let key = key.digest().max(NEVER_KEPT + 1);
+        let existing = self.stager.keep_existing(&path, |old| {
+            Trailer::read_from(old).filter(|trailer| trailer.key == key)
+        });
+        let references = match existing {
+            Existing::Kept(trailer) => trailer.references,
+            Existing::Stale | Existing::Missing => {
+                let warned_before = warnings.len();
+                let entry = front.render(at, warnings)?;
+                let references = assets::references(&entry.body_html, &channel.base_url);
+                let mut page = self.pages.article(&entry, &path)?;
+                // A page whose body drew warnings is rendered again by every
+                // build, so that every build repeats them.
+                let warned = warnings.len() > warned_before;
+                Trailer {
+                    key: if warned { NEVER_KEPT } else { key },
+                    references: references.clone(),
+                }
+                .append_to(&mut page);
+                match existing {
+                    // The same bytes may come from new inputs (say, an
+                    // edit to a comment in a template): keep the file then.
+                    Existing::Stale => self.stager.add(page)?,
+                    _ => self.stager.add_new(page)?,
+                }
+                references
+            }
+        };
+        self.assets.note(at.path, &references);
+        Ok(head)
+    }
+}
+
 /// A fingerprint of everything besides the article itself that goes into
 /// an article's page.
 fn page_inputs(channel: &Channel, templates: &Templates) -> Xxh3 {
@@ -306,14 +331,15 @@ fn page_inputs(channel: &Channel, templates: &Templates) -> Xxh3 {
         inputs.update(&(part.len() as u64).to_le_bytes());
         inputs.update(part.as_bytes());
     }
-    inputs.update(&PAGE_FORMAT.to_le_bytes());
+    inputs.update(&RENDER_VERSION.to_le_bytes());
     templates.hash_into(&mut inputs);
     inputs
 }
 
-/// Bump when a change to make-feed changes the pages it renders from the
-/// same input, so that the next build renders every page again.
-const PAGE_FORMAT: u32 = 1;
+/// Bump when a change to make-feed renders pages or archive feeds
+/// differently from the same input, so that the next build renders them all
+/// again instead of keeping them.
+const RENDER_VERSION: u32 = 1;
 
 /// Writes what a build that published has to say (its warnings, then one
 /// summary line and the files it wrote, when they are few) as `make-feed build`
