@@ -227,6 +227,12 @@ impl Assets {
         Target::Asset(real)
     }
 
+    /// Where the file for site path `path` is in the data folder, as the
+    /// user knows it (for messages).
+    pub fn data_path(&self, path: &str) -> PathBuf {
+        self.data_dir.join(path)
+    }
+
     /// The files to copy (site path, source), sorted, and a warning for each
     /// one left out because the build writes that path, or a folder of that
     /// name or a file where a folder of its path would be (the build's own
@@ -247,7 +253,7 @@ impl Assets {
             if clashes {
                 warnings.push(
                     Diagnostic::new(
-                        source,
+                        self.data_path(path),
                         format!("is not published: make-feed writes its own {path} there"),
                     )
                     .help(format!(

@@ -16,7 +16,7 @@ use crate::check;
 use crate::error::{Diagnostic, Error, Result};
 use crate::model::{Channel, Document, Entry, Place};
 use crate::plan::{plan, Plan};
-use crate::publish::{Existing, Published, Stager};
+use crate::publish::{Copy, Published, Stager};
 use crate::read::{self, Catalog};
 use crate::render;
 use crate::render::page::{Pages, Templates, Trailer};
@@ -136,7 +136,7 @@ fn stage_site(
     let feed_inputs = read::fingerprint(&[
         render::VERSION,
         &RENDER_VERSION.to_string(),
-        &format!("{:?}", catalog.channel),
+        &format!("{:?}", unpaged(&catalog.channel)),
     ])
     .to_le_bytes();
     let current = archive_links(&plan, plan.archive_pages.len() + 1);
@@ -184,16 +184,30 @@ fn stage_site(
             let (prev_archive, next_archive) = archive_links(&plan, number);
             // An archive page that holds the same articles, unchanged, in the
             // same place in the chain is kept without reading them back.
-            let mut key = Xxh3::new();
-            key.update(&feed_inputs);
-            key.update(format!("{number} {prev_archive:?} {next_archive:?}").as_bytes());
+            let mut page_key = Xxh3::new();
+            page_key.update(&feed_inputs);
+            page_key.update(format!("{number} {prev_archive:?} {next_archive:?}").as_bytes());
             for &index in page {
-                key.update(&catalog.articles[index].fingerprint.to_le_bytes());
+                page_key.update(&catalog.articles[index].fingerprint.to_le_bytes());
             }
-            let key = key.digest();
             let place = Place::archive(number);
-            let paths = [place.path("rss"), place.path("atom")];
-            if stager.keep_all(&paths, |tail| render::read_feed_trailer(tail) == Some(key)) {
+            let files: Vec<(String, u64)> = ["rss", "atom"]
+                .iter()
+                .map(|format| {
+                    let path = place.path(format);
+                    let mut key = page_key.clone();
+                    key.update(path.as_bytes());
+                    (path, key.digest())
+                })
+                .collect();
+            let current = files.iter().all(|(path, key)| {
+                stager
+                    .tail(path)
+                    .and_then(|tail| render::read_feed_trailer(&tail.bytes, tail.file_len))
+                    == Some(*key)
+            });
+            if current {
+                files.iter().for_each(|(path, _)| stager.keep(path));
                 progress.inc(1);
                 return Ok(());
             }
@@ -208,7 +222,9 @@ fn stage_site(
                 next_archive,
                 current: Some(Place::main()),
             };
-            stage_with(stager, &doc, Some(key))?;
+            stage_with(stager, &doc, |path| {
+                files.iter().find(|(p, _)| p == path).map(|(_, key)| *key)
+            })?;
             progress.inc(1);
             Ok::<_, crate::Error>(())
         })?;
@@ -219,22 +235,24 @@ fn stage_site(
     lock(&warnings).extend(clashes);
     let kept: Vec<Diagnostic> = copies
         .par_iter()
-        .filter_map(
-            |(path, source)| match stager.add_copy(path.clone(), source) {
-                Ok(true) => None,
-                Ok(false) => Some(Ok(Diagnostic::new(
-                    stager.out_dir().join(path),
-                    format!(
-                        "is not make-feed's; left as it is, so {} is not published",
-                        source.display()
-                    ),
-                )
-                .help(
-                    "move your file away, or rename the one in the data folder and its links",
-                ))),
+        .filter_map(|(path, source)| {
+            let not_published = |why: String, help: &str| {
+                let shown = assets.data_path(path);
+                Some(Ok(Diagnostic::new(shown, format!("is not published: {why}")).help(help)))
+            };
+            match stager.add_copy(path.clone(), source) {
+                Ok(Copy::Staged | Copy::AlreadyThere) => None,
+                Ok(Copy::NotOurs) => not_published(
+                    format!("{} is a file make-feed did not write", stager.out_dir().join(path).display()),
+                    "move that file away, or rename this one and the links to it",
+                ),
+                Ok(Copy::Blocked(file)) => not_published(
+                    format!("{} is a file where its folder should be", file.display()),
+                    "if make-feed wrote that file, the next build publishes this one; if not, move it away",
+                ),
                 Err(error) => Some(Err(error)),
-            },
-        )
+            }
+        })
         .collect::<Result<_>>()?;
     lock(&warnings).extend(kept);
     lock(&warnings).extend(stager.with_staged(|produced| assets.missing(produced)));
@@ -284,12 +302,16 @@ impl PageStage<'_> {
         let mut key = self.inputs.clone();
         key.update(&source.fingerprint.to_le_bytes());
         let key = key.digest().max(NEVER_KEPT + 1);
-        let existing = self.stager.keep_existing(&path, |old| {
-            Trailer::read_from(old).filter(|trailer| trailer.key == key)
-        });
-        let references = match existing {
-            Existing::Kept(trailer) => trailer.references,
-            Existing::Stale | Existing::Missing => {
+        let old = self
+            .stager
+            .tail(&path)
+            .map(|tail| Trailer::read_from(&tail.bytes, tail.file_len));
+        let references = match old {
+            Some(Some(trailer)) if trailer.key == key => {
+                self.stager.keep(&path);
+                trailer.references
+            }
+            _ => {
                 let warned_before = warnings.len();
                 let entry = front.render(at, warnings)?;
                 let references = assets::references(&entry.body_html, &channel.base_url);
@@ -297,16 +319,20 @@ impl PageStage<'_> {
                 // A page whose body drew warnings is rendered again by every
                 // build, so that every build repeats them.
                 let warned = warnings.len() > warned_before;
+                let new_key = if warned { NEVER_KEPT } else { key };
                 Trailer {
-                    key: if warned { NEVER_KEPT } else { key },
+                    key: new_key,
                     references: references.clone(),
                 }
                 .append_to(&mut page);
-                match existing {
-                    // The same bytes may come from new inputs (say, an
-                    // edit to a comment in a template): keep the file then.
-                    Existing::Stale => self.stager.add(page)?,
-                    _ => self.stager.add_new(page)?,
+                match old {
+                    // No page yet, or one made from other inputs (its trailer
+                    // differs): nothing to compare.
+                    None => self.stager.add_new(page)?,
+                    Some(Some(trailer)) if trailer.key != new_key => self.stager.add_new(page)?,
+                    // Rendered every time, or damaged: keep the file if the
+                    // bytes are the same.
+                    Some(_) => self.stager.add(page)?,
                 }
                 references
             }
@@ -316,18 +342,23 @@ impl PageStage<'_> {
     }
 }
 
-/// A fingerprint of everything besides the article itself that goes into
-/// an article's page.
-fn page_inputs(channel: &Channel, templates: &Templates) -> Xxh3 {
-    // How many entries feeds hold and how archives are paged never show on
-    // an article's page: changing them must not rewrite every page.
-    let shown = Channel {
+/// The channel without how many entries feeds hold and how archives are
+/// paged: those never show in a page or an archive entry (which entries a
+/// page holds is fingerprinted apart), so changing them must not rewrite
+/// every page.
+fn unpaged(channel: &Channel) -> Channel {
+    Channel {
         limit: 0,
         archive_page_size: None,
         ..channel.clone()
-    };
+    }
+}
+
+/// A fingerprint of everything besides the article itself that goes into
+/// an article's page.
+fn page_inputs(channel: &Channel, templates: &Templates) -> Xxh3 {
     let mut inputs = Xxh3::new();
-    for part in [render::VERSION, &format!("{shown:?}")] {
+    for part in [render::VERSION, &format!("{:?}", unpaged(channel))] {
         inputs.update(&(part.len() as u64).to_le_bytes());
         inputs.update(part.as_bytes());
     }
@@ -441,18 +472,23 @@ fn load(
 /// Renders `doc` in every format (JSON Feed for current documents only), checks each result with `make-feed
 /// check`'s rules, and stages it. A feed with an error is never published.
 fn stage(stager: &Stager, doc: &Document<'_>) -> Result<()> {
-    stage_with(stager, doc, None)
+    stage_with(stager, doc, |_| None)
 }
 
-/// [`stage`], with the fingerprint `key` recorded on each output's last line.
-fn stage_with(stager: &Stager, doc: &Document<'_>, key: Option<u64>) -> Result<()> {
+/// [`stage`], with the fingerprint `key_of` gives an output's path recorded
+/// on its last line.
+fn stage_with(
+    stager: &Stager,
+    doc: &Document<'_>,
+    key_of: impl Fn(&str) -> Option<u64>,
+) -> Result<()> {
     let mut outputs = vec![render::rss::render(doc), render::atom::render(doc)];
     // JSON Feed has no archive documents (RFC 5005 is for RSS and Atom).
     if !doc.archive {
         outputs.push(render::json::render(doc));
     }
     for mut output in outputs {
-        if let Some(key) = key {
+        if let Some(key) = key_of(&output.path) {
             render::append_feed_trailer(&mut output, key);
         }
         let context = check::Context {

@@ -22,7 +22,7 @@ use std::sync::Mutex;
 
 use tempfile::TempPath;
 
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Result};
 use crate::render::Output;
 
 /// Prefix of temporary files; a file of this name is a leftover of a build
@@ -33,18 +33,29 @@ pub const MANIFEST: &str = ".make-feed-manifest";
 /// Held while a build writes into the folder.
 pub const LOCK: &str = ".make-feed-lock";
 
-/// How much of an existing file [`Stager::keep_existing`] reads first.
+/// How much of an existing file [`Stager::tail`] reads first.
 pub const TAIL: u64 = 4096;
 
-/// What [`Stager::keep_existing`] found.
+/// What [`Stager::add_copy`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Existing<T> {
-    /// The file is kept as it is.
-    Kept(T),
-    /// There is a file, but it must be replaced.
-    Stale,
-    /// There is no file.
-    Missing,
+pub enum Copy {
+    /// Staged, or kept because the same bytes are there.
+    Staged,
+    /// The user's identical file is there; it is left alone and not listed.
+    AlreadyThere,
+    /// A different file make-feed did not write is there; left alone.
+    NotOurs,
+    /// This file stands where a folder of the path would go.
+    Blocked(PathBuf),
+}
+
+/// The end of an existing output ([`Stager::tail`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tail {
+    /// The last bytes, holding the whole last line.
+    pub bytes: Vec<u8>,
+    /// The whole file's length.
+    pub file_len: u64,
 }
 
 /// What publishing did, as paths below the output folder, sorted.
@@ -93,6 +104,13 @@ impl Stager {
     /// it, and removes what a killed build left behind.
     pub fn open(out_dir: &Path, on_wait: &dyn Fn(&str)) -> Result<Stager> {
         let created = !out_dir.exists();
+        // Every folder this makes, the output folder's parents too, goes
+        // again if the build fails.
+        let made: Vec<PathBuf> = out_dir
+            .ancestors()
+            .take_while(|folder| !folder.as_os_str().is_empty() && !folder.exists())
+            .map(Path::to_path_buf)
+            .collect();
         fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
         let lock_path = out_dir.join(LOCK);
         let lock = File::options()
@@ -116,7 +134,7 @@ impl Stager {
         Ok(Stager {
             out_dir: out_dir.to_path_buf(),
             folders: Mutex::default(),
-            made: Mutex::default(),
+            made: Mutex::new(made),
             created,
             committed: false,
             previous: std::sync::OnceLock::new(),
@@ -196,7 +214,6 @@ impl Stager {
         let mut made = std::mem::take(&mut *lock(&self.made));
         if self.created {
             let _ = fs::remove_file(self.out_dir.join(LOCK));
-            made.push(self.out_dir.clone());
         }
         // Deepest first; only empty folders go.
         made.sort_by_key(|folder| std::cmp::Reverse(folder.components().count()));
@@ -205,86 +222,79 @@ impl Stager {
         }
     }
 
-    /// Keeps the file already at `path` if `still_good` accepts its last
-    /// bytes (at least [`TAIL`] of them, or the whole file), returning what
-    /// it found in them.
-    pub fn keep_existing<T>(
-        &self,
-        path: &str,
-        still_good: impl Fn(&[u8]) -> Option<T>,
-    ) -> Existing<T> {
-        match self.check_tail(path, still_good) {
-            Existing::Kept(found) => {
-                self.staged().unchanged.push(path.to_string());
-                Existing::Kept(found)
-            }
-            other => other,
+    /// The end of the output already at `path`, at least its last line
+    /// whole (the last [`TAIL`] bytes, or the whole file if its last line is
+    /// longer): what a build reads to decide whether to keep the file.
+    /// `None` if there is no such file.
+    pub fn tail(&self, path: &str) -> Option<Tail> {
+        let mut file = File::open(self.out_dir.join(path)).ok()?;
+        let file_len = file.metadata().ok()?.len();
+        let start = file_len.saturating_sub(TAIL);
+        let mut bytes = Vec::with_capacity((file_len - start) as usize);
+        file.seek(SeekFrom::Start(start)).ok()?;
+        file.read_to_end(&mut bytes).ok()?;
+        let last_line_is_whole = bytes
+            .split_last()
+            .is_some_and(|(_, before)| before.contains(&b'\n'));
+        if start > 0 && !last_line_is_whole {
+            bytes.clear();
+            file.seek(SeekFrom::Start(0)).ok()?;
+            file.read_to_end(&mut bytes).ok()?;
         }
+        Some(Tail { bytes, file_len })
     }
 
-    /// Keeps every file at `paths` if `still_good` accepts the last bytes of
-    /// each; otherwise keeps none of them.
-    pub fn keep_all(&self, paths: &[String], still_good: impl Fn(&[u8]) -> bool) -> bool {
-        let all = paths.iter().all(|path| {
-            matches!(
-                self.check_tail(path, |tail| still_good(tail).then_some(())),
-                Existing::Kept(())
-            )
-        });
-        if all {
-            self.staged().unchanged.extend(paths.iter().cloned());
-        }
-        all
-    }
-
-    fn check_tail<T>(&self, path: &str, still_good: impl Fn(&[u8]) -> Option<T>) -> Existing<T> {
-        let Ok(mut file) = File::open(self.out_dir.join(path)) else {
-            return Existing::Missing;
-        };
-        let length = file.metadata().map_or(0, |m| m.len());
-        let mut tail = Vec::with_capacity(TAIL as usize);
-        let start = length.saturating_sub(TAIL);
-        let read = file
-            .seek(SeekFrom::Start(start))
-            .and_then(|_| file.read_to_end(&mut tail));
-        if read.is_err() {
-            return Existing::Stale;
-        }
-        let mut found = still_good(&tail);
-        if found.is_none() && start > 0 {
-            // What the caller looks for may be longer than the tail.
-            let mut whole = Vec::with_capacity(length as usize);
-            if file
-                .seek(SeekFrom::Start(0))
-                .and_then(|_| file.read_to_end(&mut whole))
-                .is_ok()
-            {
-                found = still_good(&whole);
-            }
-        }
-        match found {
-            Some(found) => Existing::Kept(found),
-            None => Existing::Stale,
-        }
+    /// Keeps the output at `path` as it is.
+    pub fn keep(&self, path: &str) {
+        self.staged().unchanged.push(path.to_string());
     }
 
     /// Stages a copy of the file at `source` as `path`, unless the
     /// destination already holds the same bytes. The file is streamed, so
-    /// a large asset is never held in memory. A different file already at
-    /// `path` that the last build did not write is the user's: it is left
-    /// alone, and the result is `false`.
-    pub fn add_copy(&self, path: String, source: &Path) -> Result<bool> {
+    /// a large asset is never held in memory. Nothing is staged, and the
+    /// result says why, when a file make-feed did not write is already at
+    /// `path`, or a file stands where a folder of `path` would go.
+    pub fn add_copy(&self, path: String, source: &Path) -> Result<Copy> {
         let destination = self.out_dir.join(&path);
-        if same_bytes(source, &destination) {
-            self.staged().unchanged.push(path);
-            return Ok(true);
+        let in_the_way = Path::new(&path)
+            .ancestors()
+            .skip(1)
+            .filter(|folder| !folder.as_os_str().is_empty())
+            .map(|folder| self.out_dir.join(folder))
+            .find(|folder| fs::symlink_metadata(folder).is_ok_and(|m| !m.is_dir()));
+        if let Some(file) = in_the_way {
+            return Ok(Copy::Blocked(file));
         }
-        if fs::symlink_metadata(&destination).is_ok() && !self.previous().contains(&path) {
-            return Ok(false);
+        let exists = fs::symlink_metadata(&destination).is_ok();
+        if exists && !self.previous().contains(&path) {
+            return Ok(if same_bytes(source, &destination) {
+                Copy::AlreadyThere
+            } else {
+                Copy::NotOurs
+            });
+        }
+        if exists && same_bytes(source, &destination) {
+            self.staged().unchanged.push(path);
+            return Ok(Copy::Staged);
         }
         let mut input = File::open(source).map_err(|e| Error::io(source, e))?;
         self.stage_with(path, |file| std::io::copy(&mut input, file).map(|_| ()))?;
-        Ok(true)
+        Ok(Copy::Staged)
+    }
+
+    /// Replaces the manifest with `manifest`, atomically.
+    fn write_manifest(&self, manifest: &str) -> Result<()> {
+        let manifest_path = self.out_dir.join(MANIFEST);
+        let mut temp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempfile_in(&self.out_dir)
+            .map_err(|e| Error::io(&self.out_dir, e))?;
+        write_fully(temp.as_file_mut(), manifest.as_bytes())
+            .and_then(|()| temp.as_file().sync_all())
+            .map_err(|e| Error::io(&manifest_path, e))?;
+        temp.persist(&manifest_path)
+            .map_err(|e| Error::io(&manifest_path, e.error))?;
+        Ok(())
     }
 
     fn previous(&self) -> &HashSet<String> {
@@ -332,6 +342,22 @@ impl Stager {
             manifest.push('\n');
         }
         let produced: Vec<&str> = manifest.lines().collect();
+        // A path that is both a file and the folder of another output would
+        // fail half way through the renames: refuse it before the first.
+        for path in &produced {
+            let folder = path
+                .match_indices('/')
+                .map(|(at, _)| &path[..at])
+                .find(|folder| produced.binary_search(folder).is_ok());
+            if let Some(folder) = folder {
+                return Err(Diagnostic::new(
+                    self.out_dir.join(folder),
+                    format!("would be both a file and the folder of {path}"),
+                )
+                .help("rename one of the articles or files these two outputs come from")
+                .into());
+            }
+        }
 
         // Every temporary file's bytes reach the disk before any rename, so a
         // power cut cannot leave a renamed but empty file.
@@ -344,8 +370,18 @@ impl Stager {
                 if written.is_empty() {
                     return Err(Error::io(&destination, e.error));
                 }
-                // Some outputs are out: say so, and keep what is published.
+                // Some outputs are out: say so, keep what is published, and
+                // list it, so that later builds know those files are theirs.
                 self.committed = true;
+                let previous = fs::read_to_string(self.out_dir.join(MANIFEST)).unwrap_or_default();
+                let mut listed: Vec<&str> = previous
+                    .lines()
+                    .chain(written.iter().map(String::as_str))
+                    .collect();
+                listed.sort_unstable();
+                listed.dedup();
+                let listed: String = listed.iter().map(|path| format!("{path}\n")).collect();
+                let _ = self.write_manifest(&listed);
                 return Err(Error::Partial {
                     path: destination,
                     source: e.error,
@@ -362,15 +398,14 @@ impl Stager {
         let manifest_path = self.out_dir.join(MANIFEST);
         let previous = fs::read_to_string(&manifest_path).unwrap_or_default();
         if manifest != previous {
-            let mut temp = tempfile::Builder::new()
-                .prefix(TEMP_PREFIX)
-                .tempfile_in(&self.out_dir)
-                .map_err(|e| Error::io(&self.out_dir, e))?;
-            write_fully(temp.as_file_mut(), manifest.as_bytes())
-                .and_then(|()| temp.as_file().sync_all())
-                .map_err(|e| Error::io(&manifest_path, e))?;
-            temp.persist(&manifest_path)
-                .map_err(|e| Error::io(&manifest_path, e.error))?;
+            if let Err(Error::Io { path, source }) = self.write_manifest(&manifest) {
+                return Err(Error::Partial {
+                    path,
+                    source,
+                    published: total,
+                    total,
+                });
+            }
         }
         let mut removed = Vec::new();
         let mut not_removed = Vec::new();

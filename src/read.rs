@@ -368,12 +368,16 @@ fn find_duplicate(articles_dir: &Path, channel: &Channel, field: &str) -> Result
 pub fn load_entry(catalog: &Catalog, article: &Article) -> Result<(Entry, Vec<Diagnostic>)> {
     let mut warnings = Vec::new();
     let text = read_text(&article.path, &mut warnings)?;
-    let entry = article::parse_article(
-        &text,
-        location(&catalog.articles_dir, &article.path).get(),
-        &catalog.channel,
-        &mut warnings,
-    )?;
+    let at = location(&catalog.articles_dir, &article.path);
+    // What is written must be what was planned (and fingerprinted).
+    if fingerprint(&[&at.folder, &at.stem, &text]) != article.fingerprint {
+        return Err(
+            Diagnostic::new(&article.path, "changed while make-feed was building")
+                .help("build again once the file is saved")
+                .into(),
+        );
+    }
+    let entry = article::parse_article(&text, at.get(), &catalog.channel, &mut warnings)?;
     Ok((entry, warnings))
 }
 

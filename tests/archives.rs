@@ -424,3 +424,38 @@ fn turning_archives_on_or_changing_the_limit_leaves_article_pages_alone() {
     }
     assert_ne!(before["rss.xml"], after["rss.xml"]);
 }
+
+#[test]
+fn archive_pages_are_kept_only_when_they_are_whole_and_in_their_own_place() {
+    let test = site(45, 20, 20);
+    test.build().success();
+    let good = test.out_files();
+    // The Atom page copied over the RSS one has the right kind of last line,
+    // for another file; a cut page has its last line intact.
+    fs::copy(
+        test.out().join("archive/atom-1.xml"),
+        test.out().join("archive/rss-1.xml"),
+    )
+    .unwrap();
+    let atom = test.read_out("archive/atom-2.xml");
+    let last = atom.lines().last().unwrap();
+    fs::write(
+        test.out().join("archive/atom-2.xml"),
+        format!("<feed>\n{last}\n"),
+    )
+    .unwrap();
+    test.build().success();
+    assert!(
+        test.out_files() == good,
+        "the damaged pages were not rendered again"
+    );
+
+    // Changing how many entries the main feeds hold leaves the same
+    // archive pages as they are, when they hold the same entries.
+    let test = test.file(
+        "feed.toml",
+        &format!("{FEED_TOML}limit = 20\narchives = true\narchive_page_size = 20\n# a comment\n"),
+    );
+    test.build().success();
+    assert!(test.out_files() == good);
+}

@@ -588,7 +588,7 @@ fn a_user_file_where_an_asset_would_go_is_kept() {
     fs::write(test.out().join("files/report.pdf"), "the user's").unwrap();
     test.build()
         .success()
-        .stderr_contains("files/report.pdf: is not make-feed's; left as it is");
+        .stderr_contains("data/files/report.pdf: is not published: out/files/report.pdf is a file make-feed did not write");
     assert_eq!(
         fs::read_to_string(test.out().join("files/report.pdf")).unwrap(),
         "the user's"
@@ -644,4 +644,127 @@ fn an_article_folder_with_a_line_break_is_an_error() {
     test.build()
         .failure()
         .stderr_contains("is in a folder whose name cannot be part of a URL");
+}
+
+#[test]
+fn a_user_file_identical_to_an_asset_is_left_alone_and_never_deleted() {
+    let test = Test::new()
+        .file("articles/first.md", &one_article("[f](../f.txt)"))
+        .file("f.txt", "same");
+    fs::create_dir_all(test.out()).unwrap();
+    fs::write(test.out().join("f.txt"), "same").unwrap();
+    test.build().success();
+    assert!(!test.read_out(".make-feed-manifest").contains("f.txt"));
+    let test = test.file("articles/first.md", &one_article("No link."));
+    test.build().success();
+    assert_eq!(test.read_out("f.txt"), "same");
+}
+
+#[test]
+fn an_asset_that_becomes_a_folder_is_published_on_the_next_build() {
+    let test = Test::new()
+        .file("articles/first.md", &one_article("[d](../docs)"))
+        .file("docs", "a file");
+    test.build().success();
+    assert_eq!(test.read_out("docs"), "a file");
+    let test = test
+        .remove("docs")
+        .file("docs/a.pdf", "pdf")
+        .file("articles/first.md", &one_article("[d](../docs/a.pdf)"));
+    test.build()
+        .success()
+        .stderr_contains("docs/a.pdf: is not published: ")
+        .stderr_contains("is a file where its folder should be");
+    assert!(
+        !test.out().join("docs").exists(),
+        "the old file is no longer produced"
+    );
+    test.build().success();
+    assert_eq!(test.read_out("docs/a.pdf"), "pdf");
+}
+
+#[test]
+fn two_outputs_where_one_needs_the_other_as_a_folder_are_an_error_before_publishing() {
+    let test = Test::new()
+        .file("articles/zz.md", &article("Z", "2022-06-02 10:00:00"))
+        .file(
+            "articles/zz.html/b.md",
+            &article("B", "2022-06-03 10:00:00"),
+        );
+    test.build()
+        .failure()
+        .stderr_contains(
+            "articles/zz.html: would be both a file and the folder of articles/zz.html/b.html",
+        )
+        .stderr_contains("nothing was published");
+    assert!(!test.out().exists());
+}
+
+#[test]
+fn a_publish_that_stops_half_way_says_so_and_lists_what_it_published() {
+    let test = Test::new();
+    test.build().success();
+    // Something that is not make-feed's blocks one output.
+    fs::remove_file(test.out().join("style.css")).unwrap();
+    fs::create_dir_all(test.out().join("style.css/mine")).unwrap();
+    let test = test.file(
+        "articles/second.md",
+        &article("Second", "2022-06-02 10:00:00"),
+    );
+    test.build()
+        .failure()
+        .stderr_contains("new or changed files were already published")
+        .stderr_contains("partly from this build");
+    assert!(test
+        .read_out(".make-feed-manifest")
+        .contains("articles/second.html"));
+
+    // The manifest itself blocked: every file is out, and the message says so.
+    fs::remove_dir_all(test.out().join("style.css")).unwrap();
+    fs::remove_file(test.out().join(".make-feed-manifest")).unwrap();
+    fs::create_dir_all(test.out().join(".make-feed-manifest/x")).unwrap();
+    let test = test.file(
+        "articles/third.md",
+        &article("Third", "2022-06-03 10:00:00"),
+    );
+    test.build()
+        .failure()
+        .stderr_contains(".make-feed-manifest")
+        .stderr_contains("partly from this build");
+    assert!(test.read_out("rss.xml").contains("Third"));
+}
+
+#[test]
+fn a_failed_build_into_new_nested_folders_leaves_none() {
+    let test = Test::new().file("articles/b.md", "+++\ntitle = \"B\"\n+++\n");
+    test.run(&["build", "--data", "data", "--out", "new/nested/out"])
+        .failure();
+    assert!(!test.dir.path().join("new").exists());
+}
+
+#[test]
+fn a_changed_stylesheet_does_not_rewrite_pages() {
+    let test = Test::new();
+    test.build().success();
+    let before = test.out_files();
+    let test = test.file("templates/style.css", "body { color: red; }\n");
+    test.build().success();
+    let after = test.out_files();
+    assert_eq!(after["articles/first.html"], before["articles/first.html"]);
+    assert_eq!(test.read_out("style.css"), "body { color: red; }\n");
+}
+
+#[test]
+fn a_damaged_page_with_its_last_line_intact_is_rendered_again() {
+    let test = Test::new();
+    test.build().success();
+    let good = test.read_out("articles/first.html");
+    let trailer = good.lines().last().unwrap();
+    fs::write(
+        test.out().join("articles/first.html"),
+        format!("<p>cut</p>\n{trailer}\n"),
+    )
+    .unwrap();
+    test.build().success();
+    assert_eq!(test.read_out("articles/first.html"), good);
 }

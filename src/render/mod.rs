@@ -45,18 +45,30 @@ pub(crate) fn with_final_newline(mut bytes: Vec<u8>) -> Vec<u8> {
 const FEED_TRAILER_START: &str = "<!-- make-feed feed ";
 const FEED_TRAILER_END: &str = " -->\n";
 
-/// Appends the fingerprint comment to a rendered feed document.
+/// Appends the fingerprint comment to a rendered feed document, with the
+/// length of the document before it.
 pub fn append_feed_trailer(output: &mut Output, key: u64) {
-    let line = format!("{FEED_TRAILER_START}{key:016x}{FEED_TRAILER_END}");
+    let line = format!(
+        "{FEED_TRAILER_START}{key:016x} {}{FEED_TRAILER_END}",
+        output.bytes.len()
+    );
     output.bytes.extend_from_slice(line.as_bytes());
 }
 
-/// The fingerprint on the last line of a feed document (or of its tail).
-pub fn read_feed_trailer(tail: &[u8]) -> Option<u64> {
-    let tail = tail.strip_suffix(FEED_TRAILER_END.as_bytes())?;
-    let start = tail.len().checked_sub(16 + FEED_TRAILER_START.len())?;
-    let line = std::str::from_utf8(&tail[start..]).ok()?;
-    u64::from_str_radix(line.strip_prefix(FEED_TRAILER_START)?, 16).ok()
+/// The fingerprint on the last line of a feed document of `file_len` bytes,
+/// given its end, if the document is as long as the line says.
+pub fn read_feed_trailer(tail: &[u8], file_len: u64) -> Option<u64> {
+    let body = tail.strip_suffix(FEED_TRAILER_END.as_bytes())?;
+    let line_start = body
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |at| at + 1);
+    let line_len = (tail.len() - line_start) as u64;
+    let line = std::str::from_utf8(&body[line_start..]).ok()?;
+    let (key, length) = line.strip_prefix(FEED_TRAILER_START)?.split_once(' ')?;
+    let length: u64 = length.parse().ok()?;
+    (length.checked_add(line_len) == Some(file_len)).then_some(())?;
+    u64::from_str_radix(key, 16).ok()
 }
 
 /// An output file: where it goes below the output folder, and its bytes.
@@ -102,16 +114,18 @@ mod tests {
         append_feed_trailer(&mut output, 0x00ab_cdef_0123_4567);
         assert!(output
             .bytes
-            .ends_with(b"</rss>\n<!-- make-feed feed 00abcdef01234567 -->\n"));
+            .ends_with(b"</rss>\n<!-- make-feed feed 00abcdef01234567 14 -->\n"));
+        let len = output.bytes.len() as u64;
         assert_eq!(
-            read_feed_trailer(&output.bytes),
+            read_feed_trailer(&output.bytes, len),
             Some(0x00ab_cdef_0123_4567)
         );
         assert_eq!(
-            read_feed_trailer(&output.bytes[3..]),
+            read_feed_trailer(&output.bytes[3..], len),
             Some(0x00ab_cdef_0123_4567)
         );
-        assert_eq!(read_feed_trailer(b"<rss></rss>\n"), None);
+        assert_eq!(read_feed_trailer(&output.bytes[3..], len - 3), None);
+        assert_eq!(read_feed_trailer(b"<rss></rss>\n", 12), None);
     }
 }
 

@@ -82,9 +82,14 @@ impl Templates {
         }
     }
 
-    /// Feeds every template to `hasher`, for the page cache.
+    /// Feeds every template a page is made from to `hasher`, for the page
+    /// cache (the stylesheet is a file of its own).
     pub fn hash_into(&self, hasher: &mut Xxh3) {
-        for (name, text, _) in &self.sources {
+        for (name, text, _) in self
+            .sources
+            .iter()
+            .filter(|(name, _, _)| name != STYLESHEET)
+        {
             for part in [name, text] {
                 hasher.update(&(part.len() as u64).to_le_bytes());
                 hasher.update(part.as_bytes());
@@ -393,7 +398,8 @@ const TRAILER_END: &str = " -->\n";
 /// What a page was made from: a fingerprint of its inputs (the article's
 /// text and path, the channel, the templates, make-feed's version) and the
 /// site paths its body refers to, which the build needs to copy assets
-/// even when it keeps the page.
+/// even when it keeps the page. The line also gives the length of the page
+/// before it, so that a damaged page is never kept for its intact last line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Trailer {
     pub key: u64,
@@ -403,7 +409,7 @@ pub struct Trailer {
 impl Trailer {
     /// Appends the trailer to a rendered page.
     pub fn append_to(&self, page: &mut Output) {
-        let mut line = format!("{TRAILER_START}{:016x}", self.key);
+        let mut line = format!("{TRAILER_START}{:016x} {}", self.key, page.bytes.len());
         for reference in &self.references {
             // Encoded, so that no path can end the comment.
             line.push(' ');
@@ -413,17 +419,23 @@ impl Trailer {
         page.bytes.extend_from_slice(line.as_bytes());
     }
 
-    /// The trailer on the last line of `page` (or of its tail, which may
-    /// start inside a character), if it has one.
-    pub fn read_from(page: &[u8]) -> Option<Trailer> {
-        let page = page.strip_suffix(TRAILER_END.as_bytes())?;
-        let line_start = page
+    /// The trailer on the last line of a page of `file_len` bytes, given its
+    /// end (which may start inside a character), if it has one and the page
+    /// is as long as it says.
+    pub fn read_from(tail: &[u8], file_len: u64) -> Option<Trailer> {
+        let body = tail.strip_suffix(TRAILER_END.as_bytes())?;
+        let line_start = body
             .iter()
             .rposition(|&b| b == b'\n')
             .map_or(0, |at| at + 1);
-        let line = std::str::from_utf8(&page[line_start..]).ok()?;
+        let line_len = (tail.len() - line_start) as u64;
+        let line = std::str::from_utf8(&body[line_start..]).ok()?;
         let mut words = line.strip_prefix(TRAILER_START)?.split(' ');
         let key = u64::from_str_radix(words.next()?, 16).ok()?;
+        let length: u64 = words.next()?.parse().ok()?;
+        if length.checked_add(line_len) != Some(file_len) {
+            return None;
+        }
         let references = words
             .map(|word| {
                 percent_encoding::percent_decode_str(word)
@@ -478,7 +490,7 @@ mod tests {
         };
         let mut page = Output {
             path: "articles/a.html".into(),
-            bytes: b"<!DOCTYPE html>\n<p>hi</p>\n".to_vec(),
+            bytes: "<!DOCTYPE html>\n<p>疫线党员</p>\n".as_bytes().to_vec(),
         };
         trailer.append_to(&mut page);
         let text = String::from_utf8(page.bytes.clone()).unwrap();
@@ -486,16 +498,21 @@ mod tests {
             text.ends_with(" -->\n") && text.matches("-->").count() == 1,
             "{text}"
         );
-        assert_eq!(Trailer::read_from(&page.bytes), Some(trailer.clone()));
-        assert_eq!(Trailer::read_from(b"<p>no trailer</p>\n"), None);
-
+        let len = page.bytes.len() as u64;
+        assert_eq!(Trailer::read_from(&page.bytes, len), Some(trailer.clone()));
         // A tail read from the middle of a character still gives the trailer.
-        let mut page = Output {
-            path: "articles/a.html".into(),
-            bytes: "<p>疫线党员</p>\n".as_bytes().to_vec(),
-        };
-        trailer.append_to(&mut page);
-        assert_eq!(Trailer::read_from(&page.bytes[4..]), Some(trailer));
+        assert_eq!(
+            Trailer::read_from(&page.bytes[18..], len),
+            Some(trailer.clone())
+        );
+        // A page cut short, or grown, is not what its trailer describes.
+        let cut: Vec<u8> = page.bytes[..5]
+            .iter()
+            .chain(&page.bytes[25..])
+            .copied()
+            .collect();
+        assert_eq!(Trailer::read_from(&cut, cut.len() as u64), None);
+        assert_eq!(Trailer::read_from(b"<p>no trailer</p>\n", 18), None);
     }
 
     #[test]
