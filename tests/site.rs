@@ -266,7 +266,7 @@ fn pages_escape_every_field_and_keep_no_script() {
 fn a_site_replaces_a_template_from_feed_data() {
     let test = Test::new().file(
         "templates/page.html",
-        "<!DOCTYPE html>\n<title>{{ article.title }}</title>\n<p class=mine>{{ article.published.display }} {{ site.title }}</p>\n{{ article.body }}\n",
+        "<!DOCTYPE html>\n<title>{{ article.title }}</title>\n<p class=mine>{{ article.published.display }} {{ site.title }}{{ article.editor }}{{ site.rights }}</p>\n{{ article.body }}\n",
     );
     test.build().success();
     let page = test.read_out("articles/first.html");

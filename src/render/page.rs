@@ -3,9 +3,9 @@
 //!
 //! The built-in templates live in `src/render/templates/`; a site replaces any
 //! of them by putting a file of the same name in `feed-data/templates/` (the
-//! reader collects them into [`Templates`]). Templates see plain data: every
-//! string is escaped by minijinja except the article body, which is already
-//! sanitised HTML.
+//! reader reads those; [`Templates::new`] puts them in place). Templates see
+//! plain data: every string is escaped except the article body, which is
+//! already sanitised HTML, and a field that is not set prints as nothing.
 //!
 //! Visible links between pages are relative (`../style.css`), so the site
 //! works from any folder and under `make-feed serve`; the canonical link,
@@ -194,6 +194,10 @@ impl<'t> Pages<'t> {
         // minijinja's own HTML escaping also turns every `/` into `&#x2f;`,
         // which is valid but makes every URL unreadable in the source.
         env.set_formatter(|out, state, value| {
+            // An unset field (`{{ article.editor }}`) prints nothing, not "none".
+            if value.is_none() {
+                return Ok(());
+            }
             if state.auto_escape() == minijinja::AutoEscape::Html && !value.is_safe() {
                 if let Some(text) = value.as_str() {
                     // `'` too: a site's template may quote attributes with it.
