@@ -39,36 +39,54 @@ pub(crate) fn with_final_newline(mut bytes: Vec<u8>) -> Vec<u8> {
     bytes
 }
 
-/// How an archive document records what it was made from, after its root
-/// element (XML allows comments there): the next build keeps a document
-/// whose fingerprint is unchanged without reading its entries back.
-const FEED_TRAILER_START: &str = "<!-- make-feed feed ";
-const FEED_TRAILER_END: &str = " -->\n";
-
-/// Appends the fingerprint comment to a rendered feed document, with the
-/// length of the document before it.
-pub fn append_feed_trailer(output: &mut Output, key: u64) {
-    let line = format!(
-        "{FEED_TRAILER_START}{key:016x} {}{FEED_TRAILER_END}",
-        output.bytes.len()
-    );
+/// Appends a fingerprint line to an output: `<!-- make-feed KIND KEY LENGTH
+/// WORD… -->`, where LENGTH is the output's length before the line, so that
+/// a damaged output is never taken for current because its last line is
+/// intact. The next build keeps an output whose line carries the key it
+/// would write. Words must hold no space and no `-->`. (Pages carry one,
+/// and archive feeds after their root element, where XML allows comments.)
+pub fn append_trailer(output: &mut Output, kind: &str, key: u64, words: &[String]) {
+    let mut line = format!("{TRAILER_START}{kind} {key:016x} {}", output.bytes.len());
+    for word in words {
+        line.push(' ');
+        line.push_str(word);
+    }
+    line.push_str(TRAILER_END);
     output.bytes.extend_from_slice(line.as_bytes());
 }
 
-/// The fingerprint on the last line of a feed document of `file_len` bytes,
-/// given its end, if the document is as long as the line says.
-pub fn read_feed_trailer(tail: &[u8], file_len: u64) -> Option<u64> {
-    let body = tail.strip_suffix(FEED_TRAILER_END.as_bytes())?;
+/// The key and words of the `kind` fingerprint line ending an output of
+/// `file_len` bytes, given its end (which may start inside a character), if
+/// the output is as long as the line says.
+pub fn read_trailer<'t>(tail: &'t [u8], file_len: u64, kind: &str) -> Option<(u64, Vec<&'t str>)> {
+    let body = tail.strip_suffix(TRAILER_END.as_bytes())?;
     let line_start = body
         .iter()
         .rposition(|&b| b == b'\n')
         .map_or(0, |at| at + 1);
     let line_len = (tail.len() - line_start) as u64;
     let line = std::str::from_utf8(&body[line_start..]).ok()?;
-    let (key, length) = line.strip_prefix(FEED_TRAILER_START)?.split_once(' ')?;
-    let length: u64 = length.parse().ok()?;
-    (length.checked_add(line_len) == Some(file_len)).then_some(())?;
-    u64::from_str_radix(key, 16).ok()
+    let mut words = line
+        .strip_prefix(TRAILER_START)?
+        .strip_prefix(kind)?
+        .strip_prefix(' ')?
+        .split(' ');
+    let key = u64::from_str_radix(words.next()?, 16).ok()?;
+    let length: u64 = words.next()?.parse().ok()?;
+    (length.checked_add(line_len) == Some(file_len)).then_some((key, words.collect()))
+}
+
+const TRAILER_START: &str = "<!-- make-feed ";
+const TRAILER_END: &str = " -->\n";
+
+/// The fingerprint of an archive feed document.
+pub fn append_feed_trailer(output: &mut Output, key: u64) {
+    append_trailer(output, "feed", key, &[]);
+}
+
+/// The fingerprint on the last line of an archive feed document.
+pub fn read_feed_trailer(tail: &[u8], file_len: u64) -> Option<u64> {
+    read_trailer(tail, file_len, "feed").map(|(key, _)| key)
 }
 
 /// An output file: where it goes below the output folder, and its bytes.

@@ -22,7 +22,7 @@ use xxhash_rust::xxh3::Xxh3;
 use crate::error::Diagnostic;
 use crate::markdown::escape_with;
 use crate::model::{Channel, Entry, Place, SiteTemplate};
-use crate::render::{Labels, Output, GENERATOR, VERSION};
+use crate::render::{append_trailer, read_trailer, Labels, Output, GENERATOR, VERSION};
 use crate::slug::category_slug;
 
 /// The built-in templates and stylesheet, by name.
@@ -394,11 +394,6 @@ impl<'t> Pages<'t> {
     }
 }
 
-/// How a page records what it was made from, on its last line, so that the
-/// next build can keep it without rendering it again (see [`Trailer`]).
-const TRAILER_START: &str = "<!-- make-feed page ";
-const TRAILER_END: &str = " -->\n";
-
 /// What a page was made from: a fingerprint of its inputs (the article's
 /// text and path, the channel, the templates, make-feed's version) and the
 /// site paths its body refers to, which the build needs to copy assets
@@ -413,34 +408,17 @@ pub struct Trailer {
 impl Trailer {
     /// Appends the trailer to a rendered page.
     pub fn append_to(&self, page: &mut Output) {
-        let mut line = format!("{TRAILER_START}{:016x} {}", self.key, page.bytes.len());
-        for reference in &self.references {
-            // Encoded, so that no path can end the comment.
-            line.push(' ');
-            line.push_str(&relative_href(reference));
-        }
-        line.push_str(TRAILER_END);
-        page.bytes.extend_from_slice(line.as_bytes());
+        // Encoded, so that no path can end the comment or split a word.
+        let words: Vec<String> = self.references.iter().map(|r| relative_href(r)).collect();
+        append_trailer(page, "page", self.key, &words);
     }
 
     /// The trailer on the last line of a page of `file_len` bytes, given its
-    /// end (which may start inside a character), if it has one and the page
-    /// is as long as it says.
+    /// end, if it has one and the page is as long as it says.
     pub fn read_from(tail: &[u8], file_len: u64) -> Option<Trailer> {
-        let body = tail.strip_suffix(TRAILER_END.as_bytes())?;
-        let line_start = body
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |at| at + 1);
-        let line_len = (tail.len() - line_start) as u64;
-        let line = std::str::from_utf8(&body[line_start..]).ok()?;
-        let mut words = line.strip_prefix(TRAILER_START)?.split(' ');
-        let key = u64::from_str_radix(words.next()?, 16).ok()?;
-        let length: u64 = words.next()?.parse().ok()?;
-        if length.checked_add(line_len) != Some(file_len) {
-            return None;
-        }
+        let (key, words) = read_trailer(tail, file_len, "page")?;
         let references = words
+            .into_iter()
             .map(|word| {
                 percent_encoding::percent_decode_str(word)
                     .decode_utf8()
