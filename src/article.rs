@@ -124,6 +124,11 @@ pub fn read_front<'t>(
 }
 
 impl Parsed<'_> {
+    /// The article's own page.
+    pub fn url(&self) -> &url::Url {
+        &self.entry.url
+    }
+
     /// What planning needs.
     pub fn head(&self) -> Head {
         Head::of(&self.entry)

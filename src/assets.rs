@@ -25,9 +25,7 @@ use crate::read::TEMPLATES_DIR;
 /// percent-decoded, without query or fragment; a folder means its
 /// `index.html`. `None` for other sites and for paths no file can have.
 pub fn site_path(url: &str, base: &Url) -> Option<String> {
-    let rest = url.strip_prefix(base.as_str())?;
-    let end = rest.find(['?', '#']).unwrap_or(rest.len());
-    let decoded = percent_encoding::percent_decode_str(&rest[..end])
+    let decoded = percent_encoding::percent_decode_str(on_site(url, base)?)
         .decode_utf8()
         .ok()?;
     let mut path = decoded.into_owned();
@@ -37,24 +35,29 @@ pub fn site_path(url: &str, base: &Url) -> Option<String> {
     is_safe_path(&path).then_some(path)
 }
 
+/// The part of `url` below `base`, without query or fragment, as written.
+fn on_site<'u>(url: &'u str, base: &Url) -> Option<&'u str> {
+    let rest = url.strip_prefix(base.as_str())?;
+    Some(&rest[..rest.find(['?', '#']).unwrap_or(rest.len())])
+}
+
 /// The site's own URLs in `html` (`href` and `src` attributes), as paths
 /// below the output folder, each once, in order of appearance. A path no
 /// file can have (`a//b`) is kept as it is, so that it is reported missing.
 pub fn references(html: &str, base: &Url) -> Vec<String> {
     let mut found = Vec::new();
+    // A set beside the list: an article may hold many thousands of links.
+    let mut seen = HashSet::new();
     for attribute in [" href=\"", " src=\""] {
         let mut rest = html;
         while let Some(start) = rest.find(attribute) {
             rest = &rest[start + attribute.len()..];
             let Some(end) = rest.find('"') else { break };
             let value = unescape(&rest[..end]);
-            let path = site_path(&value, base).or_else(|| {
-                let raw = value.strip_prefix(base.as_str())?;
-                let end = raw.find(['?', '#']).unwrap_or(raw.len());
-                Some(raw[..end].to_string())
-            });
+            let path =
+                site_path(&value, base).or_else(|| on_site(&value, base).map(str::to_string));
             if let Some(path) = path {
-                if !found.contains(&path) {
+                if seen.insert(path.clone()) {
                     found.push(path);
                 }
             }

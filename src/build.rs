@@ -231,7 +231,9 @@ fn stage_site(
 
     // Last, the files articles refer to: a page or feed the build wrote
     // takes precedence over a data file of the same name.
-    let (copies, clashes) = stager.with_staged(|produced| assets.to_copy(produced));
+    // The missing ones are the same whether or not the copies are staged.
+    let ((copies, clashes), missing) =
+        stager.with_staged(|produced| (assets.to_copy(produced), assets.missing(produced)));
     lock(&warnings).extend(clashes);
     let kept: Vec<Diagnostic> = copies
         .par_iter()
@@ -255,7 +257,7 @@ fn stage_site(
         })
         .collect::<Result<_>>()?;
     lock(&warnings).extend(kept);
-    lock(&warnings).extend(stager.with_staged(|produced| assets.missing(produced)));
+    lock(&warnings).extend(missing);
 
     let mut warnings = warnings.into_inner().unwrap_or_else(|p| p.into_inner());
     warnings.sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
@@ -294,8 +296,7 @@ impl PageStage<'_> {
         let (text, at) = (source.text, source.at);
         let front = article::read_front(text, at, channel, warnings)?;
         let head = front.head();
-        let url = channel.url_of(&format!("{}{}.html", at.folder, head.slug));
-        let path = assets::site_path(url.as_str(), &channel.base_url).ok_or_else(|| {
+        let path = assets::site_path(front.url().as_str(), &channel.base_url).ok_or_else(|| {
             Diagnostic::new(at.path, "is in a folder whose name cannot be part of a URL")
                 .help("rename the folder: no backslash, and no name that is only dots")
         })?;

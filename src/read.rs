@@ -2,7 +2,7 @@
 //! formats output.
 //!
 //! A build reads in two passes so that memory does not grow with the archive:
-//! [`scan`] checks every article's front matter (in parallel) and keeps only
+//! [`scan_articles`] checks every article's front matter (in parallel) and keeps only
 //! what ordering and planning need, an [`Article`]; [`load_entry`] later
 //! reads back, in full, just the articles that are written.
 
@@ -138,25 +138,6 @@ pub struct Source<'a> {
 /// also renders the article's page while the text is at hand.
 pub type ReadArticle<'a> =
     dyn Fn(Source<'_>, &Channel, &mut Vec<Diagnostic>) -> Result<article::Head> + Sync + 'a;
-
-/// Reads `data_dir/feed.toml` and checks every `data_dir/articles/**/*.md`.
-pub fn scan(data_dir: &Path, progress: &ProgressBar) -> Result<Catalog> {
-    let (channel, warnings) = channel(data_dir)?;
-    scan_articles(
-        data_dir,
-        channel,
-        warnings,
-        progress,
-        &|source, channel, warnings| {
-            Ok(article::scan_article(
-                source.text,
-                source.at,
-                channel,
-                warnings,
-            )?)
-        },
-    )
-}
 
 /// Reads every `data_dir/articles/**/*.md` with `read_article`.
 ///
