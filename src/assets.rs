@@ -274,38 +274,62 @@ impl Assets {
     /// A warning for each referenced path that is neither a file in the data
     /// folder nor something the build writes.
     pub fn missing(&self, produced: &HashSet<&str>) -> Vec<Diagnostic> {
-        lock(&self.unresolved)
-            .iter()
-            .filter(|(path, _)| !produced.contains(path.as_str()))
-            .map(|(path, (first, count))| {
+        let unresolved = lock(&self.unresolved);
+        let mut by_article: BTreeMap<&Path, Vec<(&str, usize)>> = BTreeMap::new();
+        for (path, (first, count)) in unresolved.iter() {
+            if !produced.contains(path.as_str()) {
+                by_article.entry(first).or_default().push((path, *count));
+            }
+        }
+        let mut warnings = Vec::new();
+        for (article, paths) in by_article {
+            // Named one by one up to a point: an article with thousands of
+            // broken links gets a summary, not thousands of lines.
+            let text = fs::read_to_string(article).unwrap_or_default();
+            for &(path, count) in paths.iter().take(MAX_MISSING_LISTED) {
                 let others = match count {
                     1 => String::new(),
                     2 => " (and 1 other article)".to_string(),
                     n => format!(" (and {} other articles)", n - 1),
                 };
-                Diagnostic::new(
-                    first,
+                warnings.push(
+                    Diagnostic::new(
+                        article,
+                        format!(
+                            "refers to {path}{others}, which is not in {}",
+                            self.data_dir.display()
+                        ),
+                    )
+                    .maybe_line(line_naming(&text, path))
+                    .help(format!(
+                        "put the file at {} to publish it; the link is kept as it is",
+                        self.data_path(path).display()
+                    )),
+                );
+            }
+            if let Some(&(first_unlisted, _)) = paths.get(MAX_MISSING_LISTED) {
+                warnings.push(Diagnostic::new(
+                    article,
                     format!(
-                        "refers to {path}{others}, which is not in {}",
+                        "refers to {} more files that are not in {}, from {first_unlisted} on",
+                        paths.len() - MAX_MISSING_LISTED,
                         self.data_dir.display()
                     ),
-                )
-                .maybe_line(line_naming(first, path))
-                .help(format!(
-                    "put the file at {} to publish it; the link is kept as it is",
-                    self.data_dir.join(path).display()
-                ))
-            })
-            .collect()
+                ));
+            }
+        }
+        warnings
     }
 }
 
-/// The first line of the file at `article` that names the last part of
+/// How many missing files one article's warnings name one by one.
+const MAX_MISSING_LISTED: usize = 10;
+
+/// The first line of an article's `text` that names the last part of
 /// `path` (as written, or percent-encoded), for a missing file's message.
-fn line_naming(article: &Path, path: &str) -> Option<usize> {
+fn line_naming(text: &str, path: &str) -> Option<usize> {
     let name = path.rsplit('/').next()?;
     let encoded = crate::slug::uri_component(name);
-    let text = fs::read_to_string(article).ok()?;
     text.lines()
         .position(|line| line.contains(name) || line.contains(&encoded))
         .map(|index| index + 1)

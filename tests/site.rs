@@ -768,3 +768,29 @@ fn a_damaged_page_with_its_last_line_intact_is_rendered_again() {
     test.build().success();
     assert_eq!(test.read_out("articles/first.html"), good);
 }
+
+#[test]
+fn thousands_of_missing_files_get_ten_warnings_and_a_summary() {
+    let links: Vec<String> = (0..5000).map(|n| format!("[l](p{n:04}.pdf)")).collect();
+    let test = Test::new().file("articles/first.md", &one_article(&links.join(" ")));
+    let run = test.build().success();
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 11, "{warnings:#?}");
+    let named = |text: &str| warnings.iter().filter(|w| w.contains(text)).count();
+    assert_eq!(
+        named("first.md:6: refers to articles/p0000.pdf, which is not in"),
+        1
+    );
+    assert_eq!(
+        named("first.md:6: refers to articles/p0009.pdf, which is not in"),
+        1
+    );
+    assert_eq!(
+        named("refers to 4990 more files that are not in data, from articles/p0010.pdf on"),
+        1
+    );
+}
