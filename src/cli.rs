@@ -29,13 +29,13 @@ A build either succeeds as a whole or changes nothing: bad input stops it with a
 naming the file, line and field, and the previous outputs stay as they were.\n\n\
 EXIT STATUS:\n  0  the feeds are built\n  1  the input has an error, a file could not be read or written, or serve could not listen\n  2  the command line is wrong"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub(crate) command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Build the feeds and the site (the default when no command is given)
     #[command(
         long_about = "Read feed.toml and articles/**/*.md from the data folder and write \
@@ -85,58 +85,60 @@ make-feed serve --port 8080                the same on port 8080\n  \
 make-feed serve --port 0                   on a free port (printed on stdout)\n  \
 make-feed serve --data site --out dist     build site/ into dist/ and serve dist/"
     )]
+    #[cfg(feature = "serve")]
     Serve(ServeArgs),
 }
 
+#[cfg(feature = "serve")]
 #[derive(Debug, Clone, Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// The folder holding feed.toml and articles/, watched for changes
     #[arg(long, value_name = "DIR", default_value = "feed-data")]
-    pub data: PathBuf,
+    pub(crate) data: PathBuf,
     /// The folder to write the feeds into and serve (created if missing)
     #[arg(long, value_name = "DIR", default_value = "public")]
-    pub out: PathBuf,
+    pub(crate) out: PathBuf,
     /// The port to listen on at 127.0.0.1; 0 lets the system pick a free one
     #[arg(long, value_name = "PORT", default_value_t = 8000)]
-    pub port: u16,
+    pub(crate) port: u16,
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct NewArgs {
+pub(crate) struct NewArgs {
     /// The article's title
-    pub title: String,
+    pub(crate) title: String,
     /// The file name (without .md), also the article's slug
     #[arg(long)]
-    pub slug: Option<String>,
+    pub(crate) slug: Option<String>,
     /// The folder holding feed.toml and articles/
     #[arg(long, value_name = "DIR", default_value = "feed-data")]
-    pub data: PathBuf,
+    pub(crate) data: PathBuf,
     /// The publication time to write (RFC 3339; default: now)
     #[arg(long, value_name = "TIME")]
-    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub(crate) now: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// The feed files to check
     #[arg(required = true, value_name = "FILE")]
-    pub files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
     /// Fail on warnings too
     #[arg(long)]
-    pub strict: bool,
+    pub(crate) strict: bool,
     /// How to print findings
     #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    pub(crate) format: Format,
     /// The URL the (single) file is served at, to compare with its self link
     #[arg(long, value_name = "URL")]
-    pub url: Option<String>,
+    pub(crate) url: Option<String>,
     /// The present, for "date in the future" (RFC 3339; default: the clock)
     #[arg(long, value_name = "TIME")]
-    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub(crate) now: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// `file:line:column: severity: message [rule-id]`
     Text,
     /// A JSON array of findings, for machines
@@ -144,13 +146,13 @@ pub enum Format {
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct BuildArgs {
+pub(crate) struct BuildArgs {
     /// The folder holding feed.toml and articles/
     #[arg(long, value_name = "DIR", default_value = "feed-data")]
-    pub data: PathBuf,
+    pub(crate) data: PathBuf,
     /// The folder to write the feeds into (created if missing)
     #[arg(long, value_name = "DIR", default_value = "public")]
-    pub out: PathBuf,
+    pub(crate) out: PathBuf,
 }
 
 impl Default for BuildArgs {

@@ -1,21 +1,25 @@
-//! Plain-text helpers: keeping characters XML cannot carry out of the model,
-//! and cutting summaries without splitting a character.
+//! Plain-text helpers every stage may use: characters XML cannot carry,
+//! escaping for HTML and XML, cutting text without splitting a character,
+//! and line numbers of byte offsets.
 
 use std::borrow::Cow;
+use std::path::Path;
+
+use crate::error::Diagnostic;
 
 /// True for characters that may appear in an XML 1.0 document and that the
 /// W3C validator does not flag. XML 1.0 forbids C0 controls other than tab,
 /// newline and carriage return, and U+FFFE/U+FFFF; the C1 controls (and DEL)
 /// are allowed but "discouraged" and never meaningful in UTF-8 text.
-pub fn is_xml_safe(c: char) -> bool {
+pub(crate) fn is_xml_safe(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r') || !(c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}')
 }
 
 /// A character removed by [`strip_xml_unsafe`], with its 1-based line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Removed {
-    pub line: usize,
-    pub character: char,
+pub(crate) struct Removed {
+    pub(crate) line: usize,
+    pub(crate) character: char,
 }
 
 /// True when `text` may hold a character [`is_xml_safe`] rejects. Looks at
@@ -40,7 +44,7 @@ fn may_be_xml_unsafe(text: &str) -> bool {
 }
 
 /// Removes every character [`is_xml_safe`] rejects, reporting where each was.
-pub fn strip_xml_unsafe(text: &str) -> (Cow<'_, str>, Vec<Removed>) {
+pub(crate) fn strip_xml_unsafe(text: &str) -> (Cow<'_, str>, Vec<Removed>) {
     if !may_be_xml_unsafe(text) || text.chars().all(is_xml_safe) {
         return (Cow::Borrowed(text), Vec::new());
     }
@@ -63,12 +67,8 @@ pub fn strip_xml_unsafe(text: &str) -> (Cow<'_, str>, Vec<Removed>) {
 /// The warning for a character removed because XML forbids it; `how` says
 /// where it was written when that is not plain in the file (e.g. ", written
 /// as a character reference in the body").
-pub fn removal_warning(
-    path: &std::path::Path,
-    character: char,
-    how: &str,
-) -> crate::error::Diagnostic {
-    crate::error::Diagnostic::new(
+pub(crate) fn removal_warning(path: &Path, character: char, how: &str) -> Diagnostic {
+    Diagnostic::new(
         path,
         format!(
             "removed character U+{:04X}{how}, which XML does not allow",
@@ -77,32 +77,9 @@ pub fn removal_warning(
     )
 }
 
-/// Removes, in place, characters XML forbids from the value of `key`,
-/// with a warning for each that names the file and the key's line.
-pub fn remove_xml_unsafe(
-    value: &mut String,
-    key: &str,
-    line: impl Fn() -> Option<usize>,
-    path: &std::path::Path,
-    warnings: &mut Vec<crate::error::Diagnostic>,
-) {
-    let (kept, removed) = strip_xml_unsafe(value);
-    if removed.is_empty() {
-        return;
-    }
-    *value = kept.into_owned();
-    for removed in removed {
-        warnings.push(
-            removal_warning(path, removed.character, "")
-                .field(key)
-                .maybe_line(line()),
-        );
-    }
-}
-
 /// The first `max_chars` characters of `text`, with an ellipsis when cut.
 /// Counts characters, not bytes, so CJK text is never split mid-character.
-pub fn truncate_chars(text: &str, max_chars: usize) -> String {
+pub(crate) fn truncate_chars(text: &str, max_chars: usize) -> String {
     match text.char_indices().nth(max_chars) {
         None => text.to_string(),
         Some((cut, _)) => format!("{}…", text[..cut].trim_end()),
@@ -110,8 +87,46 @@ pub fn truncate_chars(text: &str, max_chars: usize) -> String {
 }
 
 /// Collapses runs of white space into single spaces and trims the ends.
-pub fn squash_whitespace(text: &str) -> String {
+pub(crate) fn squash_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Escapes text for an HTML or XML attribute value or element content.
+pub(crate) fn escape(text: &str) -> String {
+    escape_with(text, false)
+}
+
+/// Escapes `&`, `<`, `>`, `"` and, if `apostrophe`, `'` too (for attributes a
+/// template may quote with it). Copies runs of plain text at once: most text
+/// has nothing to escape.
+pub(crate) fn escape_with(text: &str, apostrophe: bool) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut plain = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let replacement = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' if apostrophe => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[plain..at]);
+        out.push_str(replacement);
+        plain = at + 1;
+    }
+    out.push_str(&text[plain..]);
+    out
+}
+
+/// The 1-based line of byte `offset` in `text`.
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 #[cfg(test)]

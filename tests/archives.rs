@@ -1,11 +1,9 @@
 //! Entry limits, RFC 5005 archive pages and per-category feeds.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 
-use common::{Test, FEED_TOML};
+use crate::common::{Test, FEED_TOML};
 
 const BASE: &str = "https://feeds.example.org/";
 
@@ -341,7 +339,7 @@ fn every_category_gets_feeds_in_a_safe_distinct_folder() {
     }
     // Each name's feed holds its own article, whatever the case or punctuation.
     for (n, name) in names.iter().enumerate() {
-        let folder = make_feed::slug::category_slug(name);
+        let folder = make_feed::category_slug(name);
         let feed = atom(&test, &format!("categories/{folder}/atom.xml"));
         assert_eq!(feed.entries()[0].title().as_str(), format!("In {n}"));
         assert!(

@@ -2,15 +2,13 @@
 //! broken in one way (its name, up to `--`, is the rule it breaks) or valid
 //! (`valid-*`), and the command's output, exit status and JSON format.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::{repo_root, Test};
-use make_feed::check::{check, Context, Severity, RULES};
+use crate::common::{repo_root, Test};
+use make_feed::check::{check, Context, Rule, Severity};
 
 const NOW: &str = "2026-01-01T00:00:00Z";
 
@@ -43,7 +41,7 @@ fn every_file_of_the_corpus_has_exactly_its_findings() {
     let mut failures = Vec::new();
     for file in &files {
         let findings = check(&fs::read(file).unwrap(), &context());
-        let found: BTreeSet<&str> = findings.iter().map(|f| f.rule).collect();
+        let found: BTreeSet<&str> = findings.iter().map(|f| f.rule.id()).collect();
         let rule = expected_rule(file);
         let expected: BTreeSet<&str> = rule.iter().map(String::as_str).collect();
         if found != expected {
@@ -66,15 +64,15 @@ fn every_file_of_the_corpus_has_exactly_its_findings() {
 #[test]
 fn every_rule_has_a_file_in_the_corpus() {
     let covered: BTreeSet<String> = corpus().iter().filter_map(|f| expected_rule(f)).collect();
-    let missing: Vec<&str> = RULES
+    let missing: Vec<&str> = Rule::ALL
         .iter()
-        .map(|(rule, ..)| *rule)
+        .map(|rule| rule.id())
         .filter(|rule| !covered.contains(*rule) && *rule != "self-link-mismatch")
         .collect();
     assert!(missing.is_empty(), "rules without a test file: {missing:?}");
     for rule in &covered {
         assert!(
-            RULES.iter().any(|(id, ..)| id == rule),
+            Rule::ALL.iter().any(|r| r.id() == rule),
             "{rule} is not a rule"
         );
     }

@@ -2,11 +2,9 @@
 //! line and the field, exits with status 1, and leaves the feeds that were
 //! already published byte for byte as they were.
 
-mod common;
-
 use std::fs;
 
-use common::{article, Test, FEED_TOML};
+use crate::common::{article, Test, FEED_TOML};
 
 struct Case {
     name: &'static str,

@@ -1,8 +1,6 @@
 //! Hostile and broken input: sanitised content, safe paths, limits, and
 //! publishing that survives being killed.
 
-mod common;
-
 use std::fs::{self, File};
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -10,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{article, Test, FEED_TOML};
+use crate::common::{article, Test, FEED_TOML};
 
 fn content_of(test: &Test) -> String {
     let channel = rss::Channel::read_from(test.read_out("rss.xml").as_bytes()).unwrap();
@@ -309,7 +307,7 @@ fn builds_killed_at_any_moment_leave_every_file_whole() {
         .contains(&format!("round {}", BUILDS - 1)));
 }
 
-fn timed_build(test: &Test) -> (common::Run, Duration) {
+fn timed_build(test: &Test) -> (crate::common::Run, Duration) {
     let started = Instant::now();
     let run = test.build();
     (run, started.elapsed())

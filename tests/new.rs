@@ -1,10 +1,8 @@
 //! `make-feed new`: a new article file that builds as it is.
 
-mod common;
-
 use std::fs;
 
-use common::Test;
+use crate::common::Test;
 
 #[test]
 fn a_new_article_has_its_front_matter_and_builds() {

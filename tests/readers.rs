@@ -7,16 +7,14 @@
 //! python3-feedparser; `.ci/run` installs them. Without them these tests
 //! are skipped with a note, except under CI, where a missing tool fails.
 
-mod common;
-
 use std::fs;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::sample::*;
-use common::Test;
+use crate::common::sample::*;
+use crate::common::Test;
 
 const FEEDS: [&str; 2] = ["rss.xml", "atom.xml"];
 

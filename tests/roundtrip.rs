@@ -2,11 +2,9 @@
 //! the format's own crate and with an independent parser (feed-rs), every
 //! field and every paragraph, heading and caption is there, in order.
 
-mod common;
-
+use crate::common::sample::*;
+use crate::common::Test;
 use chrono::{DateTime, FixedOffset, Utc};
-use common::sample::*;
-use common::Test;
 use pretty_assertions::assert_eq;
 
 fn instant() -> DateTime<Utc> {
@@ -67,7 +65,7 @@ fn rss_carries_every_field_of_the_sample() {
     assert_eq!(dc.creators(), ["吴树玲"]);
     assert_eq!(dc.contributors(), ["王强"]);
     assert_eq!(dc.sources(), ["河北共产党员网"]);
-    let categories: Vec<&str> = item.categories().iter().map(|c| c.name()).collect();
+    let categories: Vec<&str> = item.categories().iter().map(rss::Category::name).collect();
     assert_eq!(categories, CATEGORIES);
     check_summary(item.description().unwrap());
     check_body(item.content().unwrap());
@@ -100,13 +98,25 @@ fn atom_carries_every_field_of_the_sample() {
     assert_eq!(published, &instant());
     assert_eq!(published.to_rfc3339(), "2022-06-01T17:52:50+08:00");
     assert_eq!(entry.updated(), published);
-    let authors: Vec<&str> = entry.authors().iter().map(|p| p.name()).collect();
+    let authors: Vec<&str> = entry
+        .authors()
+        .iter()
+        .map(atom_syndication::Person::name)
+        .collect();
     assert_eq!(authors, ["吴树玲"]);
-    let contributors: Vec<&str> = entry.contributors().iter().map(|p| p.name()).collect();
+    let contributors: Vec<&str> = entry
+        .contributors()
+        .iter()
+        .map(atom_syndication::Person::name)
+        .collect();
     assert_eq!(contributors, ["王强"]);
     let source = &entry.extensions()["dc"]["source"][0];
     assert_eq!(source.value(), Some("河北共产党员网"));
-    let categories: Vec<&str> = entry.categories().iter().map(|c| c.term()).collect();
+    let categories: Vec<&str> = entry
+        .categories()
+        .iter()
+        .map(atom_syndication::Category::term)
+        .collect();
     assert_eq!(categories, CATEGORIES);
     check_summary(entry.summary().unwrap().as_str());
     let content = entry.content().unwrap();
@@ -149,7 +159,8 @@ fn the_sample_is_transcribed_completely() {
     // Independent of the renderer: the Markdown source itself holds every
     // line of the original article.
     let source = std::fs::read_to_string(
-        common::repo_root().join("feed-data/articles/yixian-dangyuan-ganbu-de-yinghe-dandang.md"),
+        crate::common::repo_root()
+            .join("feed-data/articles/yixian-dangyuan-ganbu-de-yinghe-dandang.md"),
     )
     .unwrap();
     let mut rest = source.as_str();

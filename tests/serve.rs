@@ -2,8 +2,6 @@
 //! for the media types, the validators and `304`, what is never served, and
 //! the rebuild after an edit (or the previous feeds after a broken one).
 
-mod common;
-
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -12,7 +10,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::Test;
+use crate::common::Test;
 
 /// How long a rebuild may take to show, on a loaded 2-core machine.
 const PATIENCE: Duration = Duration::from_secs(20);

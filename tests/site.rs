@@ -1,14 +1,12 @@
 //! The static site around the feeds: article pages, the index, templates,
 //! assets, and links that all land on files.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use common::sample::*;
-use common::{article, Test};
+use crate::common::sample::*;
+use crate::common::{article, Test};
 use scraper::{Html, Selector};
 
 const BASE: &str = "https://feeds.example.org/";
@@ -152,7 +150,7 @@ fn rich_site() -> Test {
         "feed.toml",
         &format!(
             "{}limit = 2\narchives = true\narchive_page_size = 2\n",
-            common::FEED_TOML
+            crate::common::FEED_TOML
         ),
     );
     for n in 0..5 {
@@ -428,7 +426,7 @@ fn an_edit_renders_that_page_again_and_keeps_the_others() {
     // A change to feed.toml reaches every page.
     let test = test.file(
         "feed.toml",
-        &common::FEED_TOML.replace("Test channel", "Renamed"),
+        &crate::common::FEED_TOML.replace("Test channel", "Renamed"),
     );
     test.build().success();
     assert!(test
@@ -559,7 +557,7 @@ fn the_channel_icon_and_logo_are_published() {
             "feed.toml",
             &format!(
                 "{}icon = \"icon.png\"\nlogo = \"img/logo.png\"\n",
-                common::FEED_TOML
+                crate::common::FEED_TOML
             ),
         )
         .bytes("icon.png", b"icon")
@@ -606,7 +604,10 @@ fn a_user_file_where_an_asset_would_go_is_kept() {
 #[test]
 fn warnings_about_a_body_come_back_on_every_build() {
     let test = Test::new()
-        .file("feed.toml", &format!("{}limit = 1\n", common::FEED_TOML))
+        .file(
+            "feed.toml",
+            &format!("{}limit = 1\n", crate::common::FEED_TOML),
+        )
         .file("articles/old.md", &one_article("A bell &#7; here."))
         .file("articles/new.md", &article("New", "2022-06-05 10:00:00"));
     test.build()

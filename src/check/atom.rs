@@ -8,7 +8,7 @@ use super::dates::{check_plausible, parse_atom_date};
 use super::xml::{
     at, check_html, check_self_link, children, require_children, text, unknown_elements, ATOM_NS,
 };
-use super::{Context, Findings};
+use super::{Context, Findings, Rule};
 
 const FEED_ELEMENTS: &[&str] = &[
     "author",
@@ -42,96 +42,119 @@ const ENTRY_ELEMENTS: &[&str] = &[
     "updated",
 ];
 
-pub fn check(doc: &Document<'_>, feed: Node<'_, '_>, context: &Context, findings: &mut Findings) {
+pub(super) fn check(
+    doc: &Document<'_>,
+    feed: Node<'_, '_>,
+    context: &Context,
+    findings: &mut Findings,
+) {
     let atom = Some(ATOM_NS);
     unknown_elements(
         doc,
         feed,
         Some(ATOM_NS),
         FEED_ELEMENTS,
-        "atom-unknown-element",
+        Rule::AtomUnknownElement,
         findings,
     );
-    require_children(doc, feed, atom, REQUIRED, "atom-missing-element", findings);
+    require_children(
+        doc,
+        feed,
+        atom,
+        REQUIRED,
+        Rule::AtomMissingElement,
+        findings,
+    );
     check_self_link(doc, feed, context, findings);
     check_common(doc, feed, context, findings);
     let feed_has_author = children(feed, atom, "author").next().is_some();
 
     let mut ids = HashSet::new();
     for entry in children(feed, atom, "entry") {
-        unknown_elements(
-            doc,
-            entry,
-            Some(ATOM_NS),
-            ENTRY_ELEMENTS,
-            "atom-unknown-element",
-            findings,
+        check_entry(doc, entry, feed_has_author, &mut ids, context, findings);
+    }
+}
+
+/// One entry; `ids` holds those of the entries before it.
+fn check_entry(
+    doc: &Document<'_>,
+    entry: Node<'_, '_>,
+    feed_has_author: bool,
+    ids: &mut HashSet<String>,
+    context: &Context,
+    findings: &mut Findings,
+) {
+    let atom = Some(ATOM_NS);
+    unknown_elements(
+        doc,
+        entry,
+        Some(ATOM_NS),
+        ENTRY_ELEMENTS,
+        Rule::AtomUnknownElement,
+        findings,
+    );
+    require_children(
+        doc,
+        entry,
+        atom,
+        REQUIRED,
+        Rule::AtomMissingElement,
+        findings,
+    );
+    for id in children(entry, atom, "id") {
+        let value = text(id);
+        if !ids.insert(value.clone()) {
+            findings.add(
+                at(doc, id),
+                Rule::AtomIdDuplicate,
+                format!("id {value:?} is used by an earlier entry"),
+            );
+        }
+    }
+    check_common(doc, entry, context, findings);
+    let source_has_author =
+        children(entry, atom, "source").any(|s| children(s, atom, "author").next().is_some());
+    if !feed_has_author && !source_has_author && children(entry, atom, "author").next().is_none() {
+        findings.add(
+            at(doc, entry),
+            Rule::AtomMissingAuthor,
+            "entry has no author, and neither has the feed",
         );
-        require_children(doc, entry, atom, REQUIRED, "atom-missing-element", findings);
-        for id in children(entry, atom, "id") {
-            let value = text(id);
-            if !ids.insert(value.clone()) {
-                findings.add(
-                    at(doc, id),
-                    "atom-id-duplicate",
-                    format!("id {value:?} is used by an earlier entry"),
-                );
-            }
+    }
+    let has_alternate = children(entry, atom, "link")
+        .any(|l| l.attribute("rel").is_none_or(|rel| rel == "alternate"));
+    let content = children(entry, atom, "content").next();
+    if content.is_none() && children(entry, atom, "summary").next().is_none() {
+        findings.add(
+            at(doc, entry),
+            Rule::AtomNoText,
+            "entry has neither content nor summary; readers will show nothing",
+        );
+    }
+    if content.is_none() && !has_alternate {
+        findings.add(
+            at(doc, entry),
+            Rule::AtomEntryNoContent,
+            "entry has neither content nor an alternate link",
+        );
+    }
+    if let Some(content) = content {
+        match content.attribute("type") {
+            Some("html") => check_html(doc, content, &text(content), findings),
+            None | Some("text" | "xhtml") => {}
+            Some(mime) if mime.contains('/') => {}
+            Some(other) => findings.add(
+                at(doc, content),
+                Rule::AtomTextType,
+                format!("content type {other:?} is neither text, html, xhtml nor a media type"),
+            ),
         }
-        check_common(doc, entry, context, findings);
-        let source_has_author =
-            children(entry, atom, "source").any(|s| children(s, atom, "author").next().is_some());
-        if !feed_has_author
-            && !source_has_author
-            && children(entry, atom, "author").next().is_none()
-        {
-            findings.add(
-                at(doc, entry),
-                "atom-missing-author",
-                "entry has no author, and neither has the feed",
-            );
-        }
-        let has_alternate = children(entry, atom, "link")
-            .any(|l| l.attribute("rel").is_none_or(|rel| rel == "alternate"));
-        let content = children(entry, atom, "content").next();
-        if content.is_none() && children(entry, atom, "summary").next().is_none() {
-            findings.add(
-                at(doc, entry),
-                "atom-no-text",
-                "entry has neither content nor summary; readers will show nothing",
-            );
-        }
-        if content.is_none() && !has_alternate {
-            findings.add(
-                at(doc, entry),
-                "atom-entry-no-content",
-                "entry has neither content nor an alternate link",
-            );
-        }
-        if let Some(content) = content {
-            match content.attribute("type") {
-                Some("html") => check_html(doc, content, &text(content), findings),
-                Some("xhtml") => {}
-                None | Some("text") => {}
-                Some(mime) if mime.contains('/') => {}
-                Some(other) => findings.add(
-                    at(doc, content),
-                    "atom-text-type",
-                    format!("content type {other:?} is neither text, html, xhtml nor a media type"),
-                ),
-            }
-        }
-        for name in ["summary", "published"] {
-            if name == "published" {
-                for date in children(entry, atom, name) {
-                    check_date(doc, date, context, findings);
-                }
-            } else {
-                for summary in children(entry, atom, name) {
-                    check_text_type(doc, summary, findings);
-                }
-            }
-        }
+    }
+    for date in children(entry, atom, "published") {
+        check_date(doc, date, context, findings);
+    }
+    for summary in children(entry, atom, "summary") {
+        check_text_type(doc, summary, findings);
     }
 }
 
@@ -145,10 +168,10 @@ fn check_common(
     let atom = Some(ATOM_NS);
     for id in children(parent, atom, "id") {
         let value = text(id);
-        if !crate::slug::is_uri(&value) {
+        if !crate::model::is_uri(&value) {
             findings.add(
                 at(doc, id),
-                "atom-id",
+                Rule::AtomId,
                 format!("id {value:?} is not an absolute URI"),
             );
         }
@@ -170,7 +193,7 @@ fn check_common(
         if url::Url::parse(href).is_err() && !has_base {
             findings.add(
                 at(doc, link),
-                "atom-link-relative",
+                Rule::AtomLinkRelative,
                 format!("link href {href:?} is relative and no xml:base says to what"),
             );
         }
@@ -183,7 +206,7 @@ fn check_text_type(doc: &Document<'_>, construct: Node<'_, '_>, findings: &mut F
             let name = construct.tag_name().name();
             findings.add(
                 at(doc, construct),
-                "atom-text-type",
+                Rule::AtomTextType,
                 format!("<{name}> has type {kind:?}; use text, html or xhtml"),
             );
         }
@@ -196,7 +219,7 @@ fn check_date(doc: &Document<'_>, date: Node<'_, '_>, context: &Context, finding
         Some(instant) => check_plausible(&instant, || at(doc, date), context, findings),
         None => findings.add(
             at(doc, date),
-            "atom-date",
+            Rule::AtomDate,
             format!(
                 "<{}> {value:?} is not an RFC 3339 date such as \"2022-06-01T17:52:50+08:00\"",
                 date.tag_name().name()

@@ -2,17 +2,17 @@
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 
-use super::{Context, Findings};
+use super::{Context, Findings, Rule};
 
 #[derive(Debug, PartialEq, Eq)]
-pub enum Rfc822Problem {
+pub(super) enum Rfc822Problem {
     NotADate,
     DayOfWeek { written: Weekday, actual: Weekday },
 }
 
 /// Parses an RFC 822 date-time: `[Wed, ]01 Jun 2022 17:52:50 +0800`.
 /// Returns the instant and whether the year had only two digits.
-pub fn parse_rfc822(text: &str) -> Result<(DateTime<FixedOffset>, bool), Rfc822Problem> {
+pub(super) fn parse_rfc822(text: &str) -> Result<(DateTime<FixedOffset>, bool), Rfc822Problem> {
     let text = text.trim();
     let (weekday, rest) = match text.split_once(',') {
         Some((day, rest)) => (
@@ -64,7 +64,7 @@ pub fn parse_rfc822(text: &str) -> Result<(DateTime<FixedOffset>, bool), Rfc822P
 }
 
 /// Parses an RFC 3339 date-time, which needs the `T`, seconds and an offset.
-pub fn parse_rfc3339(text: &str) -> Option<DateTime<FixedOffset>> {
+pub(super) fn parse_rfc3339(text: &str) -> Option<DateTime<FixedOffset>> {
     let text = text.trim();
     if !matches!(text.as_bytes().get(10), Some(b'T' | b't')) {
         return None;
@@ -73,7 +73,7 @@ pub fn parse_rfc3339(text: &str) -> Option<DateTime<FixedOffset>> {
 }
 
 /// An Atom date (RFC 4287 3.3): RFC 3339 with an upper-case `T` and `Z`.
-pub fn parse_atom_date(text: &str) -> Option<DateTime<FixedOffset>> {
+pub(super) fn parse_atom_date(text: &str) -> Option<DateTime<FixedOffset>> {
     let text = text.trim();
     if text.contains('t') || text.contains('z') {
         return None;
@@ -83,7 +83,7 @@ pub fn parse_atom_date(text: &str) -> Option<DateTime<FixedOffset>> {
 
 /// Warns about a date before 1990 or more than a day in the future.
 /// `at` is only called for a finding: working out a line costs a scan.
-pub fn check_plausible(
+pub(super) fn check_plausible(
     instant: &DateTime<FixedOffset>,
     at: impl Fn() -> (u32, u32),
     context: &Context,
@@ -93,7 +93,7 @@ pub fn check_plausible(
     if *instant < earliest {
         findings.add(
             at(),
-            "date-implausible",
+            Rule::DateImplausible,
             format!("{} is before 1990", instant.to_rfc3339()),
         );
     } else if context
@@ -103,7 +103,7 @@ pub fn check_plausible(
     {
         findings.add(
             at(),
-            "date-implausible",
+            Rule::DateImplausible,
             format!("{} is in the future", instant.to_rfc3339()),
         );
     }

@@ -1,7 +1,7 @@
 //! RSS 2.0 rules (the RSS Advisory Board's specification, as the W3C
 //! validator applies it).
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use roxmltree::{Document, Node};
 
@@ -9,7 +9,7 @@ use super::dates::{check_plausible, parse_rfc822, Rfc822Problem};
 use super::xml::{
     at, check_html, check_self_link, children, require_children, text, unknown_elements,
 };
-use super::{is_absolute_url, Context, Findings};
+use super::{is_absolute_url, Context, Findings, Rule};
 
 const CONTENT_NS: &str = "http://purl.org/rss/1.0/modules/content/";
 
@@ -48,16 +48,21 @@ const ITEM_ELEMENTS: &[&str] = &[
     "source",
 ];
 
-pub fn check(doc: &Document<'_>, rss: Node<'_, '_>, context: &Context, findings: &mut Findings) {
+pub(super) fn check(
+    doc: &Document<'_>,
+    rss: Node<'_, '_>,
+    context: &Context,
+    findings: &mut Findings,
+) {
     if rss.attribute("version") != Some("2.0") {
         findings.add(
             at(doc, rss),
-            "rss-version",
+            Rule::RssVersion,
             "the rss element needs version=\"2.0\"",
         );
     }
     let Some(channel) = children(rss, None, "channel").next() else {
-        findings.add(at(doc, rss), "rss-missing-element", "rss has no channel");
+        findings.add(at(doc, rss), Rule::RssMissingElement, "rss has no channel");
         return;
     };
     let required = ["title", "link", "description"];
@@ -66,7 +71,7 @@ pub fn check(doc: &Document<'_>, rss: Node<'_, '_>, context: &Context, findings:
         channel,
         None,
         &required,
-        "rss-missing-element",
+        Rule::RssMissingElement,
         findings,
     );
     unknown_elements(
@@ -74,7 +79,7 @@ pub fn check(doc: &Document<'_>, rss: Node<'_, '_>, context: &Context, findings:
         channel,
         None,
         CHANNEL_ELEMENTS,
-        "rss-unknown-element",
+        Rule::RssUnknownElement,
         findings,
     );
     check_self_link(doc, channel, context, findings);
@@ -92,79 +97,90 @@ pub fn check(doc: &Document<'_>, rss: Node<'_, '_>, context: &Context, findings:
         }
     }
 
-    let mut guids: HashMap<String, ()> = HashMap::new();
+    let mut guids = HashSet::new();
     for item in children(channel, None, "item") {
-        unknown_elements(
-            doc,
-            item,
-            None,
-            ITEM_ELEMENTS,
-            "rss-unknown-element",
-            findings,
+        check_item(doc, item, &mut guids, context, findings);
+    }
+}
+
+/// One item; `guids` holds those of the items before it.
+fn check_item(
+    doc: &Document<'_>,
+    item: Node<'_, '_>,
+    guids: &mut HashSet<String>,
+    context: &Context,
+    findings: &mut Findings,
+) {
+    unknown_elements(
+        doc,
+        item,
+        None,
+        ITEM_ELEMENTS,
+        Rule::RssUnknownElement,
+        findings,
+    );
+    if children(item, None, "title").next().is_none()
+        && children(item, None, "description").next().is_none()
+    {
+        findings.add(
+            at(doc, item),
+            Rule::RssItemEmpty,
+            "an item needs a title or a description",
         );
-        if children(item, None, "title").next().is_none()
-            && children(item, None, "description").next().is_none()
-        {
+    }
+    for link in children(item, None, "link").chain(children(item, None, "comments")) {
+        check_link(doc, link, findings);
+    }
+    for date in children(item, None, "pubDate") {
+        check_date(doc, date, context, findings);
+    }
+    for author in children(item, None, "author") {
+        check_email(doc, author, findings);
+    }
+    for guid in children(item, None, "guid") {
+        let value = text(guid);
+        if !guids.insert(value.clone()) {
             findings.add(
-                at(doc, item),
-                "rss-item-empty",
-                "an item needs a title or a description",
+                at(doc, guid),
+                Rule::RssGuidDuplicate,
+                format!("guid {value:?} is used by an earlier item"),
             );
         }
-        for link in children(item, None, "link").chain(children(item, None, "comments")) {
-            check_link(doc, link, findings);
+        let permalink = guid.attribute("isPermaLink").is_none_or(|v| v != "false");
+        let is_web_url =
+            url::Url::parse(&value).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+        if permalink && !is_web_url {
+            findings.add(
+                at(doc, guid),
+                Rule::RssGuidPermalink,
+                format!("guid {value:?} is not a web address; add isPermaLink=\"false\""),
+            );
         }
-        for date in children(item, None, "pubDate") {
-            check_date(doc, date, context, findings);
-        }
-        for author in children(item, None, "author") {
-            check_email(doc, author, findings);
-        }
-        for guid in children(item, None, "guid") {
-            let value = text(guid);
-            if guids.insert(value.clone(), ()).is_some() {
+    }
+    for enclosure in children(item, None, "enclosure") {
+        for attribute in ["url", "length", "type"] {
+            if enclosure.attribute(attribute).is_none() {
                 findings.add(
-                    at(doc, guid),
-                    "rss-guid-duplicate",
-                    format!("guid {value:?} is used by an earlier item"),
-                );
-            }
-            let permalink = guid.attribute("isPermaLink").is_none_or(|v| v != "false");
-            let is_web_url =
-                url::Url::parse(&value).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
-            if permalink && !is_web_url {
-                findings.add(
-                    at(doc, guid),
-                    "rss-guid-permalink",
-                    format!("guid {value:?} is not a web address; add isPermaLink=\"false\""),
+                    at(doc, enclosure),
+                    Rule::RssEnclosure,
+                    format!("enclosure has no {attribute}"),
                 );
             }
         }
-        for enclosure in children(item, None, "enclosure") {
-            for attribute in ["url", "length", "type"] {
-                if enclosure.attribute(attribute).is_none() {
-                    findings.add(
-                        at(doc, enclosure),
-                        "rss-enclosure",
-                        format!("enclosure has no {attribute}"),
-                    );
-                }
-            }
-            if let Some(url) = enclosure.attribute("url") {
-                if !is_absolute_url(url) {
-                    findings.add(
-                        at(doc, enclosure),
-                        "rss-link-relative",
-                        format!("enclosure url {url:?} is not an absolute URL"),
-                    );
-                }
+        if let Some(url) = enclosure.attribute("url") {
+            if !is_absolute_url(url) {
+                findings.add(
+                    at(doc, enclosure),
+                    Rule::RssLinkRelative,
+                    format!("enclosure url {url:?} is not an absolute URL"),
+                );
             }
         }
-        for html in
-            children(item, None, "description").chain(children(item, Some(CONTENT_NS), "encoded"))
-        {
-            check_html(doc, html, &text(html), findings);
-        }
+    }
+    for html in
+        children(item, None, "description").chain(children(item, Some(CONTENT_NS), "encoded"))
+    {
+        check_html(doc, html, &text(html), findings);
     }
 }
 
@@ -173,7 +189,7 @@ fn check_link(doc: &Document<'_>, link: Node<'_, '_>, findings: &mut Findings) {
     if !is_absolute_url(&value) {
         findings.add(
             at(doc, link),
-            "rss-link-relative",
+            Rule::RssLinkRelative,
             format!(
                 "<{}> {value:?} is not an absolute URL",
                 link.tag_name().name()
@@ -188,18 +204,18 @@ fn check_date(doc: &Document<'_>, date: Node<'_, '_>, context: &Context, finding
     match parse_rfc822(&value) {
         Ok((instant, two_digit_year)) => {
             if two_digit_year {
-                findings.add(at(doc, date), "rss-date-year", format!("<{name}> {value:?} has a two-digit year"));
+                findings.add(at(doc, date), Rule::RssDateYear, format!("<{name}> {value:?} has a two-digit year"));
             }
             check_plausible(&instant, || at(doc, date), context, findings);
         }
         Err(Rfc822Problem::DayOfWeek { written, actual }) => findings.add(
             at(doc, date),
-            "rss-date-day-of-week",
+            Rule::RssDateDayOfWeek,
             format!("<{name}> {value:?} says {written}, but that date is a {actual}"),
         ),
         Err(Rfc822Problem::NotADate) => findings.add(
             at(doc, date),
-            "rss-date",
+            Rule::RssDate,
             format!("<{name}> {value:?} is not an RFC 822 date such as \"Wed, 01 Jun 2022 17:52:50 +0800\""),
         ),
     }
@@ -214,7 +230,7 @@ fn check_email(doc: &Document<'_>, person: Node<'_, '_>, findings: &mut Findings
     if !valid {
         findings.add(
             at(doc, person),
-            "rss-author-email",
+            Rule::RssAuthorEmail,
             format!(
                 "<{}> {value:?} is not an e-mail address",
                 person.tag_name().name()

@@ -2,11 +2,11 @@
 
 use roxmltree::{Document, Node, ParsingOptions};
 
-use super::{atom, rss, Context, Findings};
+use super::{atom, rss, Context, Findings, Rule};
 
-pub const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
+pub(super) const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
-pub fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
+pub(super) fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
     // simdutf8 first: feeds of CJK text are slow to validate otherwise.
     let text = match simdutf8::basic::from_utf8(bytes).or_else(|_| std::str::from_utf8(bytes)) {
         Ok(text) => text.strip_prefix('\u{FEFF}').unwrap_or(text),
@@ -16,7 +16,7 @@ pub fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
             let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
             findings.add(
                 (line, column),
-                "xml-not-well-formed",
+                Rule::XmlNotWellFormed,
                 "the file is not UTF-8",
             );
             return;
@@ -31,8 +31,8 @@ pub fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
         Err(error) => {
             let pos = error.pos();
             let rule = match error {
-                roxmltree::Error::NonXmlChar(..) => "xml-illegal-character",
-                _ => "xml-not-well-formed",
+                roxmltree::Error::NonXmlChar(..) => Rule::XmlIllegalCharacter,
+                _ => Rule::XmlNotWellFormed,
             };
             findings.add((pos.row, pos.col), rule, error.to_string());
             return;
@@ -44,7 +44,7 @@ pub fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
         (Some(ATOM_NS), "feed") => atom::check(&doc, root, context, findings),
         (namespace, name) => findings.add(
             at(&doc, root),
-            "unknown-format",
+            Rule::UnknownFormat,
             format!(
                 "the root element is {}{name}, not rss (RSS 2.0) or feed (Atom 1.0)",
                 namespace.map(|ns| format!("{{{ns}}}")).unwrap_or_default()
@@ -54,15 +54,15 @@ pub fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
 }
 
 /// The line and column where `node` starts.
-pub fn at(doc: &Document<'_>, node: Node<'_, '_>) -> (u32, u32) {
+pub(super) fn at(doc: &Document<'_>, node: Node<'_, '_>) -> (u32, u32) {
     let pos = doc.text_pos_at(node.range().start);
     (pos.row, pos.col)
 }
 
 /// The text of `node`, with surrounding white space trimmed.
-pub fn text<'a>(node: Node<'a, '_>) -> String {
+pub(super) fn text<'a>(node: Node<'a, '_>) -> String {
     node.descendants()
-        .filter(|n| n.is_text())
+        .filter(roxmltree::Node::is_text)
         .filter_map(|n| n.text())
         .collect::<String>()
         .trim()
@@ -70,7 +70,7 @@ pub fn text<'a>(node: Node<'a, '_>) -> String {
 }
 
 /// Child elements of `node` named `name` in `namespace`.
-pub fn children<'a, 'input>(
+pub(super) fn children<'a, 'input>(
     node: Node<'a, 'input>,
     namespace: Option<&'a str>,
     name: &'a str,
@@ -81,7 +81,7 @@ pub fn children<'a, 'input>(
 }
 
 /// Checks the `atom:link rel="self"` (RSS) or `link rel="self"` (Atom).
-pub fn check_self_link(
+pub(super) fn check_self_link(
     doc: &Document<'_>,
     parent: Node<'_, '_>,
     context: &Context,
@@ -92,7 +92,7 @@ pub fn check_self_link(
     match self_link {
         None => findings.add(
             at(doc, parent),
-            "self-link-missing",
+            Rule::SelfLinkMissing,
             "no link with rel=\"self\" gives the feed's own URL",
         ),
         Some(link) => {
@@ -100,7 +100,7 @@ pub fn check_self_link(
                 if href != expected {
                     findings.add(
                         at(doc, link),
-                        "self-link-mismatch",
+                        Rule::SelfLinkMismatch,
                         format!("self link is {href}, but the feed is at {expected}"),
                     );
                 }
@@ -110,11 +110,16 @@ pub fn check_self_link(
 }
 
 /// Warns about relative URLs in an HTML fragment.
-pub fn check_html(doc: &Document<'_>, node: Node<'_, '_>, html: &str, findings: &mut Findings) {
-    for url in super::relative_urls_in_html(html) {
+pub(super) fn check_html(
+    doc: &Document<'_>,
+    node: Node<'_, '_>,
+    html: &str,
+    findings: &mut Findings,
+) {
+    for url in super::html::relative_urls(html) {
         findings.add(
             at(doc, node),
-            "content-relative-url",
+            Rule::ContentRelativeUrl,
             format!("relative URL {url:?} in content; readers may not resolve it"),
         );
     }
@@ -122,12 +127,12 @@ pub fn check_html(doc: &Document<'_>, node: Node<'_, '_>, html: &str, findings: 
 
 /// Flags children of `parent` in `namespace` (`None`: no namespace, as RSS's
 /// core elements are) that the format does not define.
-pub fn unknown_elements(
+pub(super) fn unknown_elements(
     doc: &Document<'_>,
     parent: Node<'_, '_>,
     namespace: Option<&str>,
     known: &[&str],
-    rule: &'static str,
+    rule: Rule,
     findings: &mut Findings,
 ) {
     let parent_name = parent.tag_name().name();
@@ -147,12 +152,12 @@ pub fn unknown_elements(
 }
 
 /// Flags each of `names` that `parent` has no child element for.
-pub fn require_children(
+pub(super) fn require_children(
     doc: &Document<'_>,
     parent: Node<'_, '_>,
     namespace: Option<&str>,
     names: &[&str],
-    rule: &'static str,
+    rule: Rule,
     findings: &mut Findings,
 ) {
     let parent_name = parent.tag_name().name();

@@ -8,47 +8,32 @@ use atom_syndication::{
     WriteConfig,
 };
 
-use super::{
-    feed_content, history_links, with_final_newline, Output, DUBLIN_CORE_NS, GENERATOR, HISTORY_NS,
-    VERSION,
-};
-use crate::markdown::escape;
-use crate::model::{Channel, Document, Entry, Person};
-use crate::slug::uri_component;
+use super::content::feed_content;
+use super::xml::{archive_marker, DUBLIN_CORE_NS};
+use super::{with_final_newline, GENERATOR, VERSION};
+use crate::model::{uri_component, Channel, Document, Entry, Format, Person, Place};
+use crate::text::escape;
 
-pub const FORMAT: &str = "atom";
-
-pub fn render(doc: &Document<'_>) -> Output {
+/// The bytes of `doc` as Atom 1.0, published at `path`.
+pub(super) fn render(doc: &Document<'_>, path: &str) -> Vec<u8> {
     let channel = doc.channel;
-    let path = doc.place.path(FORMAT);
+    let media_type = Format::Atom.media_type();
     let mut links = vec![
-        link(
-            "self",
-            channel.url_of(&path).as_str(),
-            "application/atom+xml",
-        ),
+        link("self", channel.url_of(path).as_str(), media_type),
         link("alternate", channel.base_url.as_str(), "text/html"),
     ];
-    for (rel, place) in history_links(doc) {
+    for (rel, place) in doc.history.links() {
         links.push(link(
             rel,
-            channel.url_of(&place.path(FORMAT)).as_str(),
-            "application/atom+xml",
+            channel.url_of(&place.path(Format::Atom)).as_str(),
+            media_type,
         ));
     }
     let mut namespaces = BTreeMap::from([("dc".to_string(), DUBLIN_CORE_NS.to_string())]);
-    let mut extensions = ExtensionMap::new();
-    if doc.archive {
-        namespaces.insert("fh".to_string(), HISTORY_NS.to_string());
-        let archive = Extension {
-            name: "fh:archive".to_string(),
-            ..Extension::default()
-        };
-        extensions.insert(
-            "fh".to_string(),
-            BTreeMap::from([("archive".to_string(), vec![archive])]),
-        );
-    }
+    let extensions: ExtensionMap = archive_marker(doc, &mut namespaces, |name| Extension {
+        name,
+        ..Extension::default()
+    });
     let author = channel.author.clone().unwrap_or_else(|| Person {
         name: channel.title.clone(),
         email: None,
@@ -88,18 +73,15 @@ pub fn render(doc: &Document<'_>) -> Output {
     let bytes = feed
         .write_with_config(Vec::new(), config)
         .expect("writing XML to memory cannot fail");
-    Output {
-        path,
-        bytes: with_final_newline(bytes),
-    }
+    with_final_newline(bytes)
 }
 
 /// The feed's id. Archive pages share the main feed's id (RFC 5005: they are
 /// parts of one logical feed); a category's feed has an id of its own,
 /// derived from the main one so that it is just as stable.
 fn feed_id(doc: &Document<'_>) -> String {
-    match doc.place.dir.strip_prefix("categories/") {
-        Some(slug) => {
+    match &doc.place {
+        Place::Category(slug) => {
             // One fragment at most: extend the feed id's own if it has one.
             let separator = if doc.channel.feed_id.contains('#') {
                 "-"
@@ -109,10 +91,10 @@ fn feed_id(doc: &Document<'_>) -> String {
             format!(
                 "{}{separator}category-{}",
                 doc.channel.feed_id,
-                uri_component(slug.trim_end_matches('/'))
+                uri_component(slug)
             )
         }
-        None => doc.channel.feed_id.clone(),
+        Place::Main | Place::Archive(_) => doc.channel.feed_id.clone(),
     }
 }
 

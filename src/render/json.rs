@@ -4,21 +4,19 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{feed_content, with_final_newline, Output};
-use crate::dates::rfc3339;
+use super::content::feed_content;
+use super::dates::rfc3339;
+use super::with_final_newline;
 use crate::model::{Document, Entry};
 
-pub const STEM: &str = "feed";
-pub const EXTENSION: &str = "json";
-
-pub fn render(doc: &Document<'_>) -> Output {
+/// The bytes of `doc` as JSON Feed 1.1, published at `path`.
+pub(super) fn render(doc: &Document<'_>, path: &str) -> Vec<u8> {
     let channel = doc.channel;
-    let path = doc.place.file(STEM, EXTENSION);
     let mut feed = Map::new();
     feed.insert("version".into(), json!("https://jsonfeed.org/version/1.1"));
     feed.insert("title".into(), json!(doc.title));
     feed.insert("home_page_url".into(), json!(channel.base_url.as_str()));
-    feed.insert("feed_url".into(), json!(channel.url_of(&path).as_str()));
+    feed.insert("feed_url".into(), json!(channel.url_of(path).as_str()));
     feed.insert("description".into(), json!(channel.description));
     if let Some(language) = &channel.language {
         feed.insert("language".into(), json!(language));
@@ -40,10 +38,7 @@ pub fn render(doc: &Document<'_>) -> Output {
     let items: Vec<Value> = doc.entries.iter().map(|entry| item(entry, doc)).collect();
     feed.insert("items".into(), Value::Array(items));
     let bytes = serde_json::to_vec_pretty(&Value::Object(feed)).expect("JSON serialises");
-    Output {
-        path,
-        bytes: with_final_newline(bytes),
-    }
+    with_final_newline(bytes)
 }
 
 fn item(entry: &Entry, doc: &Document<'_>) -> Value {

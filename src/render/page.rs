@@ -12,94 +12,22 @@
 //! the autodiscovery links and the body's own links are absolute, because
 //! they are read by programs that may not know where the page came from.
 
-use std::path::PathBuf;
-
 use chrono::{DateTime, FixedOffset};
 use minijinja::{Environment, UndefinedBehavior, Value};
 use serde::Serialize;
-use xxhash_rust::xxh3::Xxh3;
 
+use super::{Labels, Output, Templates, GENERATOR, VERSION};
 use crate::error::Diagnostic;
-use crate::markdown::escape_with;
-use crate::model::{Channel, Entry, Place, SiteTemplate};
-use crate::render::{append_trailer, read_trailer, Labels, Output, GENERATOR, VERSION};
-use crate::slug::category_slug;
-
-/// The built-in templates and stylesheet, by name.
-pub const BUILT_IN: &[(&str, &str)] = &[
-    ("base.html", include_str!("templates/base.html")),
-    ("page.html", include_str!("templates/page.html")),
-    ("index.html", include_str!("templates/index.html")),
-    ("style.css", include_str!("templates/style.css")),
-];
+use crate::model::{category_slug, relative_href, Channel, Entry, Format, Place};
+use crate::text::escape_with;
 
 /// Where the stylesheet is published.
-pub const STYLESHEET: &str = "style.css";
+pub(crate) const STYLESHEET: &str = "style.css";
 /// Where the index is published.
-pub const INDEX: &str = "index.html";
-
-/// The templates a site is built with: the built-in ones, each replaced by
-/// the site's own file of the same name, plus any extra the site includes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Templates {
-    /// Name, source text, and the file it came from (`None` for built-ins).
-    sources: Vec<(String, String, Option<PathBuf>)>,
-}
-
-impl Templates {
-    /// The built-in templates with the site's own in place of those of the
-    /// same name.
-    pub fn new(site: &[SiteTemplate]) -> Templates {
-        let mut sources: Vec<(String, String, Option<PathBuf>)> = BUILT_IN
-            .iter()
-            .map(|(name, text)| (name.to_string(), text.to_string(), None))
-            .collect();
-        for template in site {
-            let replacement = (
-                template.name.clone(),
-                template.text.clone(),
-                Some(template.path.clone()),
-            );
-            match sources
-                .iter_mut()
-                .find(|(name, _, _)| *name == template.name)
-            {
-                Some(slot) => *slot = replacement,
-                None => sources.push(replacement),
-            }
-        }
-        Templates { sources }
-    }
-
-    fn get(&self, name: &str) -> Option<&(String, String, Option<PathBuf>)> {
-        self.sources.iter().find(|(n, _, _)| n == name)
-    }
-
-    fn origin(&self, name: &str) -> PathBuf {
-        match self.get(name) {
-            Some((_, _, Some(path))) => path.clone(),
-            _ => PathBuf::from(format!("(built-in template) {name}")),
-        }
-    }
-
-    /// Feeds every template a page is made from to `hasher`, for the page
-    /// cache (the stylesheet is a file of its own).
-    pub fn hash_into(&self, hasher: &mut Xxh3) {
-        for (name, text, _) in self
-            .sources
-            .iter()
-            .filter(|(name, _, _)| name != STYLESHEET)
-        {
-            for part in [name, text] {
-                hasher.update(&(part.len() as u64).to_le_bytes());
-                hasher.update(part.as_bytes());
-            }
-        }
-    }
-}
+pub(crate) const INDEX: &str = "index.html";
 
 /// Compiled templates, ready to render pages for one channel.
-pub struct Pages<'t> {
+pub(crate) struct Pages<'t> {
     env: Environment<'t>,
     templates: &'t Templates,
     channel: &'t Channel,
@@ -170,17 +98,13 @@ struct ArticleView<'a> {
     body: Value,
 }
 
-/// The formats every place is published in, with their media types.
-const FORMATS: &[(&str, &str, &str, &str)] = &[
-    ("rss", "xml", "RSS", "application/rss+xml"),
-    ("atom", "xml", "Atom", "application/atom+xml"),
-    ("feed", "json", "JSON Feed", "application/feed+json"),
-];
-
 impl<'t> Pages<'t> {
     /// Compiles the templates. A template with a syntax error is reported
     /// with its file and line.
-    pub fn new(templates: &'t Templates, channel: &'t Channel) -> Result<Pages<'t>, Diagnostic> {
+    pub(crate) fn new(
+        templates: &'t Templates,
+        channel: &'t Channel,
+    ) -> Result<Pages<'t>, Diagnostic> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         // Only HTML is escaped; the stylesheet is copied as it is.
@@ -208,7 +132,7 @@ impl<'t> Pages<'t> {
             }
             minijinja::escape_formatter(out, state, value)
         });
-        for (name, text, _) in &templates.sources {
+        for (name, text) in templates.sources() {
             if name.ends_with(".css") {
                 continue;
             }
@@ -224,12 +148,8 @@ impl<'t> Pages<'t> {
     }
 
     /// The stylesheet, as the site's templates give it.
-    pub fn stylesheet(&self) -> Output {
-        let text = self
-            .templates
-            .get(STYLESHEET)
-            .map(|(_, text, _)| text.as_str())
-            .unwrap_or_default();
+    pub(crate) fn stylesheet(&self) -> Output {
+        let text = self.templates.get(STYLESHEET).unwrap_or_default();
         Output {
             path: STYLESHEET.to_string(),
             bytes: text.as_bytes().to_vec(),
@@ -237,12 +157,12 @@ impl<'t> Pages<'t> {
     }
 
     /// The page of `entry`, published at the path of its URL.
-    pub fn article(&self, entry: &Entry, path: &str) -> Result<Output, Diagnostic> {
+    pub(crate) fn article(&self, entry: &Entry, path: &str) -> Result<Output, Diagnostic> {
         let root = root_of(path);
         let article = self.article_view(entry, &root);
         // Autodiscovery: the site's feeds, then this article's categories'.
         let feeds: Vec<FeedLink> = self
-            .feed_links(&Place::main(), &self.channel.title, &root)
+            .feed_links(&Place::Main, &self.channel.title, &root)
             .into_iter()
             .chain(
                 article
@@ -264,10 +184,10 @@ impl<'t> Pages<'t> {
 
     /// `index.html`: the channel, its feeds and its categories' (given as
     /// name and slug), and its newest entries.
-    pub fn index(
+    pub(crate) fn index(
         &self,
         entries: &[&Entry],
-        categories: &[(&str, &str)],
+        categories: &[(String, String)],
     ) -> Result<Output, Diagnostic> {
         let root = String::new();
         let categories: Vec<CategoryView> = categories
@@ -318,28 +238,28 @@ impl<'t> Pages<'t> {
             url: channel.base_url.as_str(),
             rights: channel.rights.as_deref(),
             author: channel.author.as_ref().map(|a| a.name.as_str()),
-            feeds: self.feed_links(&Place::main(), &channel.title, root),
+            feeds: self.feed_links(&Place::Main, &channel.title, root),
         }
     }
 
     fn category_view(&self, name: &str, slug: &str, root: &str) -> CategoryView {
-        let title = format!("{} · {name}", self.channel.title);
+        let title = self.channel.category_title(name);
         CategoryView {
             name: name.to_string(),
             slug: slug.to_string(),
-            feeds: self.feed_links(&Place::category(slug), &title, root),
+            feeds: self.feed_links(&Place::Category(slug.to_string()), &title, root),
         }
     }
 
     fn feed_links(&self, place: &Place, title: &str, root: &str) -> Vec<FeedLink> {
-        FORMATS
-            .iter()
-            .map(|&(stem, extension, label, media_type)| {
-                let path = place.file(stem, extension);
+        Format::ALL
+            .into_iter()
+            .map(|format| {
+                let path = place.path(format);
                 FeedLink {
-                    title: format!("{title} ({label})"),
-                    label,
-                    r#type: media_type,
+                    title: format!("{title} ({})", format.label()),
+                    label: format.label(),
+                    r#type: format.media_type(),
                     url: self.channel.url_of(&path).to_string(),
                     href: format!("{root}{}", relative_href(&path)),
                 }
@@ -367,7 +287,7 @@ impl<'t> Pages<'t> {
             editor: entry.editor.as_deref(),
             source: entry.source.as_ref().map(|source| SourceView {
                 name: &source.name,
-                url: source.url.as_ref().map(|url| url.as_str()),
+                url: source.url.as_ref().map(url::Url::as_str),
             }),
             categories: entry
                 .categories
@@ -394,42 +314,6 @@ impl<'t> Pages<'t> {
     }
 }
 
-/// What a page was made from: a fingerprint of its inputs (the article's
-/// text and path, the channel, the templates, make-feed's version) and the
-/// site paths its body refers to, which the build needs to copy assets
-/// even when it keeps the page. The line also gives the length of the page
-/// before it, so that a damaged page is never kept for its intact last line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Trailer {
-    pub key: u64,
-    pub references: Vec<String>,
-}
-
-impl Trailer {
-    /// Appends the trailer to a rendered page.
-    pub fn append_to(&self, page: &mut Output) {
-        // Encoded, so that no path can end the comment or split a word.
-        let words: Vec<String> = self.references.iter().map(|r| relative_href(r)).collect();
-        append_trailer(page, "page", self.key, &words);
-    }
-
-    /// The trailer on the last line of a page of `file_len` bytes, given its
-    /// end, if it has one and the page is as long as it says.
-    pub fn read_from(tail: &[u8], file_len: u64) -> Option<Trailer> {
-        let (key, words) = read_trailer(tail, file_len, "page")?;
-        let references = words
-            .into_iter()
-            .map(|word| {
-                percent_encoding::percent_decode_str(word)
-                    .decode_utf8()
-                    .ok()
-                    .map(|path| path.into_owned())
-            })
-            .collect::<Option<_>>()?;
-        Some(Trailer { key, references })
-    }
-}
-
 fn generator() -> String {
     format!("{GENERATOR} {VERSION}")
 }
@@ -440,15 +324,6 @@ fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
-/// A path below the output folder as an href: each segment percent-encoded
-/// (category folders may be CJK or hold spaces).
-fn relative_href(path: &str) -> String {
-    path.split('/')
-        .map(crate::slug::uri_component)
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 fn template_error(templates: &Templates, error: &minijinja::Error) -> Diagnostic {
     let name = error.name().unwrap_or("page.html");
     let mut message = error.detail().unwrap_or_default().to_string();
@@ -457,7 +332,7 @@ fn template_error(templates: &Templates, error: &minijinja::Error) -> Diagnostic
     }
     Diagnostic::new(templates.origin(name), format!("template error: {message}"))
         .maybe_line(error.line())
-        .help("fix the template in feed-data/templates/, or delete it to use the built-in one")
+        .help("fix the template, or delete it to use the built-in one")
 }
 
 #[cfg(test)]
@@ -465,50 +340,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn trailers_read_back_what_was_written() {
-        let trailer = Trailer {
-            key: 0x0123_4567_89ab_cdef,
-            references: vec!["articles/images/a b.jpg".into(), "承德/x-->.png".into()],
-        };
-        let mut page = Output {
-            path: "articles/a.html".into(),
-            bytes: "<!DOCTYPE html>\n<p>疫线党员</p>\n".as_bytes().to_vec(),
-        };
-        trailer.append_to(&mut page);
-        let text = String::from_utf8(page.bytes.clone()).unwrap();
-        assert!(
-            text.ends_with(" -->\n") && text.matches("-->").count() == 1,
-            "{text}"
-        );
-        let len = page.bytes.len() as u64;
-        assert_eq!(Trailer::read_from(&page.bytes, len), Some(trailer.clone()));
-        // A tail read from the middle of a character still gives the trailer.
-        assert_eq!(
-            Trailer::read_from(&page.bytes[18..], len),
-            Some(trailer.clone())
-        );
-        // A page cut short, or grown, is not what its trailer describes.
-        let cut: Vec<u8> = page.bytes[..5]
-            .iter()
-            .chain(&page.bytes[25..])
-            .copied()
-            .collect();
-        assert_eq!(Trailer::read_from(&cut, cut.len() as u64), None);
-        assert_eq!(Trailer::read_from(b"<p>no trailer</p>\n", 18), None);
-    }
-
-    #[test]
     fn roots_climb_one_folder_per_slash() {
         assert_eq!(root_of("index.html"), "");
         assert_eq!(root_of("articles/a.html"), "../");
         assert_eq!(root_of("articles/2022/a.html"), "../../");
-    }
-
-    #[test]
-    fn hrefs_encode_each_segment() {
-        assert_eq!(
-            relative_href("categories/承德 频道/rss.xml"),
-            "categories/%E6%89%BF%E5%BE%B7%20%E9%A2%91%E9%81%93/rss.xml"
-        );
     }
 }

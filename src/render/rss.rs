@@ -8,19 +8,16 @@ use rss::extension::dublincore::DublinCoreExtension;
 use rss::extension::{Extension, ExtensionMap};
 use rss::{CategoryBuilder, ChannelBuilder, GuidBuilder, ImageBuilder, Item, ItemBuilder};
 
-use super::{
-    feed_content, history_links, with_final_newline, Output, DUBLIN_CORE_NS, GENERATOR, HISTORY_NS,
-    VERSION,
-};
-use crate::dates::rfc822;
-use crate::markdown::escape;
-use crate::model::{Channel, Document, Entry};
+use super::content::feed_content;
+use super::dates::rfc822;
+use super::xml::{archive_marker, DUBLIN_CORE_NS};
+use super::{with_final_newline, GENERATOR, VERSION};
+use crate::model::{Channel, Document, Entry, Format};
+use crate::text::escape;
 
-pub const FORMAT: &str = "rss";
-
-pub fn render(doc: &Document<'_>) -> Output {
+/// The bytes of `doc` as RSS 2.0, published at `path`.
+pub(super) fn render(doc: &Document<'_>, path: &str) -> Vec<u8> {
     let channel = doc.channel;
-    let path = doc.place.path(FORMAT);
     let mut namespaces = BTreeMap::from([
         (
             "atom".to_string(),
@@ -32,22 +29,17 @@ pub fn render(doc: &Document<'_>) -> Output {
         ),
         ("dc".to_string(), DUBLIN_CORE_NS.to_string()),
     ]);
-    let mut links = vec![atom_link("self", channel.url_of(&path).as_str())];
-    let mut extensions = ExtensionMap::new();
-    for (rel, place) in history_links(doc) {
-        links.push(atom_link(rel, channel.url_of(&place.path(FORMAT)).as_str()));
+    let mut links = vec![atom_link("self", channel.url_of(path).as_str())];
+    for (rel, place) in doc.history.links() {
+        links.push(atom_link(
+            rel,
+            channel.url_of(&place.path(Format::Rss)).as_str(),
+        ));
     }
-    if doc.archive {
-        namespaces.insert("fh".to_string(), HISTORY_NS.to_string());
-        let archive = Extension {
-            name: "fh:archive".to_string(),
-            ..Extension::default()
-        };
-        extensions.insert(
-            "fh".to_string(),
-            BTreeMap::from([("archive".to_string(), vec![archive])]),
-        );
-    }
+    let extensions: ExtensionMap = archive_marker(doc, &mut namespaces, |name| Extension {
+        name,
+        ..Extension::default()
+    });
     let image = channel.logo.as_ref().map(|logo| {
         ImageBuilder::default()
             .url(logo.as_str())
@@ -81,17 +73,14 @@ pub fn render(doc: &Document<'_>) -> Output {
         .pretty_write_to(Vec::new(), b' ', 2)
         .expect("writing XML to memory cannot fail");
     let xml = simdutf8::basic::from_utf8(&bytes).expect("the rss crate writes UTF-8");
-    Output {
-        path,
-        bytes: with_final_newline(hex_references_outside_cdata(xml).into_bytes()),
-    }
+    with_final_newline(hex_references_outside_cdata(xml).into_bytes())
 }
 
 fn atom_link(rel: &str, href: &str) -> Link {
     Link {
         href: href.to_string(),
         rel: rel.to_string(),
-        mime_type: Some("application/rss+xml".to_string()),
+        mime_type: Some(Format::Rss.media_type().to_string()),
         ..Link::default()
     }
 }

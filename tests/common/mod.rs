@@ -2,7 +2,7 @@
 //! directory and runs the real `make-feed` binary on it.
 #![allow(dead_code)]
 
-pub mod sample;
+pub(crate) mod sample;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -10,7 +10,7 @@ use std::process::Command;
 
 use tempfile::TempDir;
 
-pub const FEED_TOML: &str = r#"title = "Test channel"
+pub(crate) const FEED_TOML: &str = r#"title = "Test channel"
 description = "A channel for tests"
 base_url = "https://feeds.example.org/"
 language = "en"
@@ -18,24 +18,24 @@ timezone = "Asia/Shanghai"
 "#;
 
 /// A front matter and body that build.
-pub fn article(title: &str, published: &str) -> String {
+pub(crate) fn article(title: &str, published: &str) -> String {
     format!("+++\ntitle = {title:?}\npublished = {published}\n+++\n\nFirst paragraph of {title}.\n")
 }
 
-pub struct Test {
-    pub dir: TempDir,
+pub(crate) struct Test {
+    pub(crate) dir: TempDir,
 }
 
 impl Test {
     /// An empty workspace; `data/` and `out/` are inside it.
-    pub fn empty() -> Test {
+    pub(crate) fn empty() -> Test {
         Test {
             dir: tempfile::tempdir().expect("temporary folder"),
         }
     }
 
     /// A workspace with a valid `feed.toml` and one article.
-    pub fn new() -> Test {
+    pub(crate) fn new() -> Test {
         Test::empty().file("feed.toml", FEED_TOML).file(
             "articles/first.md",
             &article("First", "2022-06-01 17:52:50"),
@@ -43,33 +43,33 @@ impl Test {
     }
 
     /// A workspace holding a copy of the bundled `feed-data/`.
-    pub fn bundled() -> Test {
+    pub(crate) fn bundled() -> Test {
         let test = Test::empty();
         copy_tree(&repo_root().join("feed-data"), &test.data());
         test
     }
 
-    pub fn data(&self) -> PathBuf {
+    pub(crate) fn data(&self) -> PathBuf {
         self.dir.path().join("data")
     }
 
-    pub fn out(&self) -> PathBuf {
+    pub(crate) fn out(&self) -> PathBuf {
         self.dir.path().join("out")
     }
 
     /// Writes `contents` at `path` below `data/`.
-    pub fn file(self, path: &str, contents: &str) -> Test {
+    pub(crate) fn file(self, path: &str, contents: &str) -> Test {
         self.bytes(path, contents.as_bytes())
     }
 
-    pub fn bytes(self, path: &str, contents: &[u8]) -> Test {
+    pub(crate) fn bytes(self, path: &str, contents: &[u8]) -> Test {
         let path = self.data().join(path);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, contents).unwrap();
         self
     }
 
-    pub fn remove(self, path: &str) -> Test {
+    pub(crate) fn remove(self, path: &str) -> Test {
         let path = self.data().join(path);
         if path.is_dir() {
             fs::remove_dir_all(path).unwrap();
@@ -80,22 +80,22 @@ impl Test {
     }
 
     /// Runs `make-feed build --data data --out out`.
-    pub fn build(&self) -> Run {
+    pub(crate) fn build(&self) -> Run {
         self.run(&["build", "--data", "data", "--out", "out"])
     }
 
     /// Runs the binary in the workspace, under a time zone far from any the
     /// tests use, to show that nothing depends on the machine's zone.
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         self.run_in_zone(args, "America/New_York")
     }
 
-    pub fn run_in_zone(&self, args: &[&str], zone: &str) -> Run {
+    pub(crate) fn run_in_zone(&self, args: &[&str], zone: &str) -> Run {
         self.run_with(args, &[("TZ", zone)])
     }
 
     /// Runs the binary with extra environment variables.
-    pub fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+    pub(crate) fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_make-feed"))
             .args(args)
             .current_dir(self.dir.path())
@@ -111,7 +111,7 @@ impl Test {
     }
 
     /// Every file below the output folder (`/`-separated), with its bytes.
-    pub fn out_files(&self) -> std::collections::BTreeMap<String, Vec<u8>> {
+    pub(crate) fn out_files(&self) -> std::collections::BTreeMap<String, Vec<u8>> {
         walkdir::WalkDir::new(self.out())
             .into_iter()
             .map(|e| e.unwrap())
@@ -128,27 +128,27 @@ impl Test {
             .collect()
     }
 
-    pub fn read_out(&self, name: &str) -> String {
+    pub(crate) fn read_out(&self, name: &str) -> String {
         fs::read_to_string(self.out().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
     }
 }
 
 #[derive(Debug)]
-pub struct Run {
-    pub status: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
+pub(crate) struct Run {
+    pub(crate) status: Option<i32>,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Run {
     #[track_caller]
-    pub fn success(self) -> Run {
+    pub(crate) fn success(self) -> Run {
         assert_eq!(self.status, Some(0), "make-feed failed:\n{}", self.stderr);
         self
     }
 
     #[track_caller]
-    pub fn failure(self) -> Run {
+    pub(crate) fn failure(self) -> Run {
         assert_eq!(
             self.status,
             Some(1),
@@ -159,7 +159,7 @@ impl Run {
     }
 
     #[track_caller]
-    pub fn stderr_contains(self, expected: &str) -> Run {
+    pub(crate) fn stderr_contains(self, expected: &str) -> Run {
         assert!(
             self.stderr.contains(expected),
             "stderr lacks {expected:?}:\n{}",
@@ -169,11 +169,11 @@ impl Run {
     }
 }
 
-pub fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub fn copy_tree(from: &Path, to: &Path) {
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let target = to.join(entry.path().strip_prefix(from).unwrap());

@@ -2,14 +2,15 @@
 
 use scraper::{Html, Selector};
 
-pub const TITLE: &str = "疫线党员干部的“硬核”担当";
-pub const LINK: &str =
+pub(crate) const TITLE: &str = "疫线党员干部的“硬核”担当";
+pub(crate) const LINK: &str =
     "https://feeds.example.org/articles/yixian-dangyuan-ganbu-de-yinghe-dandang.html";
-pub const ID: &str = "tag:feeds.example.org,2022-06-01:yixian-dangyuan-ganbu-de-yinghe-dandang";
+pub(crate) const ID: &str =
+    "tag:feeds.example.org,2022-06-01:yixian-dangyuan-ganbu-de-yinghe-dandang";
 /// 2022-06-01T09:52:50Z, i.e. 17:52:50 China time.
-pub const UNIX_TIME: i64 = 1_654_077_170;
-pub const CATEGORIES: [&str; 3] = ["地方频道", "承德", "党员"];
-pub const PHOTOS: [&str; 3] = [
+pub(crate) const UNIX_TIME: i64 = 1_654_077_170;
+pub(crate) const CATEGORIES: [&str; 3] = ["地方频道", "承德", "党员"];
+pub(crate) const PHOTOS: [&str; 3] = [
     "16523e26dac579b00dd106f8abde997",
     "8efeac69d5d73f38ab20b81b1066b68",
     "ef11fa2b2453b12e52bb7c1ddb43c60",
@@ -18,7 +19,7 @@ pub const PHOTOS: [&str; 3] = [
 /// The text blocks the article must show, in order, taken from the original
 /// page (tests/fixtures/seed-article.txt, a copy of the seed): the source
 /// line, every paragraph, heading and photo caption, and the editor's credit.
-pub fn expected_blocks() -> Vec<String> {
+pub(crate) fn expected_blocks() -> Vec<String> {
     let seed = include_str!("../fixtures/seed-article.txt");
     let lines: Vec<&str> = seed
         .lines()
@@ -35,7 +36,7 @@ pub fn expected_blocks() -> Vec<String> {
         lines[start..end]
             .iter()
             .filter(|l| !PHOTOS.contains(l))
-            .map(|l| l.to_string()),
+            .map(std::string::ToString::to_string),
     );
     blocks.push(lines[end].to_string());
     assert_eq!(
@@ -47,11 +48,11 @@ pub fn expected_blocks() -> Vec<String> {
 }
 
 /// The text of every paragraph, heading and caption of `html`, in order.
-pub fn blocks_of(html: &str) -> Vec<String> {
+pub(crate) fn blocks_of(html: &str) -> Vec<String> {
     select_text(html, "p, h2, figcaption")
 }
 
-pub fn select_text(html: &str, selector: &str) -> Vec<String> {
+pub(crate) fn select_text(html: &str, selector: &str) -> Vec<String> {
     let document = Html::parse_fragment(html);
     let selector = Selector::parse(selector).unwrap();
     document
@@ -62,7 +63,7 @@ pub fn select_text(html: &str, selector: &str) -> Vec<String> {
 
 /// Checks that `html` is the whole sample body, figures included.
 #[track_caller]
-pub fn check_body(html: &str) {
+pub(crate) fn check_body(html: &str) {
     pretty_assertions::assert_eq!(blocks_of(html), expected_blocks());
     assert_eq!(
         select_text(html, "h2"),

@@ -1,5 +1,6 @@
-//! Category slugs: safe folder names and URL segments for any category
-//! name, and never the same for two names.
+//! Names in URLs and folders: category slugs (safe folder names and URL
+//! segments for any category name, never the same for two names), article
+//! slugs, and URI syntax.
 //!
 //! A name that is already a clean slug (lower-case letters and digits of any
 //! script, single `-` between them) is its own slug, so `地方频道` stays
@@ -19,14 +20,14 @@ const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
 /// `text` percent-encoded for any part of a URI (a `tag:` URI's specific
 /// part, a path segment, a fragment): IRIs with raw non-ASCII characters are
 /// not URIs, and validators say so.
-pub fn uri_component(text: &str) -> String {
+pub(crate) fn uri_component(text: &str) -> String {
     utf8_percent_encode(text, NOT_UNRESERVED).to_string()
 }
 
 /// True for an absolute URI as feed ids need it: it parses, holds only
 /// ASCII (an IRI with raw non-ASCII characters is flagged by validators),
 /// no white space, and at most one `#`.
-pub fn is_uri(text: &str) -> bool {
+pub(crate) fn is_uri(text: &str) -> bool {
     url::Url::parse(text).is_ok()
         && text.is_ascii()
         && !text.contains(char::is_whitespace)
@@ -34,7 +35,7 @@ pub fn is_uri(text: &str) -> bool {
 }
 
 /// Names Windows reserves for devices, which no folder may take.
-pub const RESERVED: &[&str] = &[
+const RESERVED: &[&str] = &[
     "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
     "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
@@ -42,6 +43,7 @@ pub const RESERVED: &[&str] = &[
 /// Longest readable part, in characters, so paths stay well within limits.
 const MAX_READABLE: usize = 48;
 
+/// The folder of the category called `name`, below `categories/`.
 pub fn category_slug(name: &str) -> String {
     let mut readable = String::with_capacity(name.len());
     for c in name.chars().flat_map(char::to_lowercase) {
@@ -70,9 +72,31 @@ pub fn category_slug(name: &str) -> String {
 
 /// True for names Windows will not create a file or folder under, such as
 /// `con` or `nul.txt`.
-pub fn is_reserved(name: &str) -> bool {
+pub(crate) fn is_reserved(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
     RESERVED.contains(&stem.as_str())
+}
+
+/// Why `slug` cannot name an article's page, if it cannot.
+pub(crate) fn check_slug(slug: &str) -> Result<(), &'static str> {
+    if slug.is_empty() {
+        return Err("is empty");
+    }
+    if slug.starts_with('.') {
+        return Err("starts with a dot");
+    }
+    if is_reserved(slug) {
+        return Err("is a name Windows reserves for a device");
+    }
+    if slug
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "/\\?#%\"<>|*:".contains(c))
+    {
+        return Err(
+            "has spaces, slashes or other characters that do not belong in a file name or URL",
+        );
+    }
+    Ok(())
 }
 
 /// FNV-1a, 64 bits: small, fixed forever, the same on every platform.

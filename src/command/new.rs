@@ -1,27 +1,48 @@
 //! `make-feed new "title"`: starts an article file with its front matter
-//! filled in. The one place that reads the clock, since it writes input, not
-//! output.
+//! filled in.
 
 use std::fs;
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 
-use crate::config;
+use crate::cli::NewArgs;
 use crate::error::{Diagnostic, Error, Result};
+use crate::input::read_site;
+use crate::model::{check_slug, is_reserved};
+
+pub(super) fn run(args: &NewArgs) -> io::Result<ExitCode> {
+    let now = super::now(args.now);
+    Ok(
+        match new_article(&args.data, &args.title, args.slug.as_deref(), now) {
+            Ok(path) => {
+                writeln!(io::stdout(), "{}", path.display())?;
+                eprintln!(
+                    "wrote {}; edit it, then run `make-feed` to publish",
+                    path.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::FAILURE
+            }
+        },
+    )
+}
 
 /// Writes `data_dir/articles/<slug>.md` for an article titled `title`,
 /// published at `now` in the feed's zone. Never overwrites a file.
-pub fn new_article(
+fn new_article(
     data_dir: &Path,
     title: &str,
     slug: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<PathBuf> {
-    let feed_toml = data_dir.join("feed.toml");
-    let text = fs::read_to_string(&feed_toml).map_err(|e| Error::io(&feed_toml, e))?;
-    let channel = config::parse_channel(&text, &feed_toml, &mut Vec::new())?;
+    let (site, _) = read_site(data_dir)?;
+    let channel = site.channel;
     let title = title.trim();
     if title.is_empty() {
         return Err(Diagnostic::new(data_dir, "the new article needs a title").into());
@@ -30,7 +51,7 @@ pub fn new_article(
         Some(slug) => slug.to_string(),
         None => slug_from_title(title),
     };
-    if let Err(problem) = crate::article::check_slug(&slug) {
+    if let Err(problem) = check_slug(&slug) {
         return Err(
             Diagnostic::new(data_dir, format!("the slug {slug:?} {problem}"))
                 .help("use letters, digits, '-' and '_', e.g. --slug my-article")
@@ -53,7 +74,7 @@ pub fn new_article(
         "+++\n{front}published = {published}\n+++\n\nWrite the article here, in Markdown.\n"
     );
 
-    let articles = data_dir.join("articles");
+    let articles = site.articles_dir;
     fs::create_dir_all(&articles).map_err(|e| Error::io(&articles, e))?;
     let path = articles.join(format!("{slug}.md"));
     let mut file = fs::File::options()
@@ -77,7 +98,7 @@ pub fn new_article(
 
 /// A file name from a title: lower-case letters and digits of any script,
 /// `-` between words; "article" if nothing is left.
-pub fn slug_from_title(title: &str) -> String {
+fn slug_from_title(title: &str) -> String {
     let mut slug = String::new();
     for c in title.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {
@@ -88,7 +109,7 @@ pub fn slug_from_title(title: &str) -> String {
     }
     let slug: String = slug.trim_end_matches('-').chars().take(60).collect();
     let slug = slug.trim_end_matches('-');
-    if slug.is_empty() || crate::slug::is_reserved(slug) {
+    if slug.is_empty() || is_reserved(slug) {
         format!("article-{}", if slug.is_empty() { "new" } else { slug })
     } else {
         slug.to_string()

@@ -15,30 +15,28 @@
 //! while files make-feed did not write are never touched.
 
 use std::collections::HashSet;
-use std::fs::{self, File, TryLockError};
+use std::fs::{self, File};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use tempfile::TempPath;
 
+use super::lock::{OutputLock, LOCK};
+use super::manifest;
 use crate::error::{Diagnostic, Error, Result};
 use crate::render::Output;
 
 /// Prefix of temporary files; a file of this name is a leftover of a build
 /// that was killed, and the next build removes it.
-pub const TEMP_PREFIX: &str = ".make-feed-tmp-";
-/// The list of files the last build wrote.
-pub const MANIFEST: &str = ".make-feed-manifest";
-/// Held while a build writes into the folder.
-pub const LOCK: &str = ".make-feed-lock";
+pub(crate) const TEMP_PREFIX: &str = ".make-feed-tmp-";
 
 /// How much of an existing file [`Stager::tail`] reads first.
-pub const TAIL: u64 = 4096;
+const TAIL: u64 = 4096;
 
 /// What [`Stager::add_copy`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Copy {
+pub(crate) enum CopyOutcome {
     /// Staged, or kept because the same bytes are there.
     Staged,
     /// The user's identical file is there; it is left alone and not listed.
@@ -51,24 +49,24 @@ pub enum Copy {
 
 /// The end of an existing output ([`Stager::tail`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tail {
+pub(crate) struct Tail {
     /// The last bytes, holding the whole last line.
-    pub bytes: Vec<u8>,
+    pub(crate) bytes: Vec<u8>,
     /// The whole file's length.
-    pub file_len: u64,
+    pub(crate) file_len: u64,
 }
 
 /// What publishing did, as paths below the output folder, sorted.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Published {
-    pub written: Vec<String>,
-    pub unchanged: Vec<String>,
-    pub removed: Vec<String>,
+    pub(crate) written: Vec<String>,
+    pub(crate) unchanged: Vec<String>,
+    pub(crate) removed: Vec<String>,
     /// Outputs of the last build that could not be deleted, with why.
-    pub not_removed: Vec<String>,
+    pub(crate) not_removed: Vec<String>,
 }
 
-pub struct Stager {
+pub(crate) struct Stager {
     out_dir: PathBuf,
     /// Folders known to exist.
     folders: Mutex<HashSet<PathBuf>>,
@@ -82,7 +80,7 @@ pub struct Stager {
     /// The paths the last build wrote, read when first needed.
     previous: std::sync::OnceLock<HashSet<String>>,
     staged: Mutex<Staged>,
-    _lock: File,
+    _lock: OutputLock,
 }
 
 impl Drop for Stager {
@@ -102,7 +100,7 @@ struct Staged {
 impl Stager {
     /// Locks `out_dir` (creating it), waiting for another build that holds
     /// it, and removes what a killed build left behind.
-    pub fn open(out_dir: &Path, on_wait: &dyn Fn(&str)) -> Result<Stager> {
+    pub(crate) fn open(out_dir: &Path, on_wait: &dyn Fn(&str)) -> Result<Stager> {
         let created = !out_dir.exists();
         // Every folder this makes, the output folder's parents too, goes
         // again if the build fails.
@@ -112,24 +110,7 @@ impl Stager {
             .map(Path::to_path_buf)
             .collect();
         fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
-        let lock_path = out_dir.join(LOCK);
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| Error::io(&lock_path, e))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                on_wait(&format!(
-                    "another make-feed is building into {}; waiting for it to finish",
-                    out_dir.display()
-                ));
-                lock.lock().map_err(|e| Error::io(&lock_path, e))?;
-            }
-            Err(TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
-        }
+        let lock = OutputLock::acquire(out_dir, on_wait)?;
         remove_leftovers(out_dir)?;
         Ok(Stager {
             out_dir: out_dir.to_path_buf(),
@@ -143,13 +124,13 @@ impl Stager {
         })
     }
 
-    pub fn out_dir(&self) -> &Path {
+    pub(crate) fn out_dir(&self) -> &Path {
         &self.out_dir
     }
 
     /// Writes `output` to a temporary file beside its destination, unless
     /// the destination already holds the same bytes.
-    pub fn add(&self, output: Output) -> Result<()> {
+    pub(crate) fn add(&self, output: Output) -> Result<()> {
         let destination = self.out_dir.join(&output.path);
         if fs::read(&destination).is_ok_and(|old| old == output.bytes) {
             self.staged().unchanged.push(output.path);
@@ -160,7 +141,7 @@ impl Stager {
 
     /// Writes `output` to a temporary file beside its destination, without
     /// comparing it with what is there (the caller knows it differs).
-    pub fn add_new(&self, output: Output) -> Result<()> {
+    pub(crate) fn add_new(&self, output: Output) -> Result<()> {
         self.stage_with(output.path, |file| file.write_all(&output.bytes))
     }
 
@@ -205,7 +186,7 @@ impl Stager {
     /// Gives up: removes the staged files and the folders made for them,
     /// and if this build created the output folder, that too (it holds
     /// nothing else). Dropping an uncommitted stager does the same.
-    pub fn abandon(self) {
+    pub(crate) fn abandon(self) {
         drop(self);
     }
 
@@ -226,7 +207,7 @@ impl Stager {
     /// whole (the last [`TAIL`] bytes, or the whole file if its last line is
     /// longer): what a build reads to decide whether to keep the file.
     /// `None` if there is no such file.
-    pub fn tail(&self, path: &str) -> Option<Tail> {
+    pub(crate) fn tail(&self, path: &str) -> Option<Tail> {
         let mut file = File::open(self.out_dir.join(path)).ok()?;
         let file_len = file.metadata().ok()?.len();
         let start = file_len.saturating_sub(TAIL);
@@ -245,7 +226,7 @@ impl Stager {
     }
 
     /// Keeps the output at `path` as it is.
-    pub fn keep(&self, path: &str) {
+    pub(crate) fn keep(&self, path: &str) {
         self.staged().unchanged.push(path.to_string());
     }
 
@@ -254,7 +235,7 @@ impl Stager {
     /// a large asset is never held in memory. Nothing is staged, and the
     /// result says why, when a file make-feed did not write is already at
     /// `path`, or a file stands where a folder of `path` would go.
-    pub fn add_copy(&self, path: String, source: &Path) -> Result<Copy> {
+    pub(crate) fn add_copy(&self, path: String, source: &Path) -> Result<CopyOutcome> {
         let destination = self.out_dir.join(&path);
         let in_the_way = Path::new(&path)
             .ancestors()
@@ -263,52 +244,32 @@ impl Stager {
             .map(|folder| self.out_dir.join(folder))
             .find(|folder| fs::symlink_metadata(folder).is_ok_and(|m| !m.is_dir()));
         if let Some(file) = in_the_way {
-            return Ok(Copy::Blocked(file));
+            return Ok(CopyOutcome::Blocked(file));
         }
         let exists = fs::symlink_metadata(&destination).is_ok();
         if exists && !self.previous().contains(&path) {
             return Ok(if same_bytes(source, &destination) {
-                Copy::AlreadyThere
+                CopyOutcome::AlreadyThere
             } else {
-                Copy::NotOurs
+                CopyOutcome::NotOurs
             });
         }
         if exists && same_bytes(source, &destination) {
             self.staged().unchanged.push(path);
-            return Ok(Copy::Staged);
+            return Ok(CopyOutcome::Staged);
         }
         let mut input = File::open(source).map_err(|e| Error::io(source, e))?;
         self.stage_with(path, |file| std::io::copy(&mut input, file).map(|_| ()))?;
-        Ok(Copy::Staged)
-    }
-
-    /// Replaces the manifest with `manifest`, atomically.
-    fn write_manifest(&self, manifest: &str) -> Result<()> {
-        let manifest_path = self.out_dir.join(MANIFEST);
-        let mut temp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .tempfile_in(&self.out_dir)
-            .map_err(|e| Error::io(&self.out_dir, e))?;
-        write_fully(temp.as_file_mut(), manifest.as_bytes())
-            .and_then(|()| temp.as_file().sync_all())
-            .map_err(|e| Error::io(&manifest_path, e))?;
-        temp.persist(&manifest_path)
-            .map_err(|e| Error::io(&manifest_path, e.error))?;
-        Ok(())
+        Ok(CopyOutcome::Staged)
     }
 
     fn previous(&self) -> &HashSet<String> {
-        self.previous.get_or_init(|| {
-            fs::read_to_string(self.out_dir.join(MANIFEST))
-                .unwrap_or_default()
-                .lines()
-                .map(str::to_string)
-                .collect()
-        })
+        self.previous
+            .get_or_init(|| manifest::read_set(&self.out_dir))
     }
 
     /// Runs `f` on the set of every path staged so far.
-    pub fn with_staged<R>(&self, f: impl FnOnce(&HashSet<&str>) -> R) -> R {
+    pub(crate) fn with_staged<R>(&self, f: impl FnOnce(&HashSet<&str>) -> R) -> R {
         let staged = self.staged();
         let paths: HashSet<&str> = staged
             .temps
@@ -321,30 +282,54 @@ impl Stager {
 
     /// Renames every staged file into place, deletes the outputs of the last
     /// build that this one did not produce, and records the new manifest.
-    pub fn commit(mut self) -> Result<Published> {
+    pub(crate) fn commit(mut self) -> Result<Published> {
         let Staged {
             mut temps,
             mut unchanged,
-        } = std::mem::take(&mut *lock(&self.staged));
+        } = std::mem::take(&mut *self.staged());
         temps.sort_by(|a, b| a.0.cmp(&b.0));
         unchanged.sort();
         // The manifest lists every output, sorted; it also answers "is this
         // still produced?" below, without a second copy of every path.
-        let mut produced: Vec<&str> = temps
-            .iter()
-            .map(|(path, _)| path.as_str())
-            .chain(unchanged.iter().map(String::as_str))
-            .collect();
-        produced.sort_unstable();
-        let mut manifest = String::with_capacity(produced.iter().map(|p| p.len() + 1).sum());
-        for path in produced {
-            manifest.push_str(path);
-            manifest.push('\n');
-        }
+        let manifest = manifest::text(
+            temps
+                .iter()
+                .map(|(path, _)| path.as_str())
+                .chain(unchanged.iter().map(String::as_str)),
+        );
         let produced: Vec<&str> = manifest.lines().collect();
-        // A path that is both a file and the folder of another output would
-        // fail half way through the renames: refuse it before the first.
-        for path in &produced {
+        self.refuse_files_that_are_folders(&produced)?;
+        let total = temps.len();
+        let written = self.rename_into_place(temps)?;
+        self.committed = true;
+
+        // The manifest first: from here on the new outputs are published, so
+        // a file that cannot be deleted is a warning, not a failed build.
+        let previous = manifest::read(&self.out_dir);
+        if manifest != previous {
+            if let Err(Error::Io { path, source }) = manifest::write(&self.out_dir, &manifest) {
+                return Err(Error::Partial {
+                    path,
+                    source,
+                    published: total,
+                    total,
+                });
+            }
+        }
+        let (removed, not_removed) = self.remove_no_longer_produced(&previous, &produced);
+        sync_folder(&self.out_dir);
+        Ok(Published {
+            written,
+            unchanged,
+            removed,
+            not_removed,
+        })
+    }
+
+    /// A path that is both a file and the folder of another output would
+    /// fail half way through the renames: refuse it before the first.
+    fn refuse_files_that_are_folders(&self, produced: &[&str]) -> Result<()> {
+        for path in produced {
             let folder = path
                 .match_indices('/')
                 .map(|(at, _)| &path[..at])
@@ -358,7 +343,14 @@ impl Stager {
                 .into());
             }
         }
+        Ok(())
+    }
 
+    /// Renames each staged file over its destination, in order, and gives
+    /// the paths written. If one fails after others were renamed, what is
+    /// published is listed in the manifest (so that later builds know those
+    /// files are theirs) and the error says how much was.
+    fn rename_into_place(&mut self, temps: Vec<(String, TempPath)>) -> Result<Vec<String>> {
         // Every temporary file's bytes reach the disk before any rename, so a
         // power cut cannot leave a renamed but empty file.
         sync_data(&self.out_dir, temps.iter().map(|(_, temp)| temp.as_ref()))?;
@@ -370,18 +362,11 @@ impl Stager {
                 if written.is_empty() {
                     return Err(Error::io(&destination, e.error));
                 }
-                // Some outputs are out: say so, keep what is published, and
-                // list it, so that later builds know those files are theirs.
                 self.committed = true;
-                let previous = fs::read_to_string(self.out_dir.join(MANIFEST)).unwrap_or_default();
-                let mut listed: Vec<&str> = previous
-                    .lines()
-                    .chain(written.iter().map(String::as_str))
-                    .collect();
-                listed.sort_unstable();
-                listed.dedup();
-                let listed: String = listed.iter().map(|path| format!("{path}\n")).collect();
-                let _ = self.write_manifest(&listed);
+                let previous = manifest::read(&self.out_dir);
+                let listed =
+                    manifest::text(previous.lines().chain(written.iter().map(String::as_str)));
+                let _ = manifest::write(&self.out_dir, &listed);
                 return Err(Error::Partial {
                     path: destination,
                     source: e.error,
@@ -391,27 +376,21 @@ impl Stager {
             }
             written.push(path);
         }
-        self.committed = true;
+        Ok(written)
+    }
 
-        // The manifest first: from here on the new outputs are published, so
-        // a file that cannot be deleted is a warning, not a failed build.
-        let manifest_path = self.out_dir.join(MANIFEST);
-        let previous = fs::read_to_string(&manifest_path).unwrap_or_default();
-        if manifest != previous {
-            if let Err(Error::Io { path, source }) = self.write_manifest(&manifest) {
-                return Err(Error::Partial {
-                    path,
-                    source,
-                    published: total,
-                    total,
-                });
-            }
-        }
+    /// Deletes the files the `previous` manifest lists that are not
+    /// `produced` now: the paths removed, and why others could not be.
+    fn remove_no_longer_produced(
+        &self,
+        previous: &str,
+        produced: &[&str],
+    ) -> (Vec<String>, Vec<String>) {
         let mut removed = Vec::new();
         let mut not_removed = Vec::new();
         for path in previous
             .lines()
-            .filter(|p| is_own_output(p) && produced.binary_search(p).is_err())
+            .filter(|p| manifest::is_own_output(p) && produced.binary_search(p).is_err())
         {
             let file = self.out_dir.join(path);
             match fs::remove_file(&file) {
@@ -423,24 +402,16 @@ impl Stager {
                 Err(e) => not_removed.push(format!("{}: {e}", file.display())),
             }
         }
-        sync_folder(&self.out_dir);
-        Ok(Published {
-            written,
-            unchanged,
-            removed,
-            not_removed,
-        })
+        (removed, not_removed)
     }
 
-    fn staged(&self) -> std::sync::MutexGuard<'_, Staged> {
+    fn staged(&self) -> MutexGuard<'_, Staged> {
         lock(&self.staged)
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// True if the files at `a` and `b` both exist and hold the same bytes.
@@ -468,17 +439,6 @@ fn same_bytes(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// A manifest line make-feed may delete: a relative path that stays inside
-/// the output folder, whatever the manifest was edited to say.
-fn is_own_output(path: &str) -> bool {
-    !path.is_empty()
-        && !path.starts_with('/')
-        && !path.contains('\\')
-        && path
-            .split('/')
-            .all(|part| !part.is_empty() && part != "." && part != "..")
-}
-
 fn remove_empty_parents(out_dir: &Path, file: &Path) {
     let mut folder = file.parent();
     while let Some(dir) = folder {
@@ -502,20 +462,10 @@ fn remove_leftovers(out_dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn write_fully(file: &mut File, bytes: &[u8]) -> std::io::Result<()> {
-    file.write_all(bytes)?;
-    // Temporary files are created private; outputs are for a web server.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(fs::Permissions::from_mode(0o644))?;
-    }
-    Ok(())
-}
-
 /// Flushes the staged files to disk: on Linux with one `syncfs` for the whole
 /// file system, which costs far less than a sync per file when a build writes
 /// thousands of small feeds; elsewhere file by file.
+#[allow(unsafe_code)] // one libc call, documented below
 fn sync_data<'p>(out_dir: &Path, files: impl Iterator<Item = &'p Path>) -> Result<()> {
     #[cfg(target_os = "linux")]
     {
@@ -548,19 +498,5 @@ fn sync_data<'p>(out_dir: &Path, files: impl Iterator<Item = &'p Path>) -> Resul
 fn sync_folder(folder: &Path) {
     if let Ok(handle) = File::open(folder) {
         let _ = handle.sync_all();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn manifest_lines_outside_the_folder_are_never_deleted() {
-        assert!(is_own_output("archive/rss-1.xml"));
-        assert!(!is_own_output("../secret"));
-        assert!(!is_own_output("/etc/passwd"));
-        assert!(!is_own_output("a/../../b"));
-        assert!(!is_own_output(""));
     }
 }

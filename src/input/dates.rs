@@ -9,9 +9,11 @@ use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Naive
 use chrono_tz::Tz;
 use toml::value::{Datetime, Offset};
 
+use super::fields::Value;
+
 /// Why a value is not a usable publication time.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DateError {
+pub(crate) enum DateError {
     NotADate(String),
     TimeWithoutDate,
     /// A local time was given but the feed has no `timezone`.
@@ -29,7 +31,7 @@ pub enum DateError {
 }
 
 impl DateError {
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         match self {
             DateError::NotADate(shown) => format!("{shown} is not a date"),
             DateError::TimeWithoutDate => "a time of day needs a date".to_string(),
@@ -43,7 +45,7 @@ impl DateError {
         }
     }
 
-    pub fn help(&self) -> String {
+    pub(crate) fn help(&self) -> String {
         match self {
             DateError::NotADate(_) | DateError::TimeWithoutDate => {
                 "write it as 2022-06-01 17:52:50 (in the feed's zone) or 2022-06-01T17:52:50+08:00"
@@ -66,17 +68,22 @@ impl DateError {
 }
 
 /// Reads a front-matter value: a TOML date-time, or a string holding one.
-pub fn from_toml(
-    value: &toml::Value,
+pub(crate) fn from_value(
+    value: &Value,
     zone: Option<Tz>,
 ) -> Result<DateTime<FixedOffset>, DateError> {
     let datetime = match value {
-        toml::Value::Datetime(datetime) => *datetime,
-        toml::Value::String(text) => text
+        Value::Datetime(datetime) => *datetime,
+        Value::String(text) => text
             .trim()
             .parse::<Datetime>()
             .map_err(|_| DateError::NotADate(format!("{text:?}")))?,
-        other => return Err(DateError::NotADate(other.to_string())),
+        Value::Integer(n) => return Err(DateError::NotADate(n.to_string())),
+        Value::Float(n) => return Err(DateError::NotADate(n.to_string())),
+        Value::Boolean(b) => return Err(DateError::NotADate(b.to_string())),
+        Value::Array(_) | Value::Table(_) => {
+            return Err(DateError::NotADate("a list or table".to_string()))
+        }
     };
     resolve(&datetime, zone)
 }
@@ -125,40 +132,35 @@ fn resolve(datetime: &Datetime, zone: Option<Tz>) -> Result<DateTime<FixedOffset
     }
 }
 
-/// RFC 822 as RSS 2.0 wants it, with a two-digit day and a numeric offset:
-/// `Wed, 01 Jun 2022 17:52:50 +0800`.
-pub fn rfc822(instant: &DateTime<FixedOffset>) -> String {
-    instant.format("%a, %d %b %Y %H:%M:%S %z").to_string()
-}
-
-/// RFC 3339 as Atom wants it, keeping the offset: `2022-06-01T17:52:50+08:00`.
-pub fn rfc3339(instant: &DateTime<FixedOffset>) -> String {
-    instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn parse(text: &str, zone: Option<Tz>) -> Result<DateTime<FixedOffset>, DateError> {
-        let value: toml::Table = format!("v = {text}").parse().unwrap();
-        from_toml(&value["v"], zone)
+        let text = format!("v = {text}\n");
+        let fields = super::super::fields::Fields::parse(
+            &text,
+            std::path::Path::new("x.md"),
+            1,
+            &mut Vec::new(),
+        )
+        .unwrap();
+        from_value(fields.value("v").unwrap(), zone)
     }
 
     #[test]
     fn local_time_is_read_in_the_feed_zone() {
         let instant = parse("2022-06-01 17:52:50", Some(chrono_tz::Asia::Shanghai)).unwrap();
-        assert_eq!(rfc3339(&instant), "2022-06-01T17:52:50+08:00");
-        assert_eq!(rfc822(&instant), "Wed, 01 Jun 2022 17:52:50 +0800");
+        assert_eq!(instant.to_rfc3339(), "2022-06-01T17:52:50+08:00");
         assert_eq!(instant.timestamp(), 1_654_077_170);
     }
 
     #[test]
     fn explicit_offset_is_kept() {
         let instant = parse("2022-06-01T04:52:50-05:00", Some(chrono_tz::Asia::Shanghai)).unwrap();
-        assert_eq!(rfc3339(&instant), "2022-06-01T04:52:50-05:00");
+        assert_eq!(instant.to_rfc3339(), "2022-06-01T04:52:50-05:00");
         let utc = parse("2022-06-01T09:52:50Z", None).unwrap();
-        assert_eq!(rfc822(&utc), "Wed, 01 Jun 2022 09:52:50 +0000");
+        assert_eq!(utc.offset().local_minus_utc(), 0);
     }
 
     #[test]

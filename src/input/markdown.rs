@@ -10,33 +10,39 @@
 //! Raw HTML is allowed (CommonMark allows it) but goes through an allowlist
 //! sanitiser, so no script, style, frame, form or event handler survives.
 
+use std::collections::HashSet;
+
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use url::Url;
 
-use crate::text::{squash_whitespace, strip_xml_unsafe};
+use super::sanitize::{absolute_url, raw_html_depth, sanitize};
+use crate::text::{escape, squash_whitespace, strip_xml_unsafe};
 
 /// A rendered body.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rendered {
-    pub html: String,
+pub(crate) struct Rendered {
+    pub(crate) html: String,
     /// The plain text of the first paragraph that is not a figure.
-    pub first_paragraph: String,
+    pub(crate) first_paragraph: String,
     /// Characters XML forbids that character references (such as `&#1;`)
     /// spelled and that were removed from both, sorted, each once.
-    pub removed: Vec<char>,
+    pub(crate) removed: Vec<char>,
+    /// The absolute URLs of the HTML's `href` and `src` attributes, each
+    /// once, in the order they first appear.
+    pub(crate) links: Vec<String>,
 }
 
 /// How deeply Markdown may nest (block quotes in lists in block quotes…).
 /// Real articles stay in single digits; the limit keeps hostile input from
 /// costing unbounded time and stack further down.
-pub const MAX_NESTING: usize = 100;
+pub(crate) const MAX_NESTING: usize = 100;
 
 /// Why a body could not be rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TooDeep;
+pub(crate) struct TooDeep;
 
 /// Renders `markdown` as HTML for a page at `base`.
-pub fn render(markdown: &str, base: &Url) -> Result<Rendered, TooDeep> {
+pub(crate) fn render(markdown: &str, base: &Url) -> Result<Rendered, TooDeep> {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -75,6 +81,7 @@ pub fn render(markdown: &str, base: &Url) -> Result<Rendered, TooDeep> {
                 | Event::Start(Tag::Table(_) | Tag::FootnoteDefinition(_))
         )
     });
+    let mut links = Vec::new();
     if !needs_sanitiser {
         for event in &mut events {
             match event {
@@ -85,6 +92,7 @@ pub fn render(markdown: &str, base: &Url) -> Result<Rendered, TooDeep> {
                 }) => {}
                 Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                     *dest_url = absolute_url(dest_url, base).into();
+                    links.push(dest_url.to_string());
                 }
                 _ => {}
             }
@@ -94,7 +102,7 @@ pub fn render(markdown: &str, base: &Url) -> Result<Rendered, TooDeep> {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if needs_sanitiser {
-        html = sanitize(&html, base);
+        (html, links) = sanitize(&html, base);
     }
     // The file's own text is clean already, but a character reference
     // decodes to any character, including ones XML forbids.
@@ -108,82 +116,15 @@ pub fn render(markdown: &str, base: &Url) -> Result<Rendered, TooDeep> {
         html: html.into_owned(),
         first_paragraph: first_paragraph.into_owned(),
         removed,
+        links: each_once(links),
     })
 }
 
-/// Elements that never hold others, so never deepen the nesting.
-const VOID_ELEMENTS: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr",
-];
-
-/// Elements whose end tag HTML lets a writer leave out: opening one while
-/// another of the same name is open closes that one, as the HTML parser does.
-const OPTIONAL_END: &[&str] = &[
-    "p", "li", "dt", "dd", "tr", "td", "th", "option", "thead", "tbody", "tfoot",
-];
-
-/// How deeply raw HTML nests, as an HTML parser would build it, roughly:
-/// a start tag opens an element unless it is void (`/>` does not close any
-/// other), and an end tag closes the innermost open element of its name (and
-/// is ignored if there is none). The HTML parser behind the sanitiser slows
-/// down sharply on thousands of levels.
-fn raw_html_depth<'h>(fragments: impl Iterator<Item = &'h str>) -> usize {
-    let mut open: Vec<String> = Vec::new();
-    let mut deepest = 0;
-    for fragment in fragments {
-        let mut rest = fragment;
-        while let Some(at) = rest.find('<') {
-            rest = &rest[at + 1..];
-            let closing = rest.starts_with('/');
-            let name: String = rest[usize::from(closing)..]
-                .chars()
-                .take_while(char::is_ascii_alphanumeric)
-                .map(|c| c.to_ascii_lowercase())
-                .collect();
-            if name.is_empty() {
-                continue;
-            }
-            if closing {
-                if let Some(position) = open.iter().rposition(|n| *n == name) {
-                    open.truncate(position);
-                }
-            } else if !VOID_ELEMENTS.contains(&name.as_str()) {
-                if OPTIONAL_END.contains(&name.as_str()) {
-                    if let Some(position) = open.iter().rposition(|n| *n == name) {
-                        open.truncate(position);
-                    }
-                }
-                open.push(name);
-                deepest = deepest.max(open.len());
-            }
-        }
-    }
-    deepest
-}
-
-/// URL schemes that links and images may use; any other URL is dropped.
-const ALLOWED_SCHEMES: &[&str] = &[
-    "http", "https", "mailto", "ftp", "ftps", "tel", "xmpp", "irc", "ircs", "magnet", "geo",
-];
-
-/// `url` resolved against `base`, or empty when it is not allowed (such as
-/// `javascript:`) or not a URL at all.
-fn absolute_url(url: &str, base: &Url) -> String {
-    match base.join(url.trim()) {
-        Ok(url) if ALLOWED_SCHEMES.contains(&url.scheme()) => url.into(),
-        _ => String::new(),
-    }
-}
-
-/// Cleans HTML against an allowlist and makes every URL in it absolute.
-pub fn sanitize(html: &str, base: &Url) -> String {
-    ammonia::Builder::default()
-        .url_schemes(ALLOWED_SCHEMES.iter().copied().collect())
-        .url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()))
-        .link_rel(None)
-        .clean(html)
-        .to_string()
+/// `links` without repeats, in order. An article may hold many thousands.
+fn each_once(mut links: Vec<String>) -> Vec<String> {
+    let mut seen = HashSet::with_capacity(links.len());
+    links.retain(|link| !link.is_empty() && seen.insert(link.clone()));
+    links
 }
 
 /// Replaces each paragraph that holds nothing but one image with a
@@ -266,34 +207,6 @@ fn first_paragraph_text(events: &[Event<'_>]) -> String {
     String::new()
 }
 
-/// Escapes text for an HTML attribute value or element content.
-pub fn escape(text: &str) -> String {
-    escape_with(text, false)
-}
-
-/// Escapes `&`, `<`, `>`, `"` and, if `apostrophe`, `'` too (for attributes a
-/// template may quote with it). Copies runs of plain text at once: most text
-/// has nothing to escape.
-pub fn escape_with(text: &str, apostrophe: bool) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    let mut plain = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        let replacement = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' if apostrophe => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&text[plain..at]);
-        out.push_str(replacement);
-        plain = at + 1;
-    }
-    out.push_str(&text[plain..]);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,6 +245,22 @@ mod tests {
         ] {
             assert_eq!(render(&sneaky, &base()), Err(TooDeep), "{}", &sneaky[..20]);
         }
+    }
+
+    #[test]
+    fn links_are_given_once_each_in_order_with_or_without_the_sanitiser() {
+        let markdown = "[a](a.html) ![i](i.jpg) [again](a.html) [b](https://elsewhere.org/)";
+        let plain = render(markdown, &base()).unwrap();
+        let expected = [
+            "https://feeds.example.org/articles/a.html",
+            "https://feeds.example.org/articles/i.jpg",
+            "https://elsewhere.org/",
+        ];
+        assert_eq!(plain.links, expected);
+        let raw = render(&format!("{markdown} <b>raw</b>"), &base()).unwrap();
+        assert_eq!(raw.links, expected);
+        let removed = render("<script src=\"x.js\"></script><img src=\"y.png\">", &base()).unwrap();
+        assert_eq!(removed.links, ["https://feeds.example.org/articles/y.png"]);
     }
 
     #[test]

@@ -1,0 +1,111 @@
+//! Every rule `make-feed check` knows: its id, its severity and what it
+//! means. Findings carry a [`Rule`], never a string, so a rule cannot be
+//! misspelt or given a severity of its own.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+use super::Severity;
+
+macro_rules! rules {
+    ($($rule:ident = ($id:literal, $severity:ident, $meaning:literal),)*) => {
+        /// One rule of `make-feed check`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Rule {
+            $($rule,)*
+        }
+
+        impl Rule {
+            /// Every rule, in the order `--help` and the README list them.
+            pub const ALL: &[Rule] = &[$(Rule::$rule,)*];
+
+            /// The stable id shown in findings, e.g. `rss-date`.
+            pub fn id(self) -> &'static str {
+                match self {
+                    $(Rule::$rule => $id,)*
+                }
+            }
+
+            pub fn severity(self) -> Severity {
+                match self {
+                    $(Rule::$rule => Severity::$severity,)*
+                }
+            }
+
+            /// What a finding of this rule means.
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(Rule::$rule => $meaning,)*
+                }
+            }
+        }
+    };
+}
+
+rules! {
+    XmlNotWellFormed = ("xml-not-well-formed", Error, "the file is not well-formed XML"),
+    XmlIllegalCharacter = ("xml-illegal-character", Error, "a character XML 1.0 forbids"),
+    UnknownFormat = ("unknown-format", Error, "neither RSS 2.0, Atom 1.0 nor JSON Feed"),
+    DateImplausible = ("date-implausible", Warning, "a date before 1990 or in the future"),
+    SelfLinkMissing = ("self-link-missing", Warning, "no link to the feed's own URL (rel=\"self\")"),
+    SelfLinkMismatch = ("self-link-mismatch", Warning, "the self link is not where the feed is served"),
+    ContentRelativeUrl = ("content-relative-url", Warning, "a relative URL in HTML content, which many readers cannot resolve"),
+    RssVersion = ("rss-version", Error, "the rss element lacks version=\"2.0\""),
+    RssMissingElement = ("rss-missing-element", Error, "a required RSS element is missing"),
+    RssItemEmpty = ("rss-item-empty", Error, "an item with neither title nor description"),
+    RssDate = ("rss-date", Error, "a date that is not RFC 822"),
+    RssDateDayOfWeek = ("rss-date-day-of-week", Error, "the day of the week does not match the date"),
+    RssDateYear = ("rss-date-year", Warning, "a two-digit year"),
+    RssLinkRelative = ("rss-link-relative", Error, "a link that is not an absolute URL"),
+    RssGuidDuplicate = ("rss-guid-duplicate", Error, "two items with the same guid"),
+    RssGuidPermalink = ("rss-guid-permalink", Error, "a guid that is a permalink but not a URL (set isPermaLink=\"false\")"),
+    RssAuthorEmail = ("rss-author-email", Error, "an author that is not an e-mail address (use dc:creator for names)"),
+    RssUnknownElement = ("rss-unknown-element", Error, "an element RSS 2.0 does not define"),
+    RssEnclosure = ("rss-enclosure", Error, "an enclosure without url, length or type"),
+    AtomMissingElement = ("atom-missing-element", Error, "a required Atom element is missing"),
+    AtomMissingAuthor = ("atom-missing-author", Error, "an entry with no author, in a feed with none"),
+    AtomDate = ("atom-date", Error, "a date that is not RFC 3339"),
+    AtomId = ("atom-id", Error, "an id that is not an absolute URI"),
+    AtomIdDuplicate = ("atom-id-duplicate", Error, "two entries with the same id"),
+    AtomLinkRelative = ("atom-link-relative", Warning, "a relative link with no xml:base"),
+    AtomEntryNoContent = ("atom-entry-no-content", Error, "an entry with neither content nor an alternate link"),
+    AtomNoText = ("atom-no-text", Warning, "an entry with neither content nor summary"),
+    AtomTextType = ("atom-text-type", Error, "a text construct whose type is not text, html or xhtml"),
+    AtomUnknownElement = ("atom-unknown-element", Error, "an element Atom does not define"),
+    JsonNotWellFormed = ("json-not-well-formed", Error, "the file is not well-formed JSON"),
+    JsonVersion = ("json-version", Error, "version is not a JSON Feed version URL"),
+    JsonMissingField = ("json-missing-field", Error, "a required field is missing"),
+    JsonType = ("json-type", Error, "a field of the wrong type"),
+    JsonDate = ("json-date", Error, "a date that is not RFC 3339"),
+    JsonUrlRelative = ("json-url-relative", Error, "a URL that is not absolute"),
+    JsonIdDuplicate = ("json-id-duplicate", Error, "two items with the same id"),
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_distinct_and_kebab_case() {
+        let mut ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+        assert!(ids.iter().all(|id| id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')));
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), Rule::ALL.len());
+    }
+}

@@ -1,0 +1,47 @@
+//! The commands on top of the stages: the command line parsed, the right
+//! command run, its report printed, the exit status chosen.
+//!
+//! This is the only code that reads the clock: `new` writes the present
+//! into a new article (input, not output) and `check` compares dates with
+//! it. Builds never do.
+
+mod build;
+mod check;
+mod new;
+#[cfg(feature = "serve")]
+mod serve;
+
+use std::ffi::OsString;
+use std::io;
+use std::process::ExitCode;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use clap::Parser;
+
+use crate::cli::{BuildArgs, Cli, Command};
+
+/// Runs the command `args` (the program's name first) asks for.
+pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = Cli::parse_from(args);
+    let ran = match cli.command.unwrap_or(Command::Build(BuildArgs::default())) {
+        Command::Build(args) => build::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::New(args) => new::run(&args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => build::serve(&args),
+    };
+    match ran {
+        Ok(code) => code,
+        // Whoever reads the output (`| head`) has all it wants.
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: writing the output: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The present: `given` (`--now`), or else the clock.
+fn now(given: Option<DateTime<FixedOffset>>) -> DateTime<Utc> {
+    given.map_or_else(Utc::now, |now| now.to_utc())
+}

@@ -1,0 +1,249 @@
+//! One article file: TOML front matter between `+++` lines, then a
+//! CommonMark body, read into an [`Entry`].
+//!
+//! Reading is in two steps so that a build renders only the bodies it
+//! writes: [`read_front`] checks the front matter and gives what planning
+//! needs ([`Parsed::head`]); [`Parsed::render`] turns the body into HTML.
+
+use url::Url;
+
+use super::dates;
+use super::fields::Fields;
+use super::files::Location;
+use super::front_matter;
+use super::markdown;
+use crate::error::Diagnostic;
+use crate::model::{check_slug, is_uri, tag_uri, Channel, Entry, Head, Source};
+use crate::text::{removal_warning, squash_whitespace, truncate_chars};
+
+/// How many categories (and how many authors) one article may have.
+pub(crate) const MAX_CATEGORIES: usize = 100;
+
+/// How many characters of the first paragraph make the default summary.
+const SUMMARY_CHARS: usize = 120;
+
+/// The keys front matter may set. Any other is an error, so a misspelt key
+/// never silently loses data.
+const KEYS: &[&str] = &[
+    "title",
+    "published",
+    "updated",
+    "authors",
+    "editor",
+    "source",
+    "source_url",
+    "categories",
+    "summary",
+    "slug",
+    "id",
+];
+
+/// An article whose front matter is read and checked, its body not yet
+/// rendered: `entry.summary`, `entry.body_html` and `entry.links` are
+/// still empty.
+pub(crate) struct Parsed<'t> {
+    entry: Entry,
+    summary: Option<String>,
+    body: &'t str,
+}
+
+/// Checks an article's front matter, leaving the body for [`Parsed::render`].
+pub(crate) fn read_front<'t>(
+    text: &'t str,
+    at: Location<'_>,
+    channel: &Channel,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Parsed<'t>, Diagnostic> {
+    let split = front_matter::split(text, at.path)?;
+    let fields = Fields::parse(split.front, at.path, split.front_line, warnings)?;
+    fields.deny_unknown(KEYS)?;
+
+    let title = squash_whitespace(&fields.required_string("title")?);
+    if title.is_empty() {
+        return Err(fields.error("title", "is empty"));
+    }
+    let date = |key: &str, value: &_| {
+        dates::from_value(value, channel.timezone)
+            .map_err(|e| fields.error(key, e.message()).help(e.help()))
+    };
+    let published = date("published", fields.required_value("published")?)?;
+    let updated = fields
+        .value("updated")
+        .map(|value| date("updated", value))
+        .transpose()?;
+    if updated.is_some_and(|updated| updated < published) {
+        return Err(fields.error("updated", "is earlier than `published`"));
+    }
+    let slug = slug(&fields, at)?;
+    let url = channel.url_of(&format!("{}{}.html", at.folder, slug));
+    let id = match fields.string("id")? {
+        Some(id) => checked_id(&fields, id)?,
+        None => tag_uri(&channel.id_authority, &published, &slug),
+    };
+    let entry = Entry {
+        id,
+        slug,
+        url,
+        title,
+        published,
+        updated,
+        authors: names(&fields, "authors")?,
+        editor: fields
+            .string("editor")?
+            .map(|e| squash_whitespace(&e))
+            .filter(|e| !e.is_empty()),
+        source: source(&fields)?,
+        categories: names(&fields, "categories")?,
+        summary: String::new(),
+        body_html: String::new(),
+        links: Vec::new(),
+        origin: at.path.to_path_buf(),
+    };
+    Ok(Parsed {
+        entry,
+        summary: fields.string("summary")?,
+        body: split.body,
+    })
+}
+
+/// Reads one article, body included.
+pub(crate) fn read_entry(
+    text: &str,
+    at: Location<'_>,
+    channel: &Channel,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Entry, Diagnostic> {
+    read_front(text, at, channel, warnings)?.render(at, warnings)
+}
+
+impl Parsed<'_> {
+    /// The article's own page.
+    pub(crate) fn url(&self) -> &Url {
+        &self.entry.url
+    }
+
+    /// What planning needs.
+    pub(crate) fn head(&self) -> Head {
+        Head::of(&self.entry)
+    }
+
+    /// The whole entry, body rendered.
+    pub(crate) fn render(
+        self,
+        at: Location<'_>,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Result<Entry, Diagnostic> {
+        let Parsed {
+            mut entry,
+            summary,
+            body,
+        } = self;
+        let rendered = markdown::render(body, &entry.url).map_err(|_| {
+            Diagnostic::new(
+                at.path,
+                format!(
+                    "the body nests more than {} levels deep",
+                    markdown::MAX_NESTING
+                ),
+            )
+            .help("flatten the nested block quotes or lists")
+        })?;
+        for &character in &rendered.removed {
+            warnings.push(removal_warning(
+                at.path,
+                character,
+                ", written as a character reference in the body",
+            ));
+        }
+        entry.summary = match summary {
+            Some(summary) => squash_whitespace(&summary),
+            None => truncate_chars(&rendered.first_paragraph, SUMMARY_CHARS),
+        };
+        entry.body_html = rendered.html;
+        entry.links = rendered.links;
+        Ok(entry)
+    }
+}
+
+/// The front matter's `slug`, or else the file name's.
+fn slug(fields: &Fields<'_>, at: Location<'_>) -> Result<String, Diagnostic> {
+    let given = fields.string("slug")?;
+    let slug = given.clone().unwrap_or_else(|| at.stem.to_string());
+    if let Err(problem) = check_slug(&slug) {
+        let message = format!("{slug:?} {problem}");
+        let error = match given {
+            Some(_) => fields.error("slug", message),
+            None => Diagnostic::new(at.path, message).field("slug (from the file name)"),
+        };
+        return Err(error.help("use letters, digits, '-' and '_', e.g. slug = \"my-article\""));
+    }
+    Ok(slug)
+}
+
+fn checked_id(fields: &Fields<'_>, id: String) -> Result<String, Diagnostic> {
+    let id = id.trim().to_string();
+    if is_uri(&id) {
+        return Ok(id);
+    }
+    Err(fields
+        .error("id", format!("{id:?} is not an absolute URI"))
+        .help(
+            "use a URI such as \"tag:example.org,2022-06-01:my-article\" or \"urn:uuid:…\", \
+             with non-ASCII characters percent-encoded",
+        ))
+}
+
+fn source(fields: &Fields<'_>) -> Result<Option<Source>, Diagnostic> {
+    let url = fields.string("source_url")?;
+    let Some(name) = fields.string("source")? else {
+        return match url {
+            Some(_) => Err(fields
+                .error("source_url", "is set but `source` is not")
+                .help("add source = \"the publication's name\"")),
+            None => Ok(None),
+        };
+    };
+    let url = url
+        .map(|text| {
+            Url::parse(&text)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .ok_or_else(|| {
+                    fields.error(
+                        "source_url",
+                        format!("{text:?} is not an absolute http(s) URL"),
+                    )
+                })
+        })
+        .transpose()?;
+    Ok(Some(Source {
+        name: squash_whitespace(&name),
+        url,
+    }))
+}
+
+/// A list of names (authors, categories): white space squashed, each once,
+/// none empty, at most [`MAX_CATEGORIES`].
+fn names(fields: &Fields<'_>, key: &str) -> Result<Vec<String>, Diagnostic> {
+    let values = fields.strings(key)?;
+    if values.len() > MAX_CATEGORIES {
+        return Err(fields.error(
+            key,
+            format!(
+                "has {} names; an article may have at most {MAX_CATEGORIES}",
+                values.len()
+            ),
+        ));
+    }
+    let mut out: Vec<String> = Vec::with_capacity(values.len());
+    for value in values {
+        let value = squash_whitespace(&value);
+        if value.is_empty() {
+            return Err(fields.error(key, "holds an empty name"));
+        }
+        if !out.contains(&value) {
+            out.push(value);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,199 @@
+//! `feed.toml`: the channel's settings, read into a [`Channel`].
+
+use std::path::Path;
+
+use url::Url;
+
+use super::fields::Fields;
+use crate::error::Diagnostic;
+use crate::model::{Channel, Person};
+
+/// How many entries the main feeds hold unless `limit` says otherwise.
+pub(crate) const DEFAULT_LIMIT: usize = 20;
+/// How many entries an archive page holds unless `archive_page_size` says otherwise.
+pub(crate) const DEFAULT_ARCHIVE_PAGE_SIZE: usize = 100;
+
+/// The keys `feed.toml` may set. Any other is an error: a misspelt key would
+/// otherwise be dropped without a word.
+const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "timezone",
+    "author",
+    "author_email",
+    "author_url",
+    "rights",
+    "icon",
+    "logo",
+    "id_authority",
+    "id",
+    "limit",
+    "archives",
+    "archive_page_size",
+];
+
+/// Reads the channel from the text of `feed.toml` at `path`.
+pub(crate) fn parse_channel(
+    text: &str,
+    path: &Path,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Channel, Diagnostic> {
+    let fields = Fields::parse(text, path, 1, warnings)?;
+    fields.deny_unknown(KEYS)?;
+    let title = fields.required_string("title")?;
+    let description = fields.required_string("description")?;
+    let base_url = fields.required_string("base_url")?;
+    let base_url = parse_base_url(&base_url).map_err(|message| {
+        fields.error("base_url", message)
+            .help("give the absolute address the output folder is served at, e.g. \"https://feeds.example.org/\"")
+    })?;
+    let timezone = fields
+        .string("timezone")?
+        .map(|name| {
+            name.parse::<chrono_tz::Tz>().map_err(|_| {
+                fields
+                    .error(
+                        "timezone",
+                        format!("{name:?} is not an IANA time zone name"),
+                    )
+                    .help("use a name such as \"Asia/Shanghai\", \"Europe/Berlin\" or \"UTC\"")
+            })
+        })
+        .transpose()?;
+    let absolute = |field: &str| -> Result<Option<Url>, Diagnostic> {
+        fields
+            .string(field)?
+            .map(|value| {
+                base_url
+                    .join(&value)
+                    .map_err(|e| fields.error(field, format!("{value:?} is not a URL: {e}")))
+            })
+            .transpose()
+    };
+    let author_uri = absolute("author_url")?;
+    let author_email = fields.string("author_email")?;
+    let author = fields.string("author")?.map(|name| Person {
+        name,
+        email: author_email,
+        uri: author_uri,
+    });
+    let language = fields.string("language")?;
+    if let Some(language) = &language {
+        if !is_language_tag(language) {
+            return Err(fields
+                .error("language", format!("{language:?} is not a language tag"))
+                .help("use a BCP 47 tag such as \"zh-CN\" or \"en\""));
+        }
+    }
+    let feed_id = match fields.string("id")? {
+        Some(id) if !crate::model::is_uri(&id) => {
+            return Err(fields.error("id", format!("{id:?} is not an absolute URI"))
+                .help("keep the id the feed was first published with, e.g. \"https://feeds.example.org/\""));
+        }
+        Some(id) => id,
+        None => base_url.to_string(),
+    };
+    let positive = |field: &str, default: usize| match fields.count(field)? {
+        Some(0) => Err(fields.error(field, "must be at least 1")),
+        Some(n) => Ok(n),
+        None => Ok(default),
+    };
+    let limit = positive("limit", DEFAULT_LIMIT)?;
+    let page_size = positive("archive_page_size", DEFAULT_ARCHIVE_PAGE_SIZE)?;
+    let id_authority = match fields.string("id_authority")? {
+        Some(authority) if is_host_name(&authority) => authority,
+        Some(authority) => {
+            return Err(fields
+                .error("id_authority", format!("{authority:?} is not a host name"))
+                .help(
+                    "use the host the ids were first published under, e.g. \"feeds.example.org\"",
+                ));
+        }
+        None => base_url.host_str().unwrap_or_default().to_string(),
+    };
+    Ok(Channel {
+        limit,
+        archive_page_size: fields
+            .boolean("archives")?
+            .unwrap_or(false)
+            .then_some(page_size),
+        feed_id,
+        id_authority,
+        icon: absolute("icon")?,
+        logo: absolute("logo")?,
+        title,
+        description,
+        base_url,
+        language,
+        timezone,
+        author,
+        rights: fields.string("rights")?,
+    })
+}
+
+fn is_host_name(authority: &str) -> bool {
+    !authority.is_empty()
+        && authority.is_ascii()
+        && !authority.contains(|c: char| c.is_whitespace() || ",:/#?".contains(c))
+}
+
+fn parse_base_url(text: &str) -> Result<Url, String> {
+    let mut url = Url::parse(text).map_err(|e| format!("{text:?} is not an absolute URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!("{text:?} is not an http(s) URL"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("{text:?} has a query or fragment"));
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+fn is_language_tag(tag: &str) -> bool {
+    tag.split('-').all(|part| {
+        (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())
+    }) && tag
+        .split('-')
+        .next()
+        .is_some_and(|primary| primary.chars().all(|c| c.is_ascii_alphabetic()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str =
+        "title = \"t\"\ndescription = \"d\"\nbase_url = \"https://example.org/feeds\"\n";
+
+    #[test]
+    fn base_url_gets_a_trailing_slash() {
+        let channel = parse_channel(MINIMAL, Path::new("feed.toml"), &mut Vec::new()).unwrap();
+        assert_eq!(channel.base_url.as_str(), "https://example.org/feeds/");
+        assert_eq!(
+            channel.url_of("rss.xml").as_str(),
+            "https://example.org/feeds/rss.xml"
+        );
+        assert_eq!(channel.id_authority, "example.org");
+    }
+
+    #[test]
+    fn relative_base_url_is_an_error_on_its_line() {
+        let text = MINIMAL.replace("https://example.org/feeds", "/feeds/");
+        let error = parse_channel(&text, Path::new("feed.toml"), &mut Vec::new()).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("base_url"));
+        assert_eq!(error.line, Some(3));
+    }
+
+    #[test]
+    fn unknown_zone_is_an_error() {
+        let text = format!("{MINIMAL}timezone = \"Asia/Peking\"\n");
+        let error = parse_channel(&text, Path::new("feed.toml"), &mut Vec::new()).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("timezone"));
+        assert_eq!(error.line, Some(4));
+    }
+}

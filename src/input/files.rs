@@ -1,0 +1,172 @@
+//! The files of the data folder: which are articles, and reading any of
+//! them as clean text.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::model::uri_component;
+use crate::text::{line_of, removal_warning, strip_xml_unsafe};
+
+/// The largest input file make-feed reads: far beyond any real article, and
+/// small enough that a build's time and memory stay bounded.
+pub(crate) const MAX_FILE_BYTES: u64 = 32 << 20;
+
+/// Where an article file sits, as the reader found it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Location<'a> {
+    /// The path to show in messages.
+    pub(crate) path: &'a Path,
+    /// The folder below `articles/`, `/`-separated and percent-encoded, empty or ending in `/`.
+    pub(crate) folder: &'a str,
+    /// The file name without `.md`: the default slug.
+    pub(crate) stem: &'a str,
+}
+
+/// One article file as read: its text, where it is, and a fingerprint of
+/// both that changes whenever either does.
+pub(crate) struct ArticleText {
+    pub(crate) path: PathBuf,
+    pub(crate) text: String,
+    folder: String,
+    stem: String,
+    pub(crate) fingerprint: u64,
+    /// Characters XML forbids that were removed, each a warning.
+    pub(crate) warnings: Vec<Diagnostic>,
+}
+
+impl ArticleText {
+    /// Reads the article at `path` below `articles_dir`.
+    pub(crate) fn read(articles_dir: &Path, path: PathBuf) -> Result<ArticleText> {
+        let mut warnings = Vec::new();
+        let text = read_text(&path, &mut warnings)?;
+        let relative = path.strip_prefix(articles_dir).unwrap_or(&path);
+        let folder: String = relative
+            .parent()
+            .into_iter()
+            .flat_map(Path::components)
+            .map(|c| format!("{}/", uri_component(&c.as_os_str().to_string_lossy())))
+            .collect();
+        let folder = format!("articles/{folder}");
+        let stem = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let fingerprint = fingerprint(&[&folder, &stem, &text]);
+        Ok(ArticleText {
+            path,
+            text,
+            folder,
+            stem,
+            fingerprint,
+            warnings,
+        })
+    }
+
+    pub(crate) fn at(&self) -> Location<'_> {
+        Location {
+            path: &self.path,
+            folder: &self.folder,
+            stem: &self.stem,
+        }
+    }
+}
+
+/// Every `*.md` below `dir`, in the order the file system lists them. A
+/// symbolic link is followed only to a file inside `dir`.
+pub(crate) fn article_files(dir: &Path) -> impl Iterator<Item = Result<PathBuf>> + '_ {
+    let root = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        // Hidden files and folders (`.drafts/`, an editor's `.a.md.swp`)
+        // are not articles, as for most site generators.
+        .filter_entry(|item| {
+            item.depth() == 0 || !item.file_name().to_string_lossy().starts_with('.')
+        })
+        .filter_map(move |item| {
+            let item = match item {
+                Ok(item) => item,
+                Err(e) => {
+                    let path = e.path().unwrap_or(dir).to_path_buf();
+                    return Some(Err(Error::io(path, e.into())));
+                }
+            };
+            if item.path().extension().is_none_or(|ext| ext != "md") {
+                return None;
+            }
+            if item.path_is_symlink() {
+                let target = fs::canonicalize(item.path()).ok();
+                let inside = target
+                    .as_ref()
+                    .is_some_and(|t| t.starts_with(&root) && t.is_file());
+                if !inside {
+                    return Some(Err(Diagnostic::new(
+                        item.path(),
+                        "is a symbolic link to a file outside the articles folder",
+                    )
+                    .help("copy the file into the articles folder instead of linking to it")
+                    .into()));
+                }
+                return Some(Ok(item.into_path()));
+            }
+            item.file_type().is_file().then(|| Ok(item.into_path()))
+        })
+}
+
+/// A fingerprint of `parts` (each length-prefixed, so `("ab", "c")` and
+/// `("a", "bc")` differ). xxh3 is specified, so it is the same on every
+/// platform and in every version.
+fn fingerprint(parts: &[&str]) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for part in parts {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher.digest()
+}
+
+/// Reads a UTF-8 file, removing (with a warning) any character XML forbids.
+pub(crate) fn read_text(path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<String> {
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .and_then(|file| {
+            // Sized up front: one read for the whole file, not a dozen.
+            let size = file.metadata().map_or(0, |m| m.len()).min(MAX_FILE_BYTES);
+            bytes.reserve_exact(size as usize + 1);
+            file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
+        })
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(
+            Diagnostic::new(path, format!("is larger than {} MB", MAX_FILE_BYTES >> 20))
+                .help("split it into several articles, or move large data out of it")
+                .into(),
+        );
+    }
+    // simdutf8 first: most of a build's time is spent checking text.
+    let text = if let Ok(text) = simdutf8::basic::from_utf8(&bytes) {
+        text.to_owned()
+    } else {
+        String::from_utf8(bytes).map_err(|e| {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = line_of(std::str::from_utf8(valid).unwrap_or_default(), valid.len());
+            Diagnostic::new(path, "is not UTF-8 text")
+                .line(line)
+                .help("save the file as UTF-8 (e.g. `iconv -f GBK -t UTF-8`)")
+        })?
+    };
+    let text = match text.strip_prefix('\u{FEFF}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    let (kept, removed) = strip_xml_unsafe(&text);
+    for removed in &removed {
+        warnings.push(removal_warning(path, removed.character, "").line(removed.line));
+    }
+    Ok(match kept {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(kept) => kept,
+    })
+}

@@ -1,0 +1,50 @@
+//! The input stage: the data folder read into the [`model`](crate::model).
+//!
+//! This is the only stage that reads the data folder. It owns the formats a
+//! site is written in (`feed.toml`, front matter, CommonMark bodies, dates)
+//! and every rule about what input is acceptable; it turns each problem into
+//! a [`Diagnostic`](crate::Diagnostic) naming the file, line and field. It
+//! never formats output and never looks at the output folder.
+
+mod article;
+mod assets;
+mod config;
+mod dates;
+mod duplicates;
+mod fields;
+mod files;
+mod front_matter;
+mod markdown;
+mod sanitize;
+mod site;
+
+use std::path::PathBuf;
+
+pub(crate) use article::{read_entry, read_front};
+pub(crate) use assets::{Asset, Assets, Unresolved};
+pub(crate) use duplicates::{find_duplicate, UniqueField};
+pub(crate) use files::{article_files, ArticleText};
+pub(crate) use site::read_site;
+
+use crate::error::{Diagnostic, Result};
+use crate::model::{Entry, Site};
+
+/// Reads an article back in full, body rendered, checking that it is the
+/// text that was planned (its `fingerprint` is unchanged).
+pub(crate) fn read_back(
+    site: &Site,
+    path: PathBuf,
+    fingerprint: u64,
+) -> Result<(Entry, Vec<Diagnostic>)> {
+    let mut article = ArticleText::read(&site.articles_dir, path)?;
+    if article.fingerprint != fingerprint {
+        return Err(
+            Diagnostic::new(&article.path, "changed while make-feed was building")
+                .help("build again once the file is saved")
+                .into(),
+        );
+    }
+    let mut warnings = std::mem::take(&mut article.warnings);
+    let entry = read_entry(&article.text, article.at(), &site.channel, &mut warnings)?;
+    Ok((entry, warnings))
+}

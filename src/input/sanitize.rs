@@ -1,0 +1,110 @@
+//! Raw HTML in articles: how deeply it nests, and the allowlist sanitiser
+//! (ammonia) that keeps scripts, styles, frames, forms and event handlers
+//! out, makes every URL absolute and reports the URLs it keeps.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use url::Url;
+
+/// Elements that never hold others, so never deepen the nesting.
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// Elements whose end tag HTML lets a writer leave out: opening one while
+/// another of the same name is open closes that one, as the HTML parser does.
+const OPTIONAL_END: &[&str] = &[
+    "p", "li", "dt", "dd", "tr", "td", "th", "option", "thead", "tbody", "tfoot",
+];
+
+/// How deeply raw HTML nests, as an HTML parser would build it, roughly:
+/// a start tag opens an element unless it is void (`/>` does not close any
+/// other), and an end tag closes the innermost open element of its name (and
+/// is ignored if there is none). The HTML parser behind the sanitiser slows
+/// down sharply on thousands of levels.
+pub(crate) fn raw_html_depth<'h>(fragments: impl Iterator<Item = &'h str>) -> usize {
+    let mut open: Vec<String> = Vec::new();
+    let mut deepest = 0;
+    for fragment in fragments {
+        let mut rest = fragment;
+        while let Some(at) = rest.find('<') {
+            rest = &rest[at + 1..];
+            let closing = rest.starts_with('/');
+            let name: String = rest[usize::from(closing)..]
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
+            if name.is_empty() {
+                continue;
+            }
+            if closing {
+                if let Some(position) = open.iter().rposition(|n| *n == name) {
+                    open.truncate(position);
+                }
+            } else if !VOID_ELEMENTS.contains(&name.as_str()) {
+                if OPTIONAL_END.contains(&name.as_str()) {
+                    if let Some(position) = open.iter().rposition(|n| *n == name) {
+                        open.truncate(position);
+                    }
+                }
+                open.push(name);
+                deepest = deepest.max(open.len());
+            }
+        }
+    }
+    deepest
+}
+
+/// URL schemes that links and images may use; any other URL is dropped.
+const ALLOWED_SCHEMES: &[&str] = &[
+    "http", "https", "mailto", "ftp", "ftps", "tel", "xmpp", "irc", "ircs", "magnet", "geo",
+];
+
+/// `url` resolved against `base`, or empty when it is not allowed (such as
+/// `javascript:`) or not a URL at all.
+pub(crate) fn absolute_url(url: &str, base: &Url) -> String {
+    match base.join(url.trim()) {
+        Ok(url) if ALLOWED_SCHEMES.contains(&url.scheme()) => url.into(),
+        _ => String::new(),
+    }
+}
+
+/// Cleans HTML against an allowlist and makes every URL in it absolute.
+/// Also gives the `href` and `src` URLs the cleaned HTML holds, in order:
+/// ammonia's attribute hook sees them, after it has dropped elements,
+/// attributes and schemes it does not allow.
+pub(crate) fn sanitize(html: &str, base: &Url) -> (String, Vec<String>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let mut builder = ammonia::Builder::default();
+    // The hook is also shown the attributes of elements ammonia removes
+    // (a `<script src>`): only those of kept elements are links.
+    let kept: HashSet<String> = builder.clone_tags().into_iter().map(String::from).collect();
+    let (record, hook_base) = (Arc::clone(&seen), base.clone());
+    builder
+        .url_schemes(ALLOWED_SCHEMES.iter().copied().collect())
+        .url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()))
+        .link_rel(None)
+        .attribute_filter(move |element, attribute, value| {
+            if matches!(attribute, "href" | "src") && kept.contains(element) {
+                // Resolved as `RewriteWithBase` does next.
+                let url = hook_base
+                    .join(value)
+                    .map_or_else(|_| value.to_string(), String::from);
+                record
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(url);
+            }
+            Some(Cow::Borrowed(value))
+        });
+    let html = builder.clean(html).to_string();
+    drop(builder);
+    let links = Arc::try_unwrap(seen)
+        .map(|seen| seen.into_inner().unwrap_or_else(PoisonError::into_inner))
+        .unwrap_or_default();
+    (html, links)
+}

@@ -1,0 +1,68 @@
+//! One article, and the little of it that planning needs.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+use url::Url;
+
+/// One article, read in full.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Entry {
+    /// The permanent id (a `tag:` URI unless the front matter sets one).
+    pub(crate) id: String,
+    pub(crate) slug: String,
+    /// The article's own page.
+    pub(crate) url: Url,
+    pub(crate) title: String,
+    pub(crate) published: DateTime<FixedOffset>,
+    pub(crate) updated: Option<DateTime<FixedOffset>>,
+    pub(crate) authors: Vec<String>,
+    pub(crate) editor: Option<String>,
+    pub(crate) source: Option<Source>,
+    pub(crate) categories: Vec<String>,
+    /// Plain text.
+    pub(crate) summary: String,
+    /// The body as sanitised HTML with absolute URLs.
+    pub(crate) body_html: String,
+    /// The absolute URLs the body links to or shows (`href` and `src`), each
+    /// once, in the order they first appear.
+    pub(crate) links: Vec<String>,
+    /// The file the entry came from, for messages.
+    pub(crate) origin: PathBuf,
+}
+
+impl Entry {
+    /// `updated`, or else `published`.
+    pub(crate) fn updated(&self) -> DateTime<FixedOffset> {
+        self.updated.unwrap_or(self.published)
+    }
+}
+
+/// Where an article was first published, when it is a reprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Source {
+    pub(crate) name: String,
+    pub(crate) url: Option<Url>,
+}
+
+/// What planning needs to know of an article, without its body.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Head {
+    pub(crate) id: String,
+    pub(crate) slug: String,
+    pub(crate) published: DateTime<FixedOffset>,
+    pub(crate) updated: Option<DateTime<FixedOffset>>,
+    pub(crate) categories: Vec<String>,
+}
+
+impl Head {
+    pub(crate) fn of(entry: &Entry) -> Head {
+        Head {
+            id: entry.id.clone(),
+            slug: entry.slug.clone(),
+            published: entry.published,
+            updated: entry.updated,
+            categories: entry.categories.clone(),
+        }
+    }
+}

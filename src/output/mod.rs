@@ -1,0 +1,19 @@
+//! The publish stage: rendered and checked outputs into the output folder.
+//!
+//! It owns the output folder: the lock that keeps two builds apart, staged
+//! temporary files renamed into place only when a whole build has succeeded,
+//! the manifest of what make-feed wrote (the only files it ever deletes),
+//! the [`cache`] that tells which outputs of the last build are still
+//! current, and which referenced data files are copied. It never reads the
+//! data folder but to copy the files the input stage found.
+
+pub(crate) mod assets;
+mod cache;
+mod lock;
+mod manifest;
+mod stager;
+mod trailer;
+
+pub(crate) use cache::{Cache, Key, PageLookup};
+pub use stager::Published;
+pub(crate) use stager::{CopyOutcome, Stager};

@@ -1,0 +1,148 @@
+//! The catalog: what a build keeps of every article until it is written,
+//! a few small fields each, so that memory does not grow with the bodies.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+
+use super::newest_per_feed;
+use crate::model::{Channel, Head};
+
+/// What a build keeps of each article until it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Article {
+    pub(crate) path: PathBuf,
+    /// Changes whenever the file's text or place does.
+    pub(crate) fingerprint: u64,
+    pub(crate) id: Box<str>,
+    pub(crate) slug: Box<str>,
+    pub(crate) published: DateTime<FixedOffset>,
+    /// `updated`, or else `published`.
+    pub(crate) updated: DateTime<FixedOffset>,
+    /// Indices into [`Catalog::categories`].
+    pub(crate) categories: Box<[u32]>,
+}
+
+/// A category some article names, and the first article (by path) that does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Category {
+    pub(crate) name: String,
+    pub(crate) first: PathBuf,
+}
+
+/// Every article of a site, as much as planning needs. Unless archives are
+/// on, only the articles some feed will hold are kept: the newest `limit`
+/// overall and in each category; the others can never come back into a
+/// feed.
+#[derive(Debug)]
+pub(crate) struct Catalog {
+    limit: usize,
+    keep_all: bool,
+    /// How many articles the site has.
+    pub(crate) total: usize,
+    /// Newest first, ties broken by id, once [`Catalog::sort`] has run.
+    pub(crate) articles: Vec<Article>,
+    pub(crate) categories: Vec<Category>,
+    category_index: HashMap<String, u32>,
+    slugs: Seen,
+    ids: Seen,
+}
+
+impl Catalog {
+    pub(crate) fn new(channel: &Channel) -> Catalog {
+        Catalog {
+            limit: channel.limit,
+            keep_all: channel.archive_page_size.is_some(),
+            total: 0,
+            articles: Vec::new(),
+            categories: Vec::new(),
+            category_index: HashMap::new(),
+            slugs: Seen::default(),
+            ids: Seen::default(),
+        }
+    }
+
+    /// Adds the article at `path`.
+    pub(crate) fn add(&mut self, path: PathBuf, fingerprint: u64, head: Head) {
+        self.total += 1;
+        self.slugs.insert(&head.slug);
+        self.ids.insert(&head.id);
+        let categories = head
+            .categories
+            .iter()
+            .map(|name| self.category(name, &path))
+            .collect();
+        self.articles.push(Article {
+            path,
+            fingerprint,
+            id: head.id.into(),
+            slug: head.slug.into(),
+            updated: head.updated.unwrap_or(head.published),
+            published: head.published,
+            categories,
+        });
+    }
+
+    /// Sorts newest first and, unless every article is kept, drops those no
+    /// feed can hold. Called after each batch, so that what is held stays
+    /// small.
+    pub(crate) fn prune(&mut self) {
+        self.sort();
+        if self.keep_all {
+            return;
+        }
+        let (main, categories) = newest_per_feed(&self.articles, self.limit, self.categories.len());
+        let mut kept = vec![false; self.articles.len()];
+        for index in main.into_iter().chain(categories.into_iter().flatten()) {
+            kept[index] = true;
+        }
+        let mut kept = kept.into_iter();
+        self.articles.retain(|_| kept.next().unwrap_or(false));
+    }
+
+    /// Newest first; ties broken by id.
+    pub(crate) fn sort(&mut self) {
+        self.articles
+            .sort_unstable_by(|a, b| b.published.cmp(&a.published).then_with(|| a.id.cmp(&b.id)));
+    }
+
+    /// Whether two articles may share a slug, and whether two may share an
+    /// id (only hashes are kept: a repeat needs a closer look).
+    pub(crate) fn may_repeat(&self) -> (bool, bool) {
+        (self.slugs.repeated, self.ids.repeated)
+    }
+
+    fn category(&mut self, name: &str, path: &PathBuf) -> u32 {
+        if let Some(&index) = self.category_index.get(name) {
+            if *path < self.categories[index as usize].first {
+                self.categories[index as usize].first.clone_from(path);
+            }
+            return index;
+        }
+        let index = u32::try_from(self.categories.len()).expect("fewer than 2^32 categories");
+        self.categories.push(Category {
+            name: name.to_string(),
+            first: path.clone(),
+        });
+        self.category_index.insert(name.to_string(), index);
+        index
+    }
+}
+
+/// Hashes of the slugs or ids seen so far: a few bytes per article, where
+/// keeping the strings would grow with the archive.
+#[derive(Debug, Default)]
+struct Seen {
+    hashes: HashSet<u64>,
+    repeated: bool,
+}
+
+impl Seen {
+    fn insert(&mut self, value: &str) {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        value.hash(&mut hasher);
+        self.repeated |= !self.hashes.insert(hasher.finish());
+    }
+}

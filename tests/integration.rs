@@ -1,0 +1,17 @@
+//! The integration tests: one binary, one module per subject. Each runs the
+//! real `make-feed` binary on a data folder laid out by [`common::Test`].
+
+mod common;
+
+mod archives;
+mod check;
+mod errors;
+mod fuzz;
+mod hostile;
+mod new;
+mod output;
+mod readers;
+mod roundtrip;
+#[cfg(feature = "serve")]
+mod serve;
+mod site;
