@@ -11,6 +11,7 @@ mod atom;
 mod dates;
 mod html;
 mod json;
+mod json_places;
 mod rss;
 mod rule;
 mod xml;

@@ -9,11 +9,13 @@
 
 pub(crate) mod assets;
 mod cache;
+mod fingerprint;
 mod lock;
 mod manifest;
 mod stager;
 mod trailer;
 
-pub(crate) use cache::{Cache, Key, PageLookup};
+pub(crate) use cache::{Cache, PageLookup};
+pub(crate) use fingerprint::Key;
 pub use stager::Published;
 pub(crate) use stager::{CopyOutcome, Stager};

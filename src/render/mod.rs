@@ -16,6 +16,7 @@ mod labels;
 mod page;
 mod rss;
 mod templates;
+mod views;
 mod xml;
 
 use crate::model::{Document, Format};

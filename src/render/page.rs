@@ -12,13 +12,12 @@
 //! the autodiscovery links and the body's own links are absolute, because
 //! they are read by programs that may not know where the page came from.
 
-use chrono::{DateTime, FixedOffset};
 use minijinja::{Environment, UndefinedBehavior, Value};
-use serde::Serialize;
 
+use super::views::{ArticleView, CategoryView, FeedLink, Views};
 use super::{Labels, Output, Templates, GENERATOR, VERSION};
 use crate::error::Diagnostic;
-use crate::model::{category_slug, relative_href, Channel, Entry, Format, Place};
+use crate::model::{Channel, Entry, Place};
 use crate::text::escape_with;
 
 /// Where the stylesheet is published.
@@ -30,72 +29,8 @@ pub(crate) const INDEX: &str = "index.html";
 pub(crate) struct Pages<'t> {
     env: Environment<'t>,
     templates: &'t Templates,
-    channel: &'t Channel,
+    views: Views<'t>,
     labels: Labels,
-}
-
-/// The feeds of one category.
-#[derive(Debug, Clone, Serialize)]
-struct CategoryView {
-    name: String,
-    slug: String,
-    feeds: Vec<FeedLink>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-struct FeedLink {
-    /// e.g. "河北共产党员网 · 承德频道 (RSS)"
-    title: String,
-    /// Short name of the format: "RSS", "Atom", "JSON Feed".
-    label: &'static str,
-    /// The media type, for `<link type>`.
-    r#type: &'static str,
-    /// Absolute, for autodiscovery.
-    url: String,
-    /// Relative to the page, for visible links.
-    href: String,
-}
-
-#[derive(Debug, Serialize)]
-struct SiteView<'a> {
-    title: &'a str,
-    description: &'a str,
-    language: Option<&'a str>,
-    url: &'a str,
-    rights: Option<&'a str>,
-    author: Option<&'a str>,
-    /// The main feeds in every format.
-    feeds: Vec<FeedLink>,
-}
-
-#[derive(Debug, Serialize)]
-struct DateView {
-    /// RFC 3339 with the offset it was published in.
-    iso: String,
-    /// `YYYY-MM-DD HH:MM` in the site's zone (or else the entry's own).
-    display: String,
-}
-
-#[derive(Debug, Serialize)]
-struct SourceView<'a> {
-    name: &'a str,
-    url: Option<&'a str>,
-}
-
-#[derive(Debug, Serialize)]
-struct ArticleView<'a> {
-    id: &'a str,
-    title: &'a str,
-    url: &'a str,
-    href: String,
-    published: DateView,
-    updated: Option<DateView>,
-    authors: &'a [String],
-    editor: Option<&'a str>,
-    source: Option<SourceView<'a>>,
-    categories: Vec<CategoryView>,
-    summary: &'a str,
-    body: Value,
 }
 
 impl<'t> Pages<'t> {
@@ -142,7 +77,7 @@ impl<'t> Pages<'t> {
         Ok(Pages {
             env,
             templates,
-            channel,
+            views: Views { channel },
             labels: Labels::for_language(channel.language.as_deref()),
         })
     }
@@ -159,10 +94,11 @@ impl<'t> Pages<'t> {
     /// The page of `entry`, published at the path of its URL.
     pub(crate) fn article(&self, entry: &Entry, path: &str) -> Result<Output, Diagnostic> {
         let root = root_of(path);
-        let article = self.article_view(entry, &root);
+        let article = self.views.article_view(entry, &root);
         // Autodiscovery: the site's feeds, then this article's categories'.
         let feeds: Vec<FeedLink> = self
-            .feed_links(&Place::Main, &self.channel.title, &root)
+            .views
+            .feed_links(&Place::Main, &self.views.channel.title, &root)
             .into_iter()
             .chain(
                 article
@@ -172,7 +108,7 @@ impl<'t> Pages<'t> {
             )
             .collect();
         let context = minijinja::context! {
-            site => self.site_view(&root),
+            site => self.views.site_view(&root),
             article => article,
             feeds => feeds,
             labels => &self.labels,
@@ -192,13 +128,13 @@ impl<'t> Pages<'t> {
         let root = String::new();
         let categories: Vec<CategoryView> = categories
             .iter()
-            .map(|(name, slug)| self.category_view(name, slug, &root))
+            .map(|(name, slug)| self.views.category_view(name, slug, &root))
             .collect();
-        let site = self.site_view(&root);
+        let site = self.views.site_view(&root);
         let feeds = site.feeds.clone();
         let entries: Vec<ArticleView> = entries
             .iter()
-            .map(|entry| self.article_view(entry, &root))
+            .map(|entry| self.views.article_view(entry, &root))
             .collect();
         let context = minijinja::context! {
             site => site,
@@ -227,90 +163,6 @@ impl<'t> Pages<'t> {
             path: path.to_string(),
             bytes: html.into_bytes(),
         })
-    }
-
-    fn site_view(&self, root: &str) -> SiteView<'_> {
-        let channel = self.channel;
-        SiteView {
-            title: &channel.title,
-            description: &channel.description,
-            language: channel.language.as_deref(),
-            url: channel.base_url.as_str(),
-            rights: channel.rights.as_deref(),
-            author: channel.author.as_ref().map(|a| a.name.as_str()),
-            feeds: self.feed_links(&Place::Main, &channel.title, root),
-        }
-    }
-
-    fn category_view(&self, name: &str, slug: &str, root: &str) -> CategoryView {
-        let title = self.channel.category_title(name);
-        CategoryView {
-            name: name.to_string(),
-            slug: slug.to_string(),
-            feeds: self.feed_links(&Place::Category(slug.to_string()), &title, root),
-        }
-    }
-
-    fn feed_links(&self, place: &Place, title: &str, root: &str) -> Vec<FeedLink> {
-        Format::ALL
-            .into_iter()
-            .map(|format| {
-                let path = place.path(format);
-                FeedLink {
-                    title: format!("{title} ({})", format.label()),
-                    label: format.label(),
-                    r#type: format.media_type(),
-                    url: self.channel.url_of(&path).to_string(),
-                    href: format!("{root}{}", relative_href(&path)),
-                }
-            })
-            .collect()
-    }
-
-    fn article_view<'e>(&self, entry: &'e Entry, root: &str) -> ArticleView<'e> {
-        let site_path = entry
-            .url
-            .as_str()
-            .strip_prefix(self.channel.base_url.as_str())
-            .unwrap_or(entry.url.as_str());
-        ArticleView {
-            id: &entry.id,
-            title: &entry.title,
-            url: entry.url.as_str(),
-            href: format!("{root}{site_path}"),
-            published: self.date_view(&entry.published),
-            updated: entry
-                .updated
-                .filter(|updated| *updated != entry.published)
-                .map(|updated| self.date_view(&updated)),
-            authors: &entry.authors,
-            editor: entry.editor.as_deref(),
-            source: entry.source.as_ref().map(|source| SourceView {
-                name: &source.name,
-                url: source.url.as_ref().map(url::Url::as_str),
-            }),
-            categories: entry
-                .categories
-                .iter()
-                .map(|name| self.category_view(name, &category_slug(name), root))
-                .collect(),
-            summary: &entry.summary,
-            body: Value::from_safe_string(entry.body_html.clone()),
-        }
-    }
-
-    fn date_view(&self, date: &DateTime<FixedOffset>) -> DateView {
-        let display = match self.channel.timezone {
-            Some(zone) => date
-                .with_timezone(&zone)
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
-            None => date.format("%Y-%m-%d %H:%M").to_string(),
-        };
-        DateView {
-            iso: date.to_rfc3339(),
-            display,
-        }
     }
 }
 
