@@ -72,7 +72,14 @@ fn build(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
+    // A fixed seed: the same cases on every run, so the suite passes or fails
+    // by the code alone (PROPTEST_CASES=1000 runs more of them).
+    #![proptest_config(ProptestConfig {
+        cases: 96,
+        failure_persistence: None,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20_260_601),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn any_article_gives_a_clear_error_or_well_formed_faithful_feeds(
@@ -152,7 +159,8 @@ proptest! {
                     prop_assert!(!value.trim_start().to_lowercase().starts_with("javascript:"), "{name}: {attribute}={value}");
                 }
             }
-            let h = if name == "index.html" { ".entries h3" } else { "article h1" };
+            // The title as the page shows it (the body may hold headings of its own).
+            let h = if name == "index.html" { ".entries h3" } else { "article > header > h1" };
             let shown: Vec<String> = page
                 .select(&scraper::Selector::parse(h).unwrap())
                 .map(|e| e.text().collect::<String>())
