@@ -84,7 +84,7 @@ code <kept as text>
             assert!(!lower.contains(banned), "{banned} survived:\n{content}");
         }
         for kept in [
-            "<h2>A heading</h2>",
+            "<h2 id=\"x:a-heading\">A heading</h2>",
             "<em>emphasis</em>",
             "<strong>strength</strong>",
             "<li>numbered</li>",

@@ -8,6 +8,7 @@ mod check;
 mod errors;
 mod fuzz;
 mod hostile;
+mod matrix;
 mod new;
 mod output;
 mod readers;

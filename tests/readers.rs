@@ -19,7 +19,7 @@ use crate::common::Test;
 const FEEDS: [&str; 2] = ["rss.xml", "atom.xml"];
 
 /// True when every tool is installed; otherwise skips (or fails under CI).
-fn have(tools: &[&str]) -> bool {
+pub(crate) fn have(tools: &[&str]) -> bool {
     let missing: Vec<&&str> = tools.iter().filter(|tool| which(tool).is_none()).collect();
     if missing.is_empty() {
         return true;
@@ -42,7 +42,7 @@ fn have_feedparser() -> bool {
     found || have(&["python3-feedparser"])
 }
 
-fn which(tool: &str) -> Option<PathBuf> {
+pub(crate) fn which(tool: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
         .chain([PathBuf::from("/usr/sbin"), PathBuf::from("/usr/bin")])
@@ -52,7 +52,7 @@ fn which(tool: &str) -> Option<PathBuf> {
 
 /// nginx serving a build of the bundled `feed-data/`, with the feed types and
 /// `charset=utf-8` as the README tells site owners to configure it.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     port: u16,
     _test: Test,
@@ -60,7 +60,11 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
-        let test = Test::bundled();
+        Server::serving(Test::bundled())
+    }
+
+    /// nginx serving a build of `test`'s data folder.
+    pub(crate) fn serving(test: Test) -> Server {
         test.build().success();
         let root = test.dir.path();
         // nginx's workers may run as another user.
@@ -100,11 +104,11 @@ impl Server {
         }
     }
 
-    fn url(&self, name: &str) -> String {
+    pub(crate) fn url(&self, name: &str) -> String {
         format!("http://127.0.0.1:{}/{name}", self.port)
     }
 
-    fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         self._test.dir.path()
     }
 }
@@ -138,7 +142,7 @@ fn make_readable(path: &Path) {
     }
 }
 
-fn output(command: &mut Command) -> String {
+pub(crate) fn output(command: &mut Command) -> String {
     let output = command.output().expect("run reader");
     assert!(
         output.status.success(),
@@ -261,7 +265,7 @@ fn sfeed_shows_the_whole_article_at_the_right_instant() {
 }
 
 /// sfeed writes newlines, tabs and backslashes in content as `\n`, `\t`, `\\`.
-fn unescape_sfeed(field: &str) -> String {
+pub(crate) fn unescape_sfeed(field: &str) -> String {
     let mut out = String::with_capacity(field.len());
     let mut chars = field.chars();
     while let Some(c) = chars.next() {

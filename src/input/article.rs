@@ -7,6 +7,7 @@
 
 use url::Url;
 
+use super::anchors::Anchors;
 use super::dates;
 use super::fields::Fields;
 use super::files::Location;
@@ -138,7 +139,8 @@ impl Parsed<'_> {
             summary,
             body,
         } = self;
-        let rendered = markdown::render(body, &entry.url).map_err(|_| {
+        let anchors = Anchors::for_slug(&entry.slug);
+        let rendered = markdown::render(body, &entry.url, &anchors).map_err(|_| {
             Diagnostic::new(
                 at.path,
                 format!(

@@ -5,7 +5,12 @@
 //!   text) shown as the caption under it, as news sites print photos;
 //! - every relative URL, in Markdown links and images and in raw HTML alike,
 //!   is resolved against the article's own URL, because many feed readers
-//!   ignore `xml:base`.
+//!   ignore `xml:base`;
+//! - headings get ids (`{#custom-id}` or a slug of their text), footnotes
+//!   link both ways, and every id and `#fragment` is made unique to the entry
+//!   ([`Anchors`]), so that in-page links work wherever the body is shown;
+//! - a task list item starts with ☑ or ☐, which survive readers that drop
+//!   form elements.
 //!
 //! Raw HTML is allowed (CommonMark allows it) but goes through an allowlist
 //! sanitiser, so no script, style, frame, form or event handler survives.
@@ -15,6 +20,8 @@ use std::collections::HashSet;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use url::Url;
 
+use super::anchors::{heading_ids, Anchors};
+use super::footnotes::footnotes;
 use super::sanitize::{absolute_url, raw_html_depth, sanitize};
 use crate::text::{escape, squash_whitespace, strip_xml_unsafe};
 
@@ -22,7 +29,8 @@ use crate::text::{escape, squash_whitespace, strip_xml_unsafe};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Rendered {
     pub(crate) html: String,
-    /// The plain text of the first paragraph that is not a figure.
+    /// The plain text of the first paragraph that is not a figure; for a
+    /// body that opens with raw HTML instead, the text of the whole body.
     pub(crate) first_paragraph: String,
     /// Characters XML forbids that character references (such as `&#1;`)
     /// spelled and that were removed from both, sorted, each once.
@@ -41,12 +49,14 @@ pub(crate) const MAX_NESTING: usize = 100;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct TooDeep;
 
-/// Renders `markdown` as HTML for a page at `base`.
-pub(crate) fn render(markdown: &str, base: &Url) -> Result<Rendered, TooDeep> {
+/// Renders `markdown` as HTML for a page at `base`, its ids made unique by
+/// `anchors`.
+pub(crate) fn render(markdown: &str, base: &Url, anchors: &Anchors) -> Result<Rendered, TooDeep> {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
     let mut events: Vec<Event> = Parser::new_ext(markdown, options).collect();
     let mut depth = 0usize;
     for event in &events {
@@ -77,10 +87,12 @@ pub(crate) fn render(markdown: &str, base: &Url) -> Result<Rendered, TooDeep> {
             Event::Html(_)
                 | Event::InlineHtml(_)
                 | Event::FootnoteReference(_)
-                | Event::TaskListMarker(_)
                 | Event::Start(Tag::Table(_) | Tag::FootnoteDefinition(_))
         )
     });
+    task_marks(&mut events);
+    heading_ids(&mut events);
+    let mut events = footnotes(events);
     let mut links = Vec::new();
     if !needs_sanitiser {
         for event in &mut events {
@@ -91,8 +103,11 @@ pub(crate) fn render(markdown: &str, base: &Url) -> Result<Rendered, TooDeep> {
                     ..
                 }) => {}
                 Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                    *dest_url = absolute_url(dest_url, base).into();
+                    *dest_url = absolute_url(&anchors.href(dest_url), base).into();
                     links.push(dest_url.to_string());
+                }
+                Event::Start(Tag::Heading { id: Some(id), .. }) => {
+                    *id = anchors.id(id).into();
                 }
                 _ => {}
             }
@@ -102,11 +117,16 @@ pub(crate) fn render(markdown: &str, base: &Url) -> Result<Rendered, TooDeep> {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if needs_sanitiser {
-        (html, links) = sanitize(&html, base);
+        (html, links) = sanitize(&html, base, anchors);
     }
     // The file's own text is clean already, but a character reference
     // decodes to any character, including ones XML forbids.
     let (html, mut removed) = strip_xml_unsafe(&html);
+    let first_paragraph = if first_paragraph.is_empty() {
+        squash_whitespace(&text_of(&html))
+    } else {
+        first_paragraph
+    };
     let (first_paragraph, more) = strip_xml_unsafe(&first_paragraph);
     removed.extend(more);
     let mut removed: Vec<char> = removed.into_iter().map(|r| r.character).collect();
@@ -118,6 +138,16 @@ pub(crate) fn render(markdown: &str, base: &Url) -> Result<Rendered, TooDeep> {
         removed,
         links: each_once(links),
     })
+}
+
+/// Task list markers as the characters ☑ and ☐, which every reader shows,
+/// where pulldown-cmark writes a check box that many readers remove.
+fn task_marks(events: &mut [Event<'_>]) {
+    for event in events {
+        if let Event::TaskListMarker(done) = event {
+            *event = Event::Text(if *done { "\u{2611} " } else { "\u{2610} " }.into());
+        }
+    }
 }
 
 /// `links` without repeats, in order. An article may hold many thousands.
@@ -184,6 +214,27 @@ fn figure_at(events: &[Event<'_>]) -> Option<(String, usize)> {
     Some((html, consumed + 1))
 }
 
+/// The text of HTML as pulldown-cmark and the sanitiser write it, where
+/// every `<` in text is escaped: tags dropped, the references those writers
+/// use decoded.
+fn text_of(html: &str) -> String {
+    let mut text = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        text.push_str(&rest[..start]);
+        text.push(' ');
+        rest = rest[start..]
+            .find('>')
+            .map_or("", |end| &rest[start + end + 1..]);
+    }
+    text.push_str(rest);
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
+}
+
 fn first_paragraph_text(events: &[Event<'_>]) -> String {
     let mut i = 0;
     while i < events.len() {
@@ -215,9 +266,18 @@ mod tests {
         Url::parse("https://feeds.example.org/articles/a.html").unwrap()
     }
 
+    fn anchors() -> Anchors {
+        Anchors::for_slug("a")
+    }
+
     #[test]
     fn lone_image_becomes_captioned_figure_with_absolute_src() {
-        let rendered = render("![图为 超市](images/x.jpg)\n\n第一段。\n", &base()).unwrap();
+        let rendered = render(
+            "![图为 超市](images/x.jpg)\n\n第一段。\n",
+            &base(),
+            &anchors(),
+        )
+        .unwrap();
         assert_eq!(
             rendered.html,
             "<figure><img src=\"https://feeds.example.org/articles/images/x.jpg\" alt=\"图为 超市\">\
@@ -229,43 +289,58 @@ mod tests {
 
     #[test]
     fn nesting_beyond_the_limit_is_refused() {
-        assert_eq!(render(&">".repeat(MAX_NESTING + 5), &base()), Err(TooDeep));
-        assert!(render(&">".repeat(10), &base()).is_ok());
+        assert_eq!(
+            render(&">".repeat(MAX_NESTING + 5), &base(), &anchors()),
+            Err(TooDeep)
+        );
+        assert!(render(&">".repeat(10), &base(), &anchors()).is_ok());
         let deep_html = format!(
             "{}x{}",
             "<div>".repeat(MAX_NESTING + 1),
             "</div>".repeat(MAX_NESTING + 1)
         );
-        assert_eq!(render(&deep_html, &base()), Err(TooDeep));
+        assert_eq!(render(&deep_html, &base(), &anchors()), Err(TooDeep));
         let wide_html = "<p>a<br>b<img src=x.png></p><p>unclosed<li>item".repeat(5000);
-        assert!(render(&wide_html, &base()).is_ok());
+        assert!(render(&wide_html, &base(), &anchors()).is_ok());
         for sneaky in [
             "<div/>".repeat(MAX_NESTING + 1),
             "<div></x>".repeat(MAX_NESTING + 1),
         ] {
-            assert_eq!(render(&sneaky, &base()), Err(TooDeep), "{}", &sneaky[..20]);
+            assert_eq!(
+                render(&sneaky, &base(), &anchors()),
+                Err(TooDeep),
+                "{}",
+                &sneaky[..20]
+            );
         }
     }
 
     #[test]
     fn links_are_given_once_each_in_order_with_or_without_the_sanitiser() {
         let markdown = "[a](a.html) ![i](i.jpg) [again](a.html) [b](https://elsewhere.org/)";
-        let plain = render(markdown, &base()).unwrap();
+        let plain = render(markdown, &base(), &anchors()).unwrap();
         let expected = [
             "https://feeds.example.org/articles/a.html",
             "https://feeds.example.org/articles/i.jpg",
             "https://elsewhere.org/",
         ];
         assert_eq!(plain.links, expected);
-        let raw = render(&format!("{markdown} <b>raw</b>"), &base()).unwrap();
+        let raw = render(&format!("{markdown} <b>raw</b>"), &base(), &anchors()).unwrap();
         assert_eq!(raw.links, expected);
-        let removed = render("<script src=\"x.js\"></script><img src=\"y.png\">", &base()).unwrap();
+        let removed = render(
+            "<script src=\"x.js\"></script><img src=\"y.png\">",
+            &base(),
+            &anchors(),
+        )
+        .unwrap();
         assert_eq!(removed.links, ["https://feeds.example.org/articles/y.png"]);
     }
 
     #[test]
     fn inline_image_stays_inline() {
-        let html = render("see ![x](a.png) here", &base()).unwrap().html;
+        let html = render("see ![x](a.png) here", &base(), &anchors())
+            .unwrap()
+            .html;
         assert!(html.contains("<p>see <img src=\"https://feeds.example.org/articles/a.png\""));
         assert!(!html.contains("figure"));
     }
@@ -275,19 +350,20 @@ mod tests {
         let html = render(
             "[a](../x.html) [b](javascript:alert(1)) [c](mailto:a@b.org) [d](#top)",
             &base(),
+            &anchors(),
         )
         .unwrap()
         .html;
         assert_eq!(
             html,
             "<p><a href=\"https://feeds.example.org/x.html\">a</a> <a href=\"\">b</a> \
-             <a href=\"mailto:a@b.org\">c</a> <a href=\"https://feeds.example.org/articles/a.html#top\">d</a></p>\n"
+             <a href=\"mailto:a@b.org\">c</a> <a href=\"https://feeds.example.org/articles/a.html#a:top\">d</a></p>\n"
         );
     }
 
     #[test]
     fn characters_xml_forbids_never_leave_the_renderer() {
-        let rendered = render("a&#1;b <b>&#xFFFF;</b>", &base()).unwrap();
+        let rendered = render("a&#1;b <b>&#xFFFF;</b>", &base(), &anchors()).unwrap();
         assert_eq!(rendered.first_paragraph, "ab ");
         assert!(
             !rendered.html.contains(['\u{1}', '\u{FFFF}']),
@@ -299,7 +375,7 @@ mod tests {
 
     #[test]
     fn email_autolinks_stay_mailto() {
-        let html = render("Write to <editor@example.org>.", &base())
+        let html = render("Write to <editor@example.org>.", &base(), &anchors())
             .unwrap()
             .html;
         assert!(
@@ -310,7 +386,7 @@ mod tests {
 
     #[test]
     fn footnotes_and_task_lists_are_sanitised() {
-        let html = render("x[^1]\n\n[^1]: note\n\n- [x] done\n", &base())
+        let html = render("x[^1]\n\n[^1]: note\n\n- [x] done\n", &base(), &anchors())
             .unwrap()
             .html;
         assert!(!html.contains("<input"), "{html}");
@@ -318,10 +394,77 @@ mod tests {
     }
 
     #[test]
+    fn in_page_links_land_on_ids_of_the_entry_with_or_without_the_sanitiser() {
+        let page = "https://feeds.example.org/articles/a.html";
+        let plain = render(
+            "[Go](#sec-2)\n\n## Sec 2\n\n## Other {#mine .x onclick=y}\n",
+            &base(),
+            &anchors(),
+        )
+        .unwrap()
+        .html;
+        assert_eq!(
+            plain,
+            format!(
+                "<p><a href=\"{page}#a:sec-2\">Go</a></p>\n<h2 id=\"a:sec-2\">Sec 2</h2>\n\
+                 <h2 id=\"a:mine\">Other</h2>\n"
+            )
+        );
+        let sanitised = render(
+            "[Go](#背景) x[^n]\n\n## 背景\n\n<b>raw</b>\n\n[^n]: Note.\n",
+            &base(),
+            &anchors(),
+        )
+        .unwrap()
+        .html;
+        assert_eq!(
+            sanitised,
+            format!(
+                "<p><a href=\"{page}#a:%E8%83%8C%E6%99%AF\">Go</a> \
+                 x<sup><a href=\"{page}#a:fn-1\" id=\"a:fnref-1\">1</a></sup></p>\n\
+                 <h2 id=\"a:背景\">背景</h2>\n<p><b>raw</b></p>\n\
+                 <section>\n<ol>\n<li id=\"a:fn-1\">\n<p>Note. \
+                 <a href=\"{page}#a:fnref-1\" title=\"back\">\u{21a9}\u{fe0e}</a></p>\n</li>\n</ol>\n</section>\n"
+            )
+        );
+    }
+
+    #[test]
+    fn a_body_that_opens_with_raw_html_is_summarised_from_its_text() {
+        let rendered = render(
+            "<p dir=\"rtl\">مرحبا &amp; <b>بالعالم</b></p>\n\n<p>&lt;two&gt;</p>\n",
+            &base(),
+            &anchors(),
+        )
+        .unwrap();
+        assert_eq!(rendered.first_paragraph, "مرحبا & بالعالم <two>");
+    }
+
+    #[test]
+    fn task_lists_show_their_state_and_code_keeps_its_language() {
+        let html = render(
+            "- [x] done\n- [ ] open\n\n```rust\nfn main() {}\n```\n",
+            &base(),
+            &anchors(),
+        )
+        .unwrap()
+        .html;
+        assert!(
+            html.contains("<li>\u{2611} done</li>\n<li>\u{2610} open</li>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<pre><code class=\"language-rust\">fn main() {}"),
+            "{html}"
+        );
+    }
+
+    #[test]
     fn raw_html_is_sanitised_and_absolutised() {
         let html = render(
             "<script>alert(1)</script>\n\n<a href=\"../x\" onclick=\"evil()\">x</a> [j](javascript:alert(1))",
             &base(),
+            &anchors(),
         )
         .unwrap()
         .html;

@@ -6,6 +6,7 @@
 //! a [`Diagnostic`](crate::Diagnostic) naming the file, line and field. It
 //! never formats output and never looks at the output folder.
 
+mod anchors;
 mod article;
 mod assets;
 mod config;
@@ -13,6 +14,7 @@ mod dates;
 mod duplicates;
 mod fields;
 mod files;
+mod footnotes;
 mod front_matter;
 mod markdown;
 mod sanitize;

@@ -8,6 +8,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use url::Url;
 
+use super::anchors::Anchors;
+
 /// Elements that never hold others, so never deepen the nesting.
 const VOID_ELEMENTS: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
@@ -73,38 +75,142 @@ pub(crate) fn absolute_url(url: &str, base: &Url) -> String {
     }
 }
 
-/// Cleans HTML against an allowlist and makes every URL in it absolute.
-/// Also gives the `href` and `src` URLs the cleaned HTML holds, in order:
-/// ammonia's attribute hook sees them, after it has dropped elements,
-/// attributes and schemes it does not allow.
-pub(crate) fn sanitize(html: &str, base: &Url) -> (String, Vec<String>) {
+/// Cleans HTML against an allowlist and makes every URL in it absolute and
+/// every id and `#fragment` unique to the entry (`anchors`). Also gives the
+/// `href` and `src` URLs the cleaned HTML holds, in order: ammonia's
+/// attribute hook sees them, after it has dropped elements, attributes and
+/// schemes it does not allow.
+pub(crate) fn sanitize(html: &str, base: &Url, anchors: &Anchors) -> (String, Vec<String>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let mut builder = ammonia::Builder::default();
+    builder
+        .add_tags(["section"])
+        .add_generic_attributes(["id", "dir"])
+        .add_tag_attributes("code", ["class"]);
     // The hook is also shown the attributes of elements ammonia removes
     // (a `<script src>`): only those of kept elements are links.
     let kept: HashSet<String> = builder.clone_tags().into_iter().map(String::from).collect();
-    let (record, hook_base) = (Arc::clone(&seen), base.clone());
+    let (record, hook_base, anchors) = (Arc::clone(&seen), base.clone(), anchors.clone());
     builder
         .url_schemes(ALLOWED_SCHEMES.iter().copied().collect())
         .url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone()))
         .link_rel(None)
-        .attribute_filter(move |element, attribute, value| {
-            if matches!(attribute, "href" | "src") && kept.contains(element) {
-                // Resolved as `RewriteWithBase` does next.
-                let url = hook_base
-                    .join(value)
-                    .map_or_else(|_| value.to_string(), String::from);
-                record
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push(url);
+        .attribute_filter(move |element, attribute, value| match attribute {
+            "id" => Some(anchors.id(value).into()),
+            // A code block's language, as pulldown-cmark writes it.
+            "class" => is_language_class(value).then_some(Cow::Borrowed(value)),
+            "href" | "src" => {
+                let value = if attribute == "href" {
+                    anchors.href(value)
+                } else {
+                    Cow::Borrowed(value)
+                };
+                if kept.contains(element) {
+                    // Resolved as `RewriteWithBase` does next.
+                    let url = hook_base
+                        .join(&value)
+                        .map_or_else(|_| value.to_string(), String::from);
+                    record
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push(url);
+                }
+                Some(Cow::Owned(value.into_owned()))
             }
-            Some(Cow::Borrowed(value))
+            _ => Some(Cow::Borrowed(value)),
         });
-    let html = builder.clean(html).to_string();
+    let html = builder.clean(&without_noscript_tags(html)).to_string();
     drop(builder);
     let links = Arc::try_unwrap(seen)
         .map(|seen| seen.into_inner().unwrap_or_else(PoisonError::into_inner))
         .unwrap_or_default();
     (html, links)
+}
+
+/// True for `language-rust` and the like.
+fn is_language_class(value: &str) -> bool {
+    value.strip_prefix("language-").is_some_and(|language| {
+        !language.is_empty()
+            && language
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '#' | '.'))
+    })
+}
+
+/// `html` with the `<noscript>` and `</noscript>` tags taken out and what
+/// they held kept. The HTML parser behind the sanitiser reads a noscript's
+/// content as text (as a browser running scripts does), so the images a
+/// blog puts there for readers without scripts would otherwise come out as
+/// visible, escaped markup. Everything that remains is sanitised as usual.
+fn without_noscript_tags(html: &str) -> Cow<'_, str> {
+    const TAG: &[u8] = b"noscript";
+    let bytes = html.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(found) = html[at..].find('<') {
+        let start = at + found;
+        let name_at = start + 1 + usize::from(bytes.get(start + 1) == Some(&b'/'));
+        let name_end = name_at + TAG.len();
+        let is_noscript = bytes
+            .get(name_at..name_end)
+            .is_some_and(|name| name.eq_ignore_ascii_case(TAG))
+            && bytes
+                .get(name_end)
+                .is_none_or(|&b| b == b'>' || b == b'/' || b.is_ascii_whitespace());
+        at = start + 1;
+        if is_noscript {
+            let end = html[name_end..]
+                .find('>')
+                .map_or(html.len(), |i| name_end + i + 1);
+            out.push_str(&html[copied..start]);
+            copied = end;
+            at = end;
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(html);
+    }
+    out.push_str(&html[copied..]);
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clean(html: &str) -> String {
+        let base = Url::parse("https://example.org/a/post.html").unwrap();
+        sanitize(html, &base, &Anchors::for_slug("post")).0
+    }
+
+    #[test]
+    fn noscript_content_is_kept_as_markup_and_still_sanitised() {
+        assert_eq!(
+            clean("<noscript><img src=\"c.png\" alt=\"chart\"></noscript><NOSCRIPT >x</NoScript >"),
+            "<img src=\"https://example.org/a/c.png\" alt=\"chart\">x"
+        );
+        assert_eq!(
+            clean("<noscript><script>alert(1)</script><img src=x onerror=alert(1)></noscript>"),
+            "<img src=\"https://example.org/a/x\">"
+        );
+        assert_eq!(without_noscript_tags("<noscripts>a"), "<noscripts>a");
+    }
+
+    #[test]
+    fn ids_and_fragments_are_made_unique_to_the_entry() {
+        assert_eq!(
+            clean("<h2 id=\"intro\">I</h2><a href=\"#intro\">go</a><a href=\"b.html#x\">b</a>"),
+            "<h2 id=\"post:intro\">I</h2><a href=\"https://example.org/a/post.html#post:intro\">go</a>\
+             <a href=\"https://example.org/a/b.html#x\">b</a>"
+        );
+    }
+
+    #[test]
+    fn only_language_classes_are_kept() {
+        assert_eq!(
+            clean("<pre><code class=\"language-c++\">x</code></pre><code class=\"evil\">y</code>"),
+            "<pre><code class=\"language-c++\">x</code></pre><code>y</code>"
+        );
+    }
 }

@@ -10,9 +10,8 @@ use atom_syndication::{
 
 use super::content::feed_content;
 use super::xml::{archive_marker, DUBLIN_CORE_NS};
-use super::{with_final_newline, GENERATOR, VERSION};
+use super::{with_final_newline, GENERATOR, VERSION, XML_DECLARATION};
 use crate::model::{uri_component, Channel, Document, Entry, Format, Person, Place};
-use crate::text::escape;
 
 /// The bytes of `doc` as Atom 1.0, published at `path`.
 pub(super) fn render(doc: &Document<'_>, path: &str) -> Vec<u8> {
@@ -40,7 +39,7 @@ pub(super) fn render(doc: &Document<'_>, path: &str) -> Vec<u8> {
         uri: None,
     });
     let feed = Feed {
-        title: title(&doc.title),
+        title: Text::plain(doc.title.as_str()),
         id: feed_id(doc),
         updated: doc.updated(),
         // Every entry needs an author (RFC 4287 4.1.2); the feed's covers
@@ -66,14 +65,34 @@ pub(super) fn render(doc: &Document<'_>, path: &str) -> Vec<u8> {
         lang: channel.language.clone(),
         ..Feed::default()
     };
+    // The crate's declaration names no encoding, and some readers then take
+    // the document for Latin-1: make-feed writes its own.
     let config = WriteConfig {
-        write_document_declaration: true,
+        write_document_declaration: false,
         indent_size: Some(2),
     };
-    let bytes = feed
-        .write_with_config(Vec::new(), config)
+    let mut bytes = XML_DECLARATION.as_bytes().to_vec();
+    feed.write_with_config(&mut bytes, config)
         .expect("writing XML to memory cannot fail");
-    with_final_newline(bytes)
+    with_final_newline(archive_marker_first(bytes))
+}
+
+/// The crate writes extension elements after the entries, where RFC 4287's
+/// schema has none: `fh:archive` moves to just before the first entry. Text
+/// in the document is escaped, so the marker's tag occurs only as the
+/// element.
+fn archive_marker_first(bytes: Vec<u8>) -> Vec<u8> {
+    const MARKER: &str = "\n  <fh:archive/>";
+    let xml = String::from_utf8(bytes).expect("the atom_syndication crate writes UTF-8");
+    let (Some(marker), Some(first_entry)) = (xml.rfind(MARKER), xml.find("\n  <entry>")) else {
+        return xml.into_bytes();
+    };
+    let mut moved = String::with_capacity(xml.len());
+    moved.push_str(&xml[..first_entry]);
+    moved.push_str(MARKER);
+    moved.push_str(&xml[first_entry..marker]);
+    moved.push_str(&xml[marker + MARKER.len()..]);
+    moved.into_bytes()
 }
 
 /// The feed's id. Archive pages share the main feed's id (RFC 5005: they are
@@ -120,7 +139,7 @@ fn atom_entry(entry: &Entry, channel: &Channel) -> AtomEntry {
         );
     }
     AtomEntry {
-        title: title(&entry.title),
+        title: Text::plain(entry.title.as_str()),
         id: entry.id.clone(),
         updated: entry.updated(),
         published: Some(entry.published),
@@ -135,7 +154,9 @@ fn atom_entry(entry: &Entry, channel: &Channel) -> AtomEntry {
             })
             .collect(),
         links,
-        summary: Some(Text::plain(entry.summary.as_str())),
+        // A body that opens with no paragraph of text has no summary; Atom
+        // allows none, but not an empty one.
+        summary: (!entry.summary.is_empty()).then(|| Text::plain(entry.summary.as_str())),
         content: Some(Content {
             content_type: Some("html".to_string()),
             value: Some(feed_content(entry, channel)),
@@ -143,17 +164,6 @@ fn atom_entry(entry: &Entry, channel: &Channel) -> AtomEntry {
         }),
         extensions,
         ..AtomEntry::default()
-    }
-}
-
-/// A title as Atom text. One that holds markup-like text goes as escaped
-/// HTML, which means the same, so that no reader or validator mistakes it for
-/// markup.
-fn title(text: &str) -> Text {
-    if text.contains('<') {
-        Text::html(escape(text))
-    } else {
-        Text::plain(text)
     }
 }
 

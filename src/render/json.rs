@@ -27,6 +27,9 @@ pub(super) fn render(doc: &Document<'_>, path: &str) -> Vec<u8> {
         if let Some(uri) = &author.uri {
             person.insert("url".into(), json!(uri.as_str()));
         }
+        // `author` is JSON Feed 1.0's field, which readers that predate 1.1
+        // read; 1.1 allows writing both.
+        feed.insert("author".into(), Value::Object(person.clone()));
         feed.insert("authors".into(), json!([person]));
     }
     if let Some(icon) = &channel.logo {
@@ -50,17 +53,21 @@ fn item(entry: &Entry, doc: &Document<'_>) -> Value {
         "content_html".into(),
         json!(feed_content(entry, doc.channel)),
     );
-    item.insert("summary".into(), json!(entry.summary));
+    if !entry.summary.is_empty() {
+        item.insert("summary".into(), json!(entry.summary));
+    }
     item.insert("date_published".into(), json!(rfc3339(&entry.published)));
     if let Some(updated) = &entry.updated {
         item.insert("date_modified".into(), json!(rfc3339(updated)));
     }
-    if !entry.authors.is_empty() {
+    if let Some(first) = entry.authors.first() {
         let authors: Vec<Value> = entry
             .authors
             .iter()
             .map(|name| json!({ "name": name }))
             .collect();
+        // JSON Feed 1.0 has one author: the first, for readers that predate 1.1.
+        item.insert("author".into(), json!({ "name": first }));
         item.insert("authors".into(), Value::Array(authors));
     }
     if !entry.categories.is_empty() {

@@ -29,6 +29,10 @@ pub(crate) use templates::Templates;
 pub(crate) const GENERATOR: &str = "make-feed";
 pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// The first line of every XML output: the encoding is always named, so
+/// that no reader guesses another.
+const XML_DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
+
 /// An output file: where it goes below the output folder, and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Output {

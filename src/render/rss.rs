@@ -105,7 +105,13 @@ fn item(entry: &Entry, channel: &Channel) -> Item {
         .pub_date(Some(rfc822(&entry.published)))
         // RSS readers take `description` as HTML: the plain-text summary is
         // escaped so that a `<` in it is shown, not interpreted.
-        .description(Some(escape(&entry.summary)))
+        // A body with no text at all has no summary: the title stands in, as
+        // readers and validators want a description before the content.
+        .description(Some(escape(if entry.summary.is_empty() {
+            &entry.title
+        } else {
+            &entry.summary
+        })))
         .content(Some(feed_content(entry, channel)))
         .categories(
             entry
