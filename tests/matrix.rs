@@ -518,6 +518,13 @@ const READERS: &[Reader] = &[
         ],
     },
     Reader {
+        name: "rss2email",
+        formats: &[
+            (Rss, &[NoOffset, OneAuthor]),
+            (Atom, &[NoOffset, OneAuthor]),
+        ],
+    },
+    Reader {
         name: "rss-parser",
         formats: &[
             (Rss, &[OneAuthor]),
@@ -532,7 +539,7 @@ const READERS: &[Reader] = &[
 
 fn read(reader: &str, url: &str, server: &Server) -> Vec<Shown> {
     match reader {
-        "feedparser" | "reader" => python(reader, url),
+        "feedparser" | "reader" | "rss2email" => python(reader, url),
         "rss-parser" | "feedsmith" => node(reader, url),
         "gofeed" => gofeed(url),
         "sfeed" => sfeed(url),
@@ -547,8 +554,9 @@ fn read(reader: &str, url: &str, server: &Server) -> Vec<Shown> {
 
 #[test]
 fn every_reader_shows_every_entry_exactly_but_for_its_named_limits() {
-    if !have(&["nginx", "curl", "sfeed", "newsboat", "sqlite3", "node"])
-        || !installed(&work_dir().join("venv/bin/python"))
+    if !have(&[
+        "nginx", "curl", "sfeed", "newsboat", "sqlite3", "node", "r2e",
+    ]) || !installed(&work_dir().join("venv/bin/python"))
         || !installed(&work_dir().join("gofeed"))
         || !installed(&matrix_dir().join("node_modules"))
     {

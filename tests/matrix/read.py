@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reads a feed with a Python feed reader and prints what it shows, as JSON.
 
-Usage: read.py feedparser|reader URL
+Usage: read.py feedparser|reader|rss2email URL
 
 Each entry: title, link, id, published (seconds since the epoch),
 published_raw (the date as the reader keeps it, if it keeps the text),
@@ -68,7 +68,63 @@ def with_reader(url):
         return entries
 
 
+def with_rss2email(url):
+    """Debian's rss2email (r2e), mailing each entry to a stand-in for
+    sendmail that appends the message to a file; entries as a mail client
+    lists them, newest first."""
+    import configparser
+    import email
+    import email.policy
+    import email.utils
+    import os
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as tmp:
+        config, data, mbox = f"{tmp}/config", f"{tmp}/data", f"{tmp}/mbox"
+        stub = f"{tmp}/sendmail"
+        with open(stub, "w") as f:
+            f.write(f"#!/bin/sh\ncat > \"$(mktemp -p {tmp} mail.XXXXXX)\"\n")
+        os.chmod(stub, 0o755)
+
+        def r2e(*args):
+            subprocess.run(["r2e", "-c", config, "-d", data, *args], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+        r2e("new", "to@example.org")
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read(config)
+        parser["DEFAULT"].update({"sendmail": stub, "email-protocol": "sendmail",
+                                  "date-header": "True", "html-mail": "True",
+                                  "use-8bit": "True"})
+        with open(config, "w") as f:
+            parser.write(f)
+        r2e("add", "feed", url)
+        r2e("run")
+        messages = []
+        for name in sorted(os.listdir(tmp)):
+            if name.startswith("mail."):
+                with open(f"{tmp}/{name}", "rb") as f:
+                    messages.append(email.message_from_binary_file(f, policy=email.policy.default))
+        entries = []
+        for m in messages:
+            sender = m["From"].addresses[0].display_name
+            tags = str(m["X-RSS-TAGS"] or "")
+            entries.append({
+                "title": str(m["Subject"]),
+                "link": str(m["X-RSS-URL"]),
+                "id": str(m["X-RSS-ID"]),
+                "published": int(email.utils.parsedate_to_datetime(str(m["Date"])).timestamp()),
+                "published_raw": str(m["Date"]),
+                # "Feed title: author"
+                "authors": [sender.split(": ", 1)[1]] if ": " in sender else [],
+                "categories": tags.split(",") if tags else [],
+                "content": m.get_content(),
+            })
+        entries.sort(key=lambda e: e["published"], reverse=True)
+        return entries
+
+
 if __name__ == "__main__":
     name, url = sys.argv[1], sys.argv[2]
-    read = {"feedparser": with_feedparser, "reader": with_reader}[name]
+    read = {"feedparser": with_feedparser, "reader": with_reader, "rss2email": with_rss2email}[name]
     json.dump({"entries": read(url)}, sys.stdout, ensure_ascii=False)
