@@ -457,3 +457,24 @@ fn archive_pages_are_kept_only_when_they_are_whole_and_in_their_own_place() {
     test.build().success();
     assert!(test.out_files() == good);
 }
+
+#[test]
+fn archive_pages_are_marked_before_their_entries_in_atom_and_declare_utf_8() {
+    let test = site(5, 2, 2);
+    test.build().success();
+    for page in ["archive/atom-1.xml", "archive/atom-2.xml"] {
+        let xml = test.read_out(page);
+        assert!(
+            xml.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"),
+            "{page}"
+        );
+        let marker = xml.find("<fh:archive").expect("marked");
+        let first_entry = xml.find("<entry>").expect("entries");
+        // RFC 4287 puts extension elements before the entries.
+        assert!(marker < first_entry, "{page}:\n{xml}");
+        assert_eq!(xml.matches("<fh:archive").count(), 1, "{page}");
+        assert!(atom(&test, page).extensions().contains_key("fh"), "{page}");
+    }
+    let main = test.read_out("atom.xml");
+    assert!(!main.contains("fh:archive"), "{main}");
+}

@@ -82,16 +82,21 @@ pub(super) fn render(doc: &Document<'_>, path: &str) -> Vec<u8> {
 /// in the document is escaped, so the marker's tag occurs only as the
 /// element.
 fn archive_marker_first(bytes: Vec<u8>) -> Vec<u8> {
-    const MARKER: &str = "\n  <fh:archive/>";
+    const START: &str = "\n  <fh:archive";
+    const END: &str = "</fh:archive>";
     let xml = String::from_utf8(bytes).expect("the atom_syndication crate writes UTF-8");
-    let (Some(marker), Some(first_entry)) = (xml.rfind(MARKER), xml.find("\n  <entry>")) else {
+    let (Some(start), Some(first_entry)) = (xml.rfind(START), xml.find("\n  <entry>")) else {
         return xml.into_bytes();
     };
+    let end = xml[start..].find(END).map_or_else(
+        || start + xml[start..].find("/>").expect("an element ends") + "/>".len(),
+        |at| start + at + END.len(),
+    );
     let mut moved = String::with_capacity(xml.len());
     moved.push_str(&xml[..first_entry]);
-    moved.push_str(MARKER);
-    moved.push_str(&xml[first_entry..marker]);
-    moved.push_str(&xml[marker + MARKER.len()..]);
+    moved.push_str(&xml[start..end]);
+    moved.push_str(&xml[first_entry..start]);
+    moved.push_str(&xml[end..]);
     moved.into_bytes()
 }
 
