@@ -1,12 +1,13 @@
 // Reads a feed with an npm feed parser and prints what it shows, as JSON.
 //
-// Usage: node read.mjs rss-parser|feedsmith URL
+// Usage: node read.mjs rss-parser|feedsmith|@rowanmanning/feed-parser URL
 //
 // The same shape as read.py: each entry's title, link, id, published
 // (seconds since the epoch), published_raw, authors, categories and content
 // (HTML), in the parser's order. Part of the reader matrix (tests/matrix.rs).
 import Parser from "rss-parser";
 import { parseFeed } from "feedsmith";
+import { parseFeed as rowanmanningParseFeed } from "@rowanmanning/feed-parser";
 
 const [name, url] = process.argv.slice(2);
 const response = await fetch(url);
@@ -74,6 +75,24 @@ function withFeedsmith() {
   throw new Error(`feedsmith: unexpected format ${format}`);
 }
 
-const readers = { "rss-parser": withRssParser, feedsmith: withFeedsmith };
+function withRowanmanning() {
+  return rowanmanningParseFeed(body).items.map((item) => ({
+    title: item.title,
+    link: item.url,
+    id: item.id,
+    published: item.published ? Math.floor(item.published.getTime() / 1000) : null,
+    // A Date: the offset written is gone.
+    published_raw: item.published ? item.published.toISOString() : null,
+    authors: item.authors.map((a) => a.name),
+    categories: item.categories.map((c) => c.term),
+    content: item.content,
+  }));
+}
+
+const readers = {
+  "rss-parser": withRssParser,
+  feedsmith: withFeedsmith,
+  "@rowanmanning/feed-parser": withRowanmanning,
+};
 const entries = await readers[name]();
 process.stdout.write(JSON.stringify({ entries }));

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reads a feed with a Python feed reader and prints what it shows, as JSON.
 
-Usage: read.py feedparser|reader|rss2email URL
+Usage: read.py feedparser|reader|rss2email|atoma URL
 
 Each entry: title, link, id, published (seconds since the epoch),
 published_raw (the date as the reader keeps it, if it keeps the text),
@@ -68,6 +68,44 @@ def with_reader(url):
         return entries
 
 
+def with_atoma(url):
+    """atoma, which reads JSON Feed 1.0's single `author`."""
+    import urllib.request
+
+    import atoma
+
+    body = urllib.request.urlopen(url).read()
+    entries = []
+    if url.endswith(".json"):
+        for i in atoma.parse_json_feed_bytes(body).items:
+            entries.append(entry(i.title, i.url, i.id_, i.date_published,
+                                 [i.author.name] if i.author else [], i.tags, i.content_html))
+    elif url.endswith("atom.xml"):
+        for e in atoma.parse_atom_bytes(body).entries:
+            link = next((l.href for l in e.links if l.rel in (None, "alternate")), None)
+            entries.append(entry(e.title.value, link, e.id_, e.published,
+                                 [a.name for a in e.authors], [c.term for c in e.categories],
+                                 e.content.value if e.content else None))
+    else:
+        for i in atoma.parse_rss_bytes(body).items:
+            entries.append(entry(i.title, i.link, i.guid, i.pub_date,
+                                 [i.author] if i.author else [], i.categories, i.content_encoded))
+    return entries
+
+
+def entry(title, link, id, published, authors, categories, content):
+    return {
+        "title": title,
+        "link": link,
+        "id": id,
+        "published": int(published.timestamp()) if published else None,
+        "published_raw": published.isoformat() if published else None,
+        "authors": authors,
+        "categories": list(categories or []),
+        "content": content,
+    }
+
+
 def with_rss2email(url):
     """Debian's rss2email (r2e), mailing each entry to a stand-in for
     sendmail that appends the message to a file; entries as a mail client
@@ -126,5 +164,10 @@ def with_rss2email(url):
 
 if __name__ == "__main__":
     name, url = sys.argv[1], sys.argv[2]
-    read = {"feedparser": with_feedparser, "reader": with_reader, "rss2email": with_rss2email}[name]
+    read = {
+        "feedparser": with_feedparser,
+        "reader": with_reader,
+        "rss2email": with_rss2email,
+        "atoma": with_atoma,
+    }[name]
     json.dump({"entries": read(url)}, sys.stdout, ensure_ascii=False)
