@@ -8,6 +8,7 @@ mod check;
 mod errors;
 mod fuzz;
 mod hostile;
+mod hosting;
 mod matrix;
 mod new;
 mod output;
