@@ -40,7 +40,7 @@ fn the_readme_nginx_snippet_passes_nginx_t_without_a_warning() {
         .replace("/srv/feeds/public", &prefix)
         .replace(
             "server {",
-            &format!("access_log off;\n    server {{\n        listen 127.0.0.1:1;"),
+            "access_log off;\n    server {\n        listen 127.0.0.1:1;",
         );
     let config =
         format!("pid {prefix}/nginx.pid;\nerror_log {prefix}/error.log;\nevents {{}}\n{http}");
