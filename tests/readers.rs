@@ -406,7 +406,7 @@ fn chromium_shows_the_whole_article_page() {
     assert_eq!(
         texts(&dom, "article .byline > *"),
         [
-            "2022-06-01 17:52",
+            "2022-06-01 17:52 UTC+08:00",
             "来源:河北共产党员网",
             "作者:吴树玲",
             "编辑:王强"
@@ -454,7 +454,7 @@ fn chromium_shows_the_index_with_its_feeds() {
         attributes(&dom, ".entries h3 a", "href"),
         ["articles/yixian-dangyuan-ganbu-de-yinghe-dandang.html"]
     );
-    assert_eq!(texts(&dom, ".entries time"), ["2022-06-01 17:52"]);
+    assert_eq!(texts(&dom, ".entries time"), ["2022-06-01 17:52 UTC+08:00"]);
     assert_eq!(
         attributes(&dom, "link[rel=alternate]", "href"),
         feed_urls(&[])

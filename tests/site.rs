@@ -197,7 +197,7 @@ fn an_article_page_has_everything_a_reader_needs() {
     assert_eq!(
         text(".byline > *"),
         [
-            "2022-06-01 17:52",
+            "2022-06-01 17:52 UTC+08:00",
             "来源:河北共产党员网",
             "作者:吴树玲",
             "编辑:王强"
@@ -220,9 +220,33 @@ fn dates_on_pages_are_shown_in_the_site_zone_whatever_the_offset_written() {
     let page = test.read_out("articles/first.html");
     // feed.toml's zone is Asia/Shanghai; the machine's (New York) plays no part.
     assert!(
-        page.contains("<time datetime=\"2022-06-01T09:52:50+00:00\">2022-06-01 17:52</time>"),
+        page.contains(
+            "<time datetime=\"2022-06-01T09:52:50+00:00\">2022-06-01 17:52 UTC+08:00</time>"
+        ),
         "{page}"
     );
+}
+
+#[test]
+fn a_date_given_alone_shows_as_a_date_and_a_time_shows_its_offset() {
+    let test = Test::new().file(
+        "articles/first.md",
+        "+++\ntitle = \"First\"\npublished = 2026-08-20\nupdated = 2026-08-21T08:00:00+02:00\n+++\n\nText.\n",
+    );
+    test.build().success();
+    let page = test.read_out("articles/first.html");
+    assert!(
+        page.contains("<time datetime=\"2026-08-20T00:00:00+08:00\">2026-08-20</time>"),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "<time datetime=\"2026-08-21T08:00:00+02:00\">2026-08-21 14:00 UTC+08:00</time>"
+        ),
+        "{page}"
+    );
+    let index = test.read_out("index.html");
+    assert!(index.contains(">2026-08-20</time>"), "{index}");
 }
 
 #[test]
@@ -268,7 +292,7 @@ fn a_site_replaces_a_template_from_feed_data() {
     );
     test.build().success();
     let page = test.read_out("articles/first.html");
-    assert!(page.starts_with("<!DOCTYPE html>\n<title>First</title>\n<p class=mine>2022-06-01 17:52 Test channel</p>\n<p>First paragraph of First.</p>"), "{page}");
+    assert!(page.starts_with("<!DOCTYPE html>\n<title>First</title>\n<p class=mine>2022-06-01 17:52 UTC+08:00 Test channel</p>\n<p>First paragraph of First.</p>"), "{page}");
     // The index still uses the built-in template.
     assert!(test
         .read_out("index.html")

@@ -67,7 +67,8 @@ pub(crate) fn read_front<'t>(
         dates::from_value(value, channel.timezone)
             .map_err(|e| fields.error(key, e.message()).help(e.help()))
     };
-    let published = date("published", fields.required_value("published")?)?;
+    let published_value = fields.required_value("published")?;
+    let published = date("published", published_value)?;
     let updated = fields
         .value("updated")
         .map(|value| date("updated", value))
@@ -87,6 +88,7 @@ pub(crate) fn read_front<'t>(
         url,
         title,
         published,
+        published_date_only: dates::is_date_only(published_value),
         updated,
         authors: names(&fields, "authors")?,
         editor: fields

@@ -88,6 +88,17 @@ pub(crate) fn from_value(
     resolve(&datetime, zone)
 }
 
+/// True when a front-matter value is a date alone, with no time of day
+/// (`published = 2026-08-20`): pages then show the date alone.
+pub(crate) fn is_date_only(value: &Value) -> bool {
+    let datetime = match value {
+        Value::Datetime(datetime) => Some(*datetime),
+        Value::String(text) => text.trim().parse::<Datetime>().ok(),
+        _ => None,
+    };
+    datetime.is_some_and(|d| d.date.is_some() && d.time.is_none())
+}
+
 fn resolve(datetime: &Datetime, zone: Option<Tz>) -> Result<DateTime<FixedOffset>, DateError> {
     let not_a_date = || DateError::NotADate(datetime.to_string());
     let date = datetime.date.ok_or(DateError::TimeWithoutDate)?;

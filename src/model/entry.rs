@@ -15,6 +15,8 @@ pub(crate) struct Entry {
     pub(crate) url: Url,
     pub(crate) title: String,
     pub(crate) published: DateTime<FixedOffset>,
+    /// `published` was given as a date alone (its time is midnight).
+    pub(crate) published_date_only: bool,
     pub(crate) updated: Option<DateTime<FixedOffset>>,
     pub(crate) authors: Vec<String>,
     pub(crate) editor: Option<String>,

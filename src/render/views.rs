@@ -50,7 +50,8 @@ pub(super) struct SiteView<'a> {
 struct DateView {
     /// RFC 3339 with the offset it was published in.
     iso: String,
-    /// `YYYY-MM-DD HH:MM` in the site's zone (or else the entry's own).
+    /// `YYYY-MM-DD HH:MM UTC+08:00` in the site's zone (or else the
+    /// entry's own), or `YYYY-MM-DD` for a date given alone.
     display: String,
 }
 
@@ -126,11 +127,11 @@ impl Views<'_> {
             title: &entry.title,
             url: entry.url.as_str(),
             href: format!("{root}{site_path}"),
-            published: self.date_view(&entry.published),
+            published: self.date_view(&entry.published, entry.published_date_only),
             updated: entry
                 .updated
                 .filter(|updated| *updated != entry.published)
-                .map(|updated| self.date_view(&updated)),
+                .map(|updated| self.date_view(&updated, false)),
             authors: &entry.authors,
             editor: entry.editor.as_deref(),
             source: entry.source.as_ref().map(|source| SourceView {
@@ -147,13 +148,16 @@ impl Views<'_> {
         }
     }
 
-    fn date_view(&self, date: &DateTime<FixedOffset>) -> DateView {
+    fn date_view(&self, date: &DateTime<FixedOffset>, date_only: bool) -> DateView {
+        // A time shows its offset, so no reader has to guess the zone.
+        let format = if date_only {
+            "%Y-%m-%d"
+        } else {
+            "%Y-%m-%d %H:%M UTC%:z"
+        };
         let display = match self.channel.timezone {
-            Some(zone) => date
-                .with_timezone(&zone)
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
-            None => date.format("%Y-%m-%d %H:%M").to_string(),
+            Some(zone) => date.with_timezone(&zone).format(format).to_string(),
+            None => date.format(format).to_string(),
         };
         DateView {
             iso: date.to_rfc3339(),
