@@ -324,8 +324,41 @@ fn a_broken_template_is_an_error_naming_its_file_and_line() {
     let test = test.file("templates/index.html", "<h1>{{ site.tilte }}</h1>\n");
     test.build()
         .failure()
-        .stderr_contains("templates/index.html:1: template error");
+        .stderr_contains("templates/index.html:1: template error: `site.tilte` is undefined")
+        .stderr_contains("index.html can use site, entries, categories, feeds, labels");
     assert_eq!(test.out_files(), before);
+}
+
+#[test]
+fn an_override_filling_a_block_its_layout_lacks_is_an_error_naming_the_block() {
+    let test = Test::new().file(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{# the layout's block is main #}\n\
+         {% block content %}<h1>{{ article.title }}</h1>{% endblock %}\n",
+    );
+    test.build()
+        .failure()
+        .stderr_contains(
+            "templates/page.html:3: template error: block `content` is not in base.html, \
+             which page.html extends",
+        )
+        .stderr_contains("use one of base.html's blocks (title, head, main)");
+    // A layout of the site's own may add blocks its pages then fill; it
+    // must keep those the built-in index fills.
+    let layout =
+        "<!DOCTYPE html>\n<title>{{ site.title }}</title>\n{% block content %}{% endblock %}\n";
+    let test = test.file("templates/base.html", layout);
+    test.build().failure().stderr_contains(
+        "(built-in template) index.html:2: template error: block `head` is not in base.html",
+    );
+    let test = test.file(
+        "templates/base.html",
+        &format!("{layout}{{% block head %}}{{% endblock %}}{{% block main %}}{{% endblock %}}\n"),
+    );
+    test.build().success();
+    assert!(test
+        .read_out("articles/first.html")
+        .contains("<h1>First</h1>"));
 }
 
 #[test]

@@ -9,6 +9,7 @@
 //! [`Document`]: crate::model::Document
 
 mod atom;
+mod blocks;
 mod content;
 mod dates;
 mod json;

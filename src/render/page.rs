@@ -14,6 +14,7 @@
 
 use minijinja::{Environment, UndefinedBehavior, Value};
 
+use super::blocks::check_blocks;
 use super::views::{ArticleView, CategoryView, FeedLink, Views};
 use super::{Labels, Output, Templates, GENERATOR, VERSION};
 use crate::error::Diagnostic;
@@ -74,6 +75,7 @@ impl<'t> Pages<'t> {
             env.add_template(name, text)
                 .map_err(|e| template_error(templates, &e))?;
         }
+        check_blocks(templates)?;
         Ok(Pages {
             env,
             templates,
@@ -182,10 +184,39 @@ fn template_error(templates: &Templates, error: &minijinja::Error) -> Diagnostic
     if message.is_empty() {
         message = error.kind().to_string();
     }
+    let mut help = "fix the template, or delete it to use the built-in one".to_string();
+    if error.kind() == minijinja::ErrorKind::UndefinedError {
+        // Name what is undefined: the expression where the error points.
+        let source = templates.get(name).unwrap_or_default();
+        if let Some(expression) = error.range().and_then(|range| source.get(range)) {
+            message = format!("`{expression}` is undefined");
+        }
+        help = format!(
+            "{name} can use {}; README.md's Templates section lists every field",
+            VARIABLES
+                .iter()
+                .find(|(template, _)| *template == name)
+                .map_or("site, feeds, labels, root and generator", |(_, names)| {
+                    names
+                })
+        );
+    }
     Diagnostic::new(templates.origin(name), format!("template error: {message}"))
         .maybe_line(error.line())
-        .help("fix the template, or delete it to use the built-in one")
+        .help(help)
 }
+
+/// The variables each built-in page template is given.
+const VARIABLES: &[(&str, &str)] = &[
+    (
+        "page.html",
+        "site, article, feeds, labels, root and generator",
+    ),
+    (
+        "index.html",
+        "site, entries, categories, feeds, labels, root and generator",
+    ),
+];
 
 #[cfg(test)]
 mod tests {
