@@ -268,9 +268,13 @@ fn feeds_and_pages_have_their_types_with_utf_8() {
         reply.header("last-modified");
     }
     assert_eq!(server.get("rss.xml", &[]).body, test.read_out("rss.xml"));
-    assert_eq!(server.get("", &[]).body, test.read_out("index.html"));
     assert_eq!(
-        server.get("hello.html", &[]).body,
+        without_reload_script(&server.get("", &[]).body),
+        test.read_out("index.html")
+    );
+    // A page that is not the build's gets the script too, at its end.
+    assert_eq!(
+        without_reload_script(&server.get("hello.html", &[]).body),
         "<!doctype html><p>héllo</p>\n"
     );
 
@@ -432,4 +436,142 @@ fn a_first_build_that_fails_stops_with_its_error() {
         .stderr_contains("field `titel`: is not a known key")
         .stderr_contains("nothing was published");
     assert_eq!(run.stdout, "");
+}
+
+/// A page as built: what `serve` sends less its live reload script.
+fn without_reload_script(served: &str) -> String {
+    let start = served
+        .find("<script>/* make-feed serve")
+        .expect("the reload script");
+    let end = start + served[start..].find("</script>\n").unwrap() + "</script>\n".len();
+    format!("{}{}", &served[..start], &served[end..])
+}
+
+/// Headless Chromium holding one page open (`tests/browser/live.mjs`),
+/// asked about it line by line.
+struct Browser {
+    child: Child,
+    answers: mpsc::Receiver<String>,
+    stdin: std::process::ChildStdin,
+}
+
+impl Browser {
+    fn open(url: &str) -> Option<Browser> {
+        let dir = crate::common::repo_root().join("tests/browser");
+        if !crate::readers::have(&["chromium", "node"]) || !installed(&dir.join("node_modules")) {
+            return None;
+        }
+        let mut child = Command::new("node")
+            .args(["live.mjs", url])
+            .current_dir(&dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("node");
+        let (sender, answers) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = sender.send(line);
+            }
+        });
+        let stdin = child.stdin.take().unwrap();
+        let browser = Browser {
+            child,
+            answers,
+            stdin,
+        };
+        assert_eq!(browser.answer(), "ready");
+        Some(browser)
+    }
+
+    fn answer(&self) -> String {
+        self.answers
+            .recv_timeout(Duration::from_secs(90))
+            .expect("the browser answers")
+    }
+
+    fn ask(&mut self, command: &serde_json::Value) -> String {
+        writeln!(self.stdin, "{command}").unwrap();
+        self.answer()
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// True when `path` exists; otherwise skips (or fails under CI).
+fn installed(path: &std::path::Path) -> bool {
+    if path.exists() {
+        return true;
+    }
+    let message = format!("{} is missing: run .ci/run to install it", path.display());
+    assert!(std::env::var_os("CI").is_none(), "{message}");
+    eprintln!("skipped: {message}");
+    false
+}
+
+#[test]
+fn an_open_page_reloads_after_an_edit_and_shows_a_failed_build_until_it_is_fixed() {
+    let test = Test::bundled();
+    let server = Server::start(&test);
+    let path = article_path(&test);
+    let page = "articles/yixian-dangyuan-ganbu-de-yinghe-dandang.html";
+    let Some(mut browser) = Browser::open(&format!("{}{page}", server.base)) else {
+        return;
+    };
+    let original = fs::read_to_string(&path).unwrap();
+    let edited = original.replacen("title = \"", "title = \"Edited: ", 1);
+    fs::write(&path, &edited).unwrap();
+    let h1 = serde_json::json!({"until": "h1", "has": "Edited: "});
+    assert_eq!(browser.ask(&h1), "ok", "{}", server.stderr());
+
+    let broken = edited.replacen("published = ", "published = \"not a date\" #", 1);
+    fs::write(&path, broken).unwrap();
+    let error = serde_json::json!({"until": "#make-feed-error", "has": "`published`"});
+    assert_eq!(browser.ask(&error), "ok", "{}", server.stderr());
+    // The page under the message is the last one built.
+    assert!(browser
+        .ask(&serde_json::json!({"text": "h1"}))
+        .contains("Edited: "));
+
+    fs::write(&path, original).unwrap();
+    let gone = serde_json::json!({"until": "#make-feed-error", "gone": true});
+    assert_eq!(browser.ask(&gone), "ok", "{}", server.stderr());
+    let h1 = serde_json::json!({"until": "h1", "has": "疫线党员干部"});
+    assert_eq!(browser.ask(&h1), "ok");
+}
+
+#[test]
+fn pages_get_the_reload_script_but_built_files_never_do_and_a_missing_file_is_a_page() {
+    let test = bundled_with_page();
+    let server = Server::start(&test);
+    let served = server.get("index.html", &[]).body;
+    assert!(served.contains("<script>/* make-feed serve"), "{served}");
+    let built = fs::read_to_string(test.out().join("index.html")).unwrap();
+    assert!(!built.contains("<script"), "{built}");
+    assert_eq!(
+        served.replace(
+            &served[served.find("<script>").unwrap()..served.find("</script>\n").unwrap() + 10],
+            ""
+        ),
+        built
+    );
+    let missing = server.get("articles/nothing.html", &[]);
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.body.contains("<h1>Not found</h1>"),
+        "{}",
+        missing.body
+    );
+    assert!(missing.body.contains("make-feed serve"), "{}", missing.body);
+    // Feeds are sent as they are.
+    assert_eq!(
+        server.get("rss.xml", &[]).body,
+        fs::read_to_string(test.out().join("rss.xml")).unwrap()
+    );
 }

@@ -11,25 +11,52 @@
 use std::io;
 use std::path::Path;
 
-use axum::body::Body;
+use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::http::{HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
 use axum::Router;
 use percent_encoding::percent_decode_str;
+use tokio::sync::watch;
 use tower_http::services::ServeDir;
 
+use super::reload::{self, with_script, Status, EVENTS, SCRIPT};
 use crate::model::Format;
 
 /// The HTTP side alone: answers GET and HEAD for the files in `out_dir` with
 /// [`content_type`]'s media types, `ETag`, `Last-Modified` and `304 Not
 /// Modified`. `/` and `/dir/` answer with the folder's `index.html`. Names that
 /// start with a dot (make-feed's own bookkeeping, `..`) are never served.
-pub(super) fn router(out_dir: &Path) -> Router {
+/// Pages get the [live reload](super::reload) script, whose events come
+/// from `status`; a missing file gets a page that says so.
+pub(super) fn router(out_dir: &Path, status: watch::Receiver<Status>) -> Router {
+    let events = Router::new()
+        .route(EVENTS, get(reload::events))
+        .with_state(status);
     Router::new()
         .fallback(respond)
         .with_state(ServeDir::new(out_dir))
+        .merge(events)
+}
+
+/// Pages larger than this are sent without the live reload script.
+const MAX_PAGE_BYTES: usize = 64 << 20;
+
+/// The 404 page: it reloads too, so it turns into the page once a rebuild
+/// makes it.
+fn not_found() -> Response {
+    let page = format!(
+        "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>Not found</title>\n\
+         </head>\n<body>\n<h1>Not found</h1>\n<p>make-feed serve has no file here: the last build \
+         did not write one. <a href=\"/\">Back to the front page</a>.</p>\n{SCRIPT}</body>\n</html>\n"
+    );
+    let mut response = (StatusCode::NOT_FOUND, Html(page)).into_response();
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
 }
 
 /// The `Content-Type` for a served file named `name`. Feeds get their own
@@ -59,8 +86,9 @@ fn content_type(name: &str) -> &'static str {
 
 async fn respond(State(mut files): State<ServeDir>, request: Request) -> Response {
     let Some(name) = served_name(request.uri().path()) else {
-        return StatusCode::NOT_FOUND.into_response();
+        return not_found();
     };
+    let method = request.method().clone();
     let mut response = match files.try_call(request).await {
         Ok(response) => response.map(Body::new),
         // Also a path through a file (`/rss.xml/x`) or a file removed by a
@@ -71,11 +99,14 @@ async fn respond(State(mut files): State<ServeDir>, request: Request) -> Respons
                 io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
             ) =>
         {
-            StatusCode::NOT_FOUND.into_response()
+            return not_found();
         }
         Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
     };
     let status = response.status();
+    if status == StatusCode::NOT_FOUND {
+        return not_found();
+    }
     let headers = response.headers_mut();
     if status == StatusCode::OK || status == StatusCode::PARTIAL_CONTENT {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type(&name)));
@@ -86,7 +117,33 @@ async fn respond(State(mut files): State<ServeDir>, request: Request) -> Respons
         // each time and get a cheap 304 while nothing changed.
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     }
+    if status == StatusCode::OK && content_type(&name).starts_with("text/html") {
+        return with_reload_script(response, &method).await;
+    }
     response
+}
+
+/// A page as served: with the live reload script (a HEAD answer gives the
+/// length the GET body has).
+async fn with_reload_script(response: Response, method: &Method) -> Response {
+    let (mut parts, body) = response.into_parts();
+    if *method == Method::HEAD {
+        let length = parts
+            .headers
+            .get(CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok()?.parse::<usize>().ok());
+        if let Some(length) = length {
+            parts
+                .headers
+                .insert(CONTENT_LENGTH, (length + SCRIPT.len()).into());
+        }
+        return Response::from_parts(parts, body);
+    }
+    let Ok(html) = to_bytes(body, MAX_PAGE_BYTES).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    parts.headers.remove(CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(with_script(&html)))
 }
 
 /// The file name a request path asks for (`index.html` for a folder), or

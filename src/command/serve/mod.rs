@@ -9,6 +9,7 @@
 //!
 
 mod http;
+mod reload;
 mod watch;
 
 use std::fmt;
@@ -109,13 +110,15 @@ pub(crate) fn serve(
     let _ = write_report(&mut io::stderr(), &report, data_dir, out_dir);
     let watcher = watcher?;
 
+    let (status, status_received) = tokio::sync::watch::channel(reload::Status::default());
     let rebuilder = {
         let (data_dir, out_dir) = (data_dir.to_path_buf(), out_dir.to_path_buf());
-        thread::spawn(move || watch::rebuild_on_changes(&received, &data_dir, &out_dir))
+        thread::spawn(move || watch::rebuild_on_changes(&received, &data_dir, &out_dir, &status))
     };
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
+        .enable_time()
         .build()
         .map_err(ServeError::Io)?;
     let served = runtime.block_on(async {
@@ -133,7 +136,7 @@ pub(crate) fn serve(
             "rebuilding when {} changes; press Ctrl-C to stop",
             data_dir.display()
         );
-        axum::serve(listener, http::router(out_dir))
+        axum::serve(listener, http::router(out_dir, status_received))
             .with_graceful_shutdown(stop_requested())
             .await?;
         eprintln!("stopping");

@@ -9,6 +9,7 @@ use indicatif::ProgressBar;
 use notify::event::ModifyKind;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
+use super::reload::Status;
 use super::ServeError;
 use crate::build::{build, Options};
 use crate::command::build::{write_failure, write_report};
@@ -95,8 +96,14 @@ fn resolve(path: &Path) -> Option<PathBuf> {
 }
 
 /// Rebuilds once the changes have settled, until [`Signal::Stop`]. Changes
-/// that arrive during a build start another one after it.
-pub(super) fn rebuild_on_changes(signals: &Receiver<Signal>, data_dir: &Path, out_dir: &Path) {
+/// that arrive during a build start another one after it. Each build's
+/// outcome goes to `status`, for the pages that reload.
+pub(super) fn rebuild_on_changes(
+    signals: &Receiver<Signal>,
+    data_dir: &Path,
+    out_dir: &Path,
+    status: &tokio::sync::watch::Sender<Status>,
+) {
     while let Ok(Signal::Changed) = signals.recv() {
         loop {
             match signals.recv_timeout(SETTLE) {
@@ -110,16 +117,28 @@ pub(super) fn rebuild_on_changes(signals: &Receiver<Signal>, data_dir: &Path, ou
             on_wait: &|message| eprintln!("{message}"),
         };
         let stderr = &mut io::stderr();
-        let _ = match build(data_dir, out_dir, &options) {
-            Ok(report) => write_report(stderr, &report, data_dir, out_dir),
-            Err(error) => write_failure(stderr, &error, out_dir).and_then(|()| {
-                writeln!(
-                    stderr,
-                    "still serving them; the next change to {} rebuilds",
-                    data_dir.display()
-                )
-            }),
+        let error = match build(data_dir, out_dir, &options) {
+            Ok(report) => {
+                let _ = write_report(stderr, &report, data_dir, out_dir);
+                None
+            }
+            Err(error) => {
+                let mut message = Vec::new();
+                let _ = write_failure(&mut message, &error, out_dir);
+                let _ = stderr.write_all(&message).and_then(|()| {
+                    writeln!(
+                        stderr,
+                        "still serving them; the next change to {} rebuilds",
+                        data_dir.display()
+                    )
+                });
+                Some(String::from_utf8_lossy(&message).into_owned())
+            }
         };
+        status.send_modify(|status| {
+            status.builds += 1;
+            status.error = error;
+        });
     }
 }
 
