@@ -189,12 +189,16 @@ fn a_new_article_changes_only_the_main_feeds_and_the_newest_archive_page() {
     let after = test.out_files();
 
     // The new article's page is new, so the manifest that lists the files
-    // changes; no other article's page does.
+    // changes; of the other articles' pages only the one before it, which
+    // now links to it, changes, and of the site's archive only the page
+    // that lists it.
     let changed = changed_files(&before, &after);
     let expected: BTreeSet<&str> = [
         ".make-feed-manifest",
         "archive/atom-4.xml",
+        "archive/index.html",
         "archive/rss-4.xml",
+        "articles/a094.html",
         "articles/a095.html",
         "atom.xml",
         "feed.json",
@@ -265,7 +269,12 @@ fn without_archives_the_main_feed_holds_the_newest_limit_entries() {
         .collect();
     assert_eq!(titles, ["Article 4", "Article 3", "Article 2"]);
     assert!(atom_link(&atom(&test, "atom.xml"), "prev-archive").is_none());
-    assert!(!test.out().join("archive").exists());
+    // The archive folder holds the site's list of articles, and no feed.
+    let archive: Vec<String> = fs::read_dir(test.out().join("archive"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(archive, ["index.html"]);
     assert_eq!(rss(&test, "rss.xml").items().len(), 3);
 }
 
@@ -362,11 +371,15 @@ fn an_edit_to_an_archived_article_renders_its_page_again_and_only_that_page() {
     );
     test.build().success();
     let after = test.out_files();
+    // Its neighbours' pages and the list of articles show its title.
     let changed = changed_files(&before, &after);
     let expected: BTreeSet<&str> = [
         "archive/atom-1.xml",
+        "archive/index.html",
         "archive/rss-1.xml",
+        "articles/a002.html",
         "articles/a003.html",
+        "articles/a004.html",
     ]
     .into();
     assert_eq!(changed, expected);

@@ -5,6 +5,7 @@ mod common;
 
 mod archives;
 mod check;
+mod crawl;
 mod errors;
 mod fuzz;
 mod hostile;

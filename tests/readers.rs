@@ -461,7 +461,22 @@ fn chromium_shows_the_index_with_its_feeds() {
     );
     // Visible subscribe links: the site's three feeds, then each category's
     // (sorted by folder name, as on disk).
-    let visible = attributes(&dom, ".subscribe a", "href");
+    let (pages, visible): (Vec<String>, Vec<String>) = attributes(&dom, ".subscribe a", "href")
+        .into_iter()
+        .partition(|href| href.ends_with("/index.html"));
+    // Each category's name leads to its page.
+    assert_eq!(pages.len(), CATEGORIES.len());
+    for page in &pages {
+        let served = output(Command::new("curl").args([
+            "-sS",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            &server.url(page),
+        ]));
+        assert_eq!(served, "200", "{page}");
+    }
     assert_eq!(visible[..3], ["rss.xml", "atom.xml", "feed.json"]);
     assert_eq!(visible.len(), 3 + 3 * CATEGORIES.len());
     for category in CATEGORIES {

@@ -346,7 +346,7 @@ fn an_override_filling_a_block_its_layout_lacks_is_an_error_naming_the_block() {
     // A layout of the site's own may add blocks its pages then fill; it
     // must keep those the built-in index fills.
     let layout =
-        "<!DOCTYPE html>\n<title>{{ site.title }}</title>\n{% block content %}{% endblock %}\n";
+        "<!DOCTYPE html>\n<title>{% block title %}{% endblock %}</title>\n{% block content %}{% endblock %}\n";
     let test = test.file("templates/base.html", layout);
     test.build().failure().stderr_contains(
         "(built-in template) index.html:2: template error: block `head` is not in base.html",
@@ -457,9 +457,13 @@ fn an_edit_renders_that_page_again_and_keeps_the_others() {
     );
     test.build().success();
     let before = test.out_files();
+    // An edit to the body: the title its neighbour shows stays the same.
     let test = test.file(
         "articles/second.md",
-        &article("Second, edited", "2022-06-02 10:00:00"),
+        &format!(
+            "{}\nA new paragraph.\n",
+            article("Second", "2022-06-02 10:00:00")
+        ),
     );
     test.build().success();
     let after = test.out_files();
@@ -470,7 +474,17 @@ fn an_edit_renders_that_page_again_and_keeps_the_others() {
     assert_eq!(after["articles/first.html"], before["articles/first.html"]);
     assert!(test
         .read_out("articles/second.html")
-        .contains("<h1>Second, edited</h1>"));
+        .contains("<p>A new paragraph.</p>"));
+    // A new title is shown by the page before it, which links to it.
+    let test = test.file(
+        "articles/second.md",
+        &article("Second, edited", "2022-06-02 10:00:00"),
+    );
+    test.build().success();
+    let after = test.out_files();
+    assert!(test
+        .read_out("articles/first.html")
+        .contains("<a rel=\"next\" href=\"../articles/second.html\">Next: Second, edited</a>"));
 
     // A page deleted by hand comes back, even though nothing else changed.
     fs::remove_file(test.out().join("articles/first.html")).unwrap();

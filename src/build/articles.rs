@@ -1,5 +1,5 @@
-//! Step 1: every article read once, its page kept or rendered while its
-//! text is at hand, and a [`Catalog`] of what planning needs.
+//! Step 1: every article read once, its front matter checked, and a
+//! [`Catalog`] of what planning and the pages need.
 
 use std::path::PathBuf;
 
@@ -8,8 +8,7 @@ use rayon::prelude::*;
 use super::Build;
 use crate::error::{Diagnostic, Result};
 use crate::input::{self, article_files, ArticleText, UniqueField};
-use crate::model::{on_site, site_path, Head};
-use crate::output::PageLookup;
+use crate::model::{site_path, Head};
 use crate::plan::Catalog;
 
 /// How many files are read in parallel before their results are merged,
@@ -28,8 +27,8 @@ impl Build<'_> {
             .flatten()
             .filter_map(|url| site_path(url.as_str(), &channel.base_url))
             .collect();
-        self.assets
-            .note(&self.site.config_path, &self.site.config_text, &files);
+        let text = || self.site.config_text.clone();
+        self.assets.note(&self.site.config_path, &text, &files);
     }
 
     /// Reads every `articles/**/*.md`, in whatever order the file system
@@ -50,6 +49,9 @@ impl Build<'_> {
         self.progress.set_message("reading articles");
 
         let mut catalog = Catalog::new(&self.site.channel);
+        // Every article has a page, which links to its neighbours, and the
+        // site's archive lists them all.
+        catalog.keep_every_article();
         let mut first_error: Option<(PathBuf, crate::Error)> = None;
         let mut files = article_files(articles_dir);
         loop {
@@ -104,48 +106,22 @@ impl Build<'_> {
         Ok(catalog)
     }
 
-    /// Reads one article and checks its front matter; keeps its page if it
-    /// is current, or renders and stages it; notes the files its body links
-    /// to either way.
+    /// Reads one article and checks its front matter and that its page can
+    /// have a URL.
     fn article(&self, path: PathBuf) -> Result<(Head, u64, Vec<Diagnostic>)> {
         let mut article = ArticleText::read(&self.site.articles_dir, path)?;
         let mut warnings = std::mem::take(&mut article.warnings);
         let at = article.at();
         let channel = &self.site.channel;
         let front = input::read_front(&article.text, at, channel, &mut warnings)?;
-        let head = front.head();
-        let page_path = site_path(front.url().as_str(), &channel.base_url).ok_or_else(|| {
-            Diagnostic::new(at.path, "is in a folder whose name cannot be part of a URL")
-                .help("rename the folder: no backslash, and no name that is only dots")
-        })?;
-        let links = match self.cache.page(&page_path, article.fingerprint) {
-            PageLookup::Kept(links) => links,
-            PageLookup::Stale(stale) => {
-                let warned_before = warnings.len();
-                let entry = front.render(at, &mut warnings)?;
-                let links = site_paths(&entry.links, &channel.base_url);
-                let page = self.pages.article(&entry, &page_path)?;
-                // A page whose body drew warnings is rendered again by every
-                // build, so that every build repeats them.
-                let warned = warnings.len() > warned_before;
-                self.cache.stage_page(stale, page, &links, warned)?;
-                links
-            }
-        };
-        self.assets.note(at.path, &article.text, &links);
-        Ok((head, article.fingerprint, warnings))
+        if site_path(front.url().as_str(), &channel.base_url).is_none() {
+            return Err(Diagnostic::new(
+                at.path,
+                "is in a folder whose name cannot be part of a URL",
+            )
+            .help("rename the folder: no backslash, and no name that is only dots")
+            .into());
+        }
+        Ok((front.head(), article.fingerprint, warnings))
     }
-}
-
-/// The site paths among `links` (absolute URLs), each once. A path no file
-/// can have (`a//b`) is kept as written, so that it is reported missing.
-fn site_paths(links: &[String], base: &url::Url) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
-    links
-        .iter()
-        .filter_map(|link| {
-            site_path(link, base).or_else(|| on_site(link, base).map(str::to_string))
-        })
-        .filter(|path| seen.insert(path.clone()))
-        .collect()
 }

@@ -16,6 +16,8 @@
 mod articles;
 mod feeds;
 mod files;
+mod lists;
+mod pages;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -116,8 +118,10 @@ impl<'b> Build<'b> {
     fn run(self) -> Result<Report> {
         self.note_channel_files();
         let catalog = self.read_articles()?;
+        self.write_pages(&catalog)?;
         let plan = crate::plan::plan(&catalog, &self.site.channel)?;
         self.write_feeds(&catalog, &plan)?;
+        self.write_lists(&catalog, &plan)?;
         let assets = self.copy_files()?;
         let mut warnings = self
             .warnings

@@ -66,9 +66,10 @@ impl Assets {
         }
     }
 
-    /// Notes that the file at `origin`, whose text is `text`, refers to each
-    /// of `paths` (site paths).
-    pub(crate) fn note(&self, origin: &Path, text: &str, paths: &[String]) {
+    /// Notes that the file at `origin` refers to each of `paths` (site
+    /// paths). `text` gives the file's text, asked for only to name the line
+    /// of a path that is missing.
+    pub(crate) fn note(&self, origin: &Path, text: &dyn Fn() -> String, paths: &[String]) {
         for path in paths {
             let target = self.target(path);
             match target {
@@ -91,12 +92,12 @@ impl Assets {
                         .entry(path.clone())
                         .or_insert_with(|| Unresolved {
                             referrer: origin.to_path_buf(),
-                            line: line_naming(text, path),
+                            line: line_naming(&text(), path),
                             count: 0,
                         });
                     if origin < entry.referrer.as_path() {
                         entry.referrer = origin.to_path_buf();
-                        entry.line = line_naming(text, path);
+                        entry.line = line_naming(&text(), path);
                     }
                     entry.count += 1;
                 }

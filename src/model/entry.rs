@@ -52,7 +52,11 @@ pub(crate) struct Source {
 pub(crate) struct Head {
     pub(crate) id: String,
     pub(crate) slug: String,
+    /// Shown in the lists of articles, with a link to the page.
+    pub(crate) title: String,
+    pub(crate) url: Url,
     pub(crate) published: DateTime<FixedOffset>,
+    pub(crate) published_date_only: bool,
     pub(crate) updated: Option<DateTime<FixedOffset>>,
     pub(crate) categories: Vec<String>,
 }
@@ -62,7 +66,10 @@ impl Head {
         Head {
             id: entry.id.clone(),
             slug: entry.slug.clone(),
+            title: entry.title.clone(),
+            url: entry.url.clone(),
             published: entry.published,
+            published_date_only: entry.published_date_only,
             updated: entry.updated,
             categories: entry.categories.clone(),
         }

@@ -11,7 +11,7 @@
 use super::fingerprint::{Hasher, Key};
 use super::stager::Stager;
 use super::trailer::{self, Kind};
-use crate::model::{relative_href, Channel, Format, History, Place};
+use crate::model::{relative_href, Channel, Format, History, Neighbours, Place};
 use crate::render::{Output, Templates};
 use crate::Result;
 
@@ -66,9 +66,14 @@ impl<'s> Cache<'s> {
     }
 
     /// The page at `path` of the article whose text and place have
-    /// `fingerprint`: kept if it is current.
-    pub(crate) fn page(&self, path: &str, fingerprint: u64) -> PageLookup {
-        let key = self.page_inputs.clone().add(&fingerprint).key();
+    /// `fingerprint`, between `neighbours`: kept if it is current.
+    pub(crate) fn page(&self, path: &str, fingerprint: u64, neighbours: &Neighbours) -> PageLookup {
+        let key = self
+            .page_inputs
+            .clone()
+            .add(&fingerprint)
+            .add(neighbours)
+            .key();
         let previous = self
             .stager
             .tail(path)

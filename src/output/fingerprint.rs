@@ -7,7 +7,7 @@
 use xxhash_rust::xxh3::Xxh3;
 
 use super::trailer::Kind;
-use crate::model::{Channel, History, Person, Place};
+use crate::model::{Channel, History, Neighbour, Neighbours, Person, Place};
 use crate::render::Templates;
 
 // `pub(crate) const RENDER_VERSION: u64`, written by build.rs.
@@ -157,6 +157,20 @@ impl Fingerprint for Templates {
         for (name, text) in self.page_sources() {
             hasher.add(name).add(text);
         }
+    }
+}
+
+impl Fingerprint for Neighbour {
+    fn fingerprint(&self, hasher: &mut Hasher) {
+        let Neighbour { title, url } = self;
+        hasher.add(title).add(url);
+    }
+}
+
+impl Fingerprint for Neighbours {
+    fn fingerprint(&self, hasher: &mut Hasher) {
+        let Neighbours { older, newer } = self;
+        hasher.add(older).add(newer);
     }
 }
 

@@ -18,7 +18,11 @@ pub(crate) struct Article {
     pub(crate) fingerprint: u64,
     pub(crate) id: Box<str>,
     pub(crate) slug: Box<str>,
+    /// For the pages that list articles and link to them.
+    pub(crate) title: Box<str>,
+    pub(crate) url: Box<str>,
     pub(crate) published: DateTime<FixedOffset>,
+    pub(crate) published_date_only: bool,
     /// `updated`, or else `published`.
     pub(crate) updated: DateTime<FixedOffset>,
     /// Indices into [`Catalog::categories`].
@@ -64,6 +68,11 @@ impl Catalog {
         }
     }
 
+    /// Keeps every article, not only those some feed holds.
+    pub(crate) fn keep_every_article(&mut self) {
+        self.keep_all = true;
+    }
+
     /// Adds the article at `path`.
     pub(crate) fn add(&mut self, path: PathBuf, fingerprint: u64, head: Head) {
         self.total += 1;
@@ -79,8 +88,11 @@ impl Catalog {
             fingerprint,
             id: head.id.into(),
             slug: head.slug.into(),
+            title: head.title.into(),
+            url: String::from(head.url).into(),
             updated: head.updated.unwrap_or(head.published),
             published: head.published,
+            published_date_only: head.published_date_only,
             categories,
         });
     }

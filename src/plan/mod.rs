@@ -13,10 +13,12 @@
 //! It works on the [`Catalog`] alone: it reads no file and renders nothing.
 
 mod catalog;
+mod listing;
 
 use std::collections::BTreeMap;
 
 pub(crate) use catalog::{Article, Catalog};
+pub(crate) use listing::{listing_pages, ListingPage};
 
 use crate::error::{Diagnostic, Result};
 use crate::model::{category_slug, Channel, History, Place};

@@ -10,6 +10,15 @@ pub(crate) struct Labels {
     pub(crate) categories: &'static str,
     pub(crate) subscribe: &'static str,
     pub(crate) latest: &'static str,
+    /// The site's archive: every article.
+    pub(crate) archive: &'static str,
+    /// Links between pages of a list, and between articles.
+    pub(crate) older: &'static str,
+    pub(crate) newer: &'static str,
+    pub(crate) previous: &'static str,
+    pub(crate) next: &'static str,
+    /// The RFC 5005 archive feeds that hold a list page's articles.
+    pub(crate) archive_feeds: &'static str,
     /// Between names in a list.
     pub(crate) list_separator: &'static str,
 }
@@ -28,6 +37,12 @@ impl Labels {
                 categories: "栏目",
                 subscribe: "订阅",
                 latest: "最新文章",
+                archive: "全部文章",
+                older: "较早的文章",
+                newer: "较新的文章",
+                previous: "上一篇",
+                next: "下一篇",
+                archive_feeds: "存档订阅",
                 list_separator: "、",
             }
         } else {
@@ -39,6 +54,12 @@ impl Labels {
                 categories: "Categories",
                 subscribe: "Subscribe",
                 latest: "Latest articles",
+                archive: "All articles",
+                older: "Older articles",
+                newer: "Newer articles",
+                previous: "Previous",
+                next: "Next",
+                archive_feeds: "These articles as archived feeds",
                 list_separator: ", ",
             }
         }

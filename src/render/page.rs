@@ -15,10 +15,11 @@
 use minijinja::{Environment, UndefinedBehavior, Value};
 
 use super::blocks::check_blocks;
-use super::views::{ArticleView, CategoryView, FeedLink, Views};
+use super::views::{ArticleView, CategoryView, FeedLink, LinkView, Views};
 use super::{Labels, Output, Templates, GENERATOR, VERSION};
 use crate::error::Diagnostic;
-use crate::model::{Channel, Entry, Place};
+use crate::model::{relative_href, Channel, Entry, Format, Listing, Neighbour, Neighbours, Place};
+use crate::plan::{Article, ListingPage};
 use crate::text::escape_with;
 
 /// Where the stylesheet is published.
@@ -94,8 +95,19 @@ impl<'t> Pages<'t> {
     }
 
     /// The page of `entry`, published at the path of its URL.
-    pub(crate) fn article(&self, entry: &Entry, path: &str) -> Result<Output, Diagnostic> {
+    pub(crate) fn article(
+        &self,
+        entry: &Entry,
+        path: &str,
+        neighbours: &Neighbours,
+    ) -> Result<Output, Diagnostic> {
         let root = root_of(path);
+        let link = |neighbour: &Option<Neighbour>| {
+            neighbour.as_ref().map(|n| LinkView {
+                title: n.title.clone(),
+                href: format!("{root}{}", self.views.site_path(&n.url)),
+            })
+        };
         let article = self.views.article_view(entry, &root);
         // Autodiscovery: the site's feeds, then this article's categories'.
         let feeds: Vec<FeedLink> = self
@@ -112,6 +124,8 @@ impl<'t> Pages<'t> {
         let context = minijinja::context! {
             site => self.views.site_view(&root),
             article => article,
+            previous => link(&neighbours.older),
+            next => link(&neighbours.newer),
             feeds => feeds,
             labels => &self.labels,
             root => root,
@@ -148,6 +162,70 @@ impl<'t> Pages<'t> {
             generator => generator(),
         };
         self.render("index.html", INDEX, context)
+    }
+
+    /// A page of the site's archive or of a category's list: its articles
+    /// (`articles` indexed by `page.entries`) grouped by month, links to
+    /// the older and newer pages, and the RFC 5005 archive feeds numbered
+    /// `archive_feeds` that hold them.
+    pub(crate) fn listing(
+        &self,
+        page: &ListingPage,
+        articles: &[Article],
+        archive_feeds: &[usize],
+    ) -> Result<Output, Diagnostic> {
+        let path = page.path();
+        let root = root_of(&path);
+        let category = match (&page.listing, &page.name) {
+            (Listing::Category(slug), Some(name)) => {
+                Some(self.views.category_view(name, slug, &root))
+            }
+            _ => None,
+        };
+        let mut feeds = self
+            .views
+            .feed_links(&Place::Main, &self.views.channel.title, &root);
+        feeds.extend(category.iter().flat_map(|c| c.feeds.iter().cloned()));
+        let relative = |target: Option<String>| {
+            target.map(|target| format!("{root}{}", relative_href(&target)))
+        };
+        let months = self.views.months(
+            page.entries.iter().map(|&index| {
+                let article = &articles[index];
+                let date_only = article.published_date_only;
+                (&*article.title, &*article.url, article.published, date_only)
+            }),
+            &root,
+        );
+        let archive_feeds: Vec<Value> = archive_feeds
+            .iter()
+            .map(|&number| {
+                let href = |format| format!("{root}{}", Place::Archive(number).path(format));
+                minijinja::context! {
+                    number => number,
+                    rss => href(Format::Rss),
+                    atom => href(Format::Atom),
+                }
+            })
+            .collect();
+        let context = minijinja::context! {
+            site => self.views.site_view(&root),
+            listing => minijinja::context! {
+                title => page.name.as_deref().unwrap_or(self.labels.archive),
+                category => category,
+                months => months,
+                number => page.number,
+                count => page.count,
+                older => relative(page.older()),
+                newer => relative(page.newer()),
+                archive_feeds => archive_feeds,
+            },
+            feeds => feeds,
+            labels => &self.labels,
+            root => root,
+            generator => generator(),
+        };
+        self.render("list.html", &path, context)
     }
 
     fn render(&self, name: &str, path: &str, context: Value) -> Result<Output, Diagnostic> {
@@ -215,6 +293,10 @@ const VARIABLES: &[(&str, &str)] = &[
     (
         "index.html",
         "site, entries, categories, feeds, labels, root and generator",
+    ),
+    (
+        "list.html",
+        "site, listing, feeds, labels, root and generator",
     ),
 ];
 

@@ -12,6 +12,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("base.html", include_str!("templates/base.html")),
     ("page.html", include_str!("templates/page.html")),
     ("index.html", include_str!("templates/index.html")),
+    ("list.html", include_str!("templates/list.html")),
     ("style.css", include_str!("templates/style.css")),
 ];
 

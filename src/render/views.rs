@@ -5,7 +5,7 @@ use chrono::{DateTime, FixedOffset};
 use minijinja::Value;
 use serde::Serialize;
 
-use crate::model::{category_slug, relative_href, Channel, Entry, Format, Place};
+use crate::model::{category_slug, relative_href, Channel, Entry, Format, Listing, Place};
 
 /// Builds views for the pages of one channel.
 pub(super) struct Views<'c> {
@@ -17,6 +17,8 @@ pub(super) struct Views<'c> {
 pub(super) struct CategoryView {
     name: String,
     slug: String,
+    /// The category's page, relative.
+    href: String,
     pub(super) feeds: Vec<FeedLink>,
 }
 
@@ -44,6 +46,32 @@ pub(super) struct SiteView<'a> {
     author: Option<&'a str>,
     /// The main feeds in every format.
     pub(super) feeds: Vec<FeedLink>,
+    /// The site's archive (every article), relative.
+    archive: String,
+}
+
+/// A link to another page, with the text to show.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct LinkView {
+    pub(super) title: String,
+    /// Relative to the page.
+    pub(super) href: String,
+}
+
+/// An article as a list shows it.
+#[derive(Debug, Serialize)]
+pub(super) struct ListedView {
+    title: String,
+    href: String,
+    published: DateView,
+}
+
+/// The articles of one month on a list page.
+#[derive(Debug, Serialize)]
+pub(super) struct MonthView {
+    /// `2024-05`.
+    month: String,
+    entries: Vec<ListedView>,
 }
 
 #[derive(Debug, Serialize)]
@@ -88,14 +116,17 @@ impl Views<'_> {
             rights: channel.rights.as_deref(),
             author: channel.author.as_ref().map(|a| a.name.as_str()),
             feeds: self.feed_links(&Place::Main, &channel.title, root),
+            archive: format!("{root}{}", relative_href(&Listing::Archive.path(1, 1))),
         }
     }
 
     pub(super) fn category_view(&self, name: &str, slug: &str, root: &str) -> CategoryView {
         let title = self.channel.category_title(name);
+        let page = Listing::Category(slug.to_string()).path(1, 1);
         CategoryView {
             name: name.to_string(),
             slug: slug.to_string(),
+            href: format!("{root}{}", relative_href(&page)),
             feeds: self.feed_links(&Place::Category(slug.to_string()), &title, root),
         }
     }
@@ -117,11 +148,7 @@ impl Views<'_> {
     }
 
     pub(super) fn article_view<'e>(&self, entry: &'e Entry, root: &str) -> ArticleView<'e> {
-        let site_path = entry
-            .url
-            .as_str()
-            .strip_prefix(self.channel.base_url.as_str())
-            .unwrap_or(entry.url.as_str());
+        let site_path = self.site_path(entry.url.as_str());
         ArticleView {
             id: &entry.id,
             title: &entry.title,
@@ -146,6 +173,41 @@ impl Views<'_> {
             summary: &entry.summary,
             body: Value::from_safe_string(entry.body_html.clone()),
         }
+    }
+
+    /// Articles (newest first) grouped by the month, in the site's zone,
+    /// they were published in.
+    pub(super) fn months<'a>(
+        &self,
+        articles: impl Iterator<Item = (&'a str, &'a str, DateTime<FixedOffset>, bool)>,
+        root: &str,
+    ) -> Vec<MonthView> {
+        let mut months: Vec<MonthView> = Vec::new();
+        for (title, url, published, date_only) in articles {
+            let month = match self.channel.timezone {
+                Some(zone) => published.with_timezone(&zone).format("%Y-%m").to_string(),
+                None => published.format("%Y-%m").to_string(),
+            };
+            let listed = ListedView {
+                title: title.to_string(),
+                href: format!("{root}{}", self.site_path(url)),
+                published: self.date_view(&published, date_only),
+            };
+            match months.last_mut() {
+                Some(last) if last.month == month => last.entries.push(listed),
+                _ => months.push(MonthView {
+                    month,
+                    entries: vec![listed],
+                }),
+            }
+        }
+        months
+    }
+
+    /// `url`'s path below the site, for a relative link.
+    pub(super) fn site_path<'u>(&self, url: &'u str) -> &'u str {
+        url.strip_prefix(self.channel.base_url.as_str())
+            .unwrap_or(url)
     }
 
     fn date_view(&self, date: &DateTime<FixedOffset>, date_only: bool) -> DateView {

@@ -1,0 +1,91 @@
+//! Step 2: every article's page, once the catalog is sorted and each
+//! article's neighbours are known. A page is kept while its article, its
+//! neighbours and everything else it is made from are unchanged; otherwise
+//! the article is read back and the page rendered again.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::Build;
+use crate::error::Result;
+use crate::input::{self, ArticleText};
+use crate::model::{on_site, site_path, Neighbour, Neighbours};
+use crate::output::PageLookup;
+use crate::plan::{Article, Catalog};
+
+impl Build<'_> {
+    pub(super) fn write_pages(&self, catalog: &Catalog) -> Result<()> {
+        self.progress.set_position(0);
+        self.progress.set_length(catalog.articles.len() as u64);
+        self.progress.set_message("writing pages");
+        let articles = &catalog.articles;
+        (0..articles.len()).into_par_iter().try_for_each(|index| {
+            // Newest first: the newer neighbour comes before.
+            let neighbours = Neighbours {
+                older: articles.get(index + 1).map(neighbour),
+                newer: index
+                    .checked_sub(1)
+                    .map(|newer| neighbour(&articles[newer])),
+            };
+            self.page(&articles[index], &neighbours)?;
+            self.progress.inc(1);
+            Ok(())
+        })
+    }
+
+    /// Keeps or renders one article's page, and notes the files its body
+    /// links to either way.
+    fn page(&self, article: &Article, neighbours: &Neighbours) -> Result<()> {
+        let base = &self.site.channel.base_url;
+        let page_path =
+            site_path(&article.url, base).expect("reading checked that every page has a path");
+        let links = match self.cache.page(&page_path, article.fingerprint, neighbours) {
+            PageLookup::Kept(links) => links,
+            PageLookup::Stale(stale) => {
+                let (entry, warnings) =
+                    input::read_back(self.site, article.path.clone(), article.fingerprint)?;
+                // A page whose article drew warnings is rendered again by
+                // every build, so that every build repeats them.
+                let warned = !warnings.is_empty();
+                self.warn(warnings);
+                let links = site_paths(&entry.links, base);
+                let page = self.pages.article(&entry, &page_path, neighbours)?;
+                self.cache.stage_page(stale, page, &links, warned)?;
+                links
+            }
+        };
+        self.assets.note(
+            &article.path,
+            &|| text_of(self.site.articles_dir.as_path(), &article.path),
+            &links,
+        );
+        Ok(())
+    }
+}
+
+fn neighbour(article: &Article) -> Neighbour {
+    Neighbour {
+        title: article.title.to_string(),
+        url: article.url.to_string(),
+    }
+}
+
+/// The text of the article at `path`, for the line numbers of messages
+/// about its links; empty if it cannot be read now.
+fn text_of(articles_dir: &Path, path: &Path) -> String {
+    ArticleText::read(articles_dir, path.to_path_buf()).map_or_else(|_| String::new(), |a| a.text)
+}
+
+/// The site paths among `links` (absolute URLs), each once. A path no file
+/// can have (`a//b`) is kept as written, so that it is reported missing.
+fn site_paths(links: &[String], base: &url::Url) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    links
+        .iter()
+        .filter_map(|link| {
+            site_path(link, base).or_else(|| on_site(link, base).map(str::to_string))
+        })
+        .filter(|path| seen.insert(path.clone()))
+        .collect()
+}
