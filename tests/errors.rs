@@ -301,7 +301,7 @@ fn every_bad_input_is_named_and_publishes_nothing() {
 fn a_failed_first_build_creates_no_output() {
     let test = Test::new().remove("articles");
     test.build().failure();
-    assert!(!test.out().exists());
+    assert!(test.out_holds_only_the_lock());
 }
 
 #[test]

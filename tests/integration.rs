@@ -10,6 +10,7 @@ mod fuzz;
 mod hostile;
 mod new;
 mod output;
+mod ownership;
 mod readers;
 mod roundtrip;
 #[cfg(feature = "serve")]

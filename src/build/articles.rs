@@ -119,7 +119,15 @@ impl Build<'_> {
                 .help("rename the folder: no backslash, and no name that is only dots")
         })?;
         let links = match self.cache.page(&page_path, article.fingerprint) {
-            PageLookup::Kept(links) => links,
+            // A trailer is a hint, never authority (anyone who can write to
+            // the output folder can edit it): a kept page that says it links
+            // to files has its body rendered again, and what the article
+            // says now is what gets published.
+            PageLookup::Kept(hinted) if hinted.is_empty() => hinted,
+            PageLookup::Kept(_) => {
+                let entry = front.render(at, &mut Vec::new())?;
+                site_paths(&entry.links, &channel.base_url)
+            }
             PageLookup::Stale(stale) => {
                 let warned_before = warnings.len();
                 let entry = front.render(at, &mut warnings)?;
@@ -128,12 +136,31 @@ impl Build<'_> {
                 // A page whose body drew warnings is rendered again by every
                 // build, so that every build repeats them.
                 let warned = warnings.len() > warned_before;
-                self.cache.stage_page(stale, page, &links, warned)?;
+                self.cache
+                    .stage_page(stale, page, &links, warned)
+                    .map_err(|error| about_the_page(error, at.path))?;
                 links
             }
         };
         self.assets.note(at.path, &article.text, &links);
         Ok((head, article.fingerprint, warnings))
+    }
+}
+
+/// A refusal to write an article's page, said of the article and the field
+/// its page's name comes from.
+fn about_the_page(error: crate::Error, article: &std::path::Path) -> crate::Error {
+    match error {
+        crate::Error::Input(refused) => {
+            let mut said = Diagnostic::new(
+                article,
+                format!("its page {} {}", refused.path.display(), refused.message),
+            )
+            .field("slug");
+            said.help = refused.help;
+            said.into()
+        }
+        other => other,
     }
 }
 
