@@ -8,6 +8,7 @@ mod check;
 mod errors;
 mod fuzz;
 mod hostile;
+mod messages;
 mod new;
 mod output;
 mod ownership;

@@ -353,6 +353,18 @@ fn bookkeeping_files_and_paths_outside_the_folder_are_not_served() {
 }
 
 #[test]
+fn a_name_longer_than_any_file_is_not_found_not_an_error() {
+    let test = bundled_with_page();
+    let server = Server::start(&test);
+    let long = "a".repeat(300);
+    assert_eq!(server.get(&long, &[]).status, 404);
+    assert_eq!(
+        server.get(&format!("articles/{long}/x.html"), &[]).status,
+        404
+    );
+}
+
+#[test]
 fn an_edit_to_an_article_is_rebuilt_and_served() {
     let test = bundled_with_page();
     let server = Server::start(&test);
