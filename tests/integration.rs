@@ -4,6 +4,7 @@
 mod common;
 
 mod archives;
+mod bounds;
 mod check;
 mod errors;
 mod fuzz;

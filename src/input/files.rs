@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::model::uri_component;
-use crate::text::{line_of, removal_warning, strip_xml_unsafe};
+use crate::text::{line_of, strip_xml_unsafe};
 
 /// The largest input file make-feed reads: far beyond any real article, and
 /// small enough that a build's time and memory stay bounded.
@@ -249,9 +249,7 @@ pub(crate) fn read_text(path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<S
         None => text,
     };
     let (kept, removed) = strip_xml_unsafe(&text);
-    for removed in &removed {
-        warnings.push(removal_warning(path, removed.character, "").line(removed.line));
-    }
+    warnings.extend(removed.warnings(path));
     Ok(match kept {
         std::borrow::Cow::Borrowed(_) => text,
         std::borrow::Cow::Owned(kept) => kept,

@@ -15,8 +15,8 @@ use std::collections::HashSet;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use url::Url;
 
-use super::sanitize::{absolute_url, raw_html_depth, sanitize};
-use crate::text::{escape, squash_whitespace, strip_xml_unsafe};
+use super::sanitize::{absolute_url, oversized_tag, raw_html_depth, sanitize};
+use crate::text::{escape, line_of, squash_whitespace, strip_xml_unsafe};
 
 /// A rendered body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,10 +39,17 @@ pub(crate) const MAX_NESTING: usize = 100;
 
 /// Why a body could not be rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct TooDeep;
+pub(crate) enum Refused {
+    TooDeep,
+    /// A raw HTML tag beyond `sanitize`'s limits, on this line of the body
+    /// (when the parser's text is the body's own).
+    TagTooLarge {
+        line: Option<usize>,
+    },
+}
 
 /// Renders `markdown` as HTML for a page at `base`.
-pub(crate) fn render(markdown: &str, base: &Url) -> Result<Rendered, TooDeep> {
+pub(crate) fn render(markdown: &str, base: &Url) -> Result<Rendered, Refused> {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -56,15 +63,21 @@ pub(crate) fn render(markdown: &str, base: &Url) -> Result<Rendered, TooDeep> {
             _ => continue,
         }
         if depth > MAX_NESTING {
-            return Err(TooDeep);
+            return Err(Refused::TooDeep);
         }
     }
     let raw_html = events.iter().filter_map(|event| match event {
         Event::Html(html) | Event::InlineHtml(html) => Some(html.as_ref()),
         _ => None,
     });
-    if raw_html_depth(raw_html) > MAX_NESTING {
-        return Err(TooDeep);
+    if raw_html_depth(raw_html.clone()) > MAX_NESTING {
+        return Err(Refused::TooDeep);
+    }
+    if let Some((fragment, at)) = oversized_tag(raw_html) {
+        // The fragment is usually a slice of the body itself.
+        let start = (fragment.as_ptr() as usize).wrapping_sub(markdown.as_ptr() as usize);
+        let line = (start <= markdown.len()).then(|| line_of(markdown, start + at));
+        return Err(Refused::TagTooLarge { line });
     }
     let first_paragraph = first_paragraph_text(&events);
     // pulldown-cmark escapes all text and attributes itself, so HTML made
@@ -106,12 +119,13 @@ pub(crate) fn render(markdown: &str, base: &Url) -> Result<Rendered, TooDeep> {
     }
     // The file's own text is clean already, but a character reference
     // decodes to any character, including ones XML forbids.
-    let (html, mut removed) = strip_xml_unsafe(&html);
+    let (html, removed) = strip_xml_unsafe(&html);
     let (first_paragraph, more) = strip_xml_unsafe(&first_paragraph);
-    removed.extend(more);
-    let mut removed: Vec<char> = removed.into_iter().map(|r| r.character).collect();
-    removed.sort_unstable();
-    removed.dedup();
+    let removed: Vec<char> = removed
+        .characters
+        .union(&more.characters)
+        .copied()
+        .collect();
     Ok(Rendered {
         html: html.into_owned(),
         first_paragraph: first_paragraph.into_owned(),
@@ -229,21 +243,29 @@ mod tests {
 
     #[test]
     fn nesting_beyond_the_limit_is_refused() {
-        assert_eq!(render(&">".repeat(MAX_NESTING + 5), &base()), Err(TooDeep));
+        assert_eq!(
+            render(&">".repeat(MAX_NESTING + 5), &base()),
+            Err(Refused::TooDeep)
+        );
         assert!(render(&">".repeat(10), &base()).is_ok());
         let deep_html = format!(
             "{}x{}",
             "<div>".repeat(MAX_NESTING + 1),
             "</div>".repeat(MAX_NESTING + 1)
         );
-        assert_eq!(render(&deep_html, &base()), Err(TooDeep));
+        assert_eq!(render(&deep_html, &base()), Err(Refused::TooDeep));
         let wide_html = "<p>a<br>b<img src=x.png></p><p>unclosed<li>item".repeat(5000);
         assert!(render(&wide_html, &base()).is_ok());
         for sneaky in [
             "<div/>".repeat(MAX_NESTING + 1),
             "<div></x>".repeat(MAX_NESTING + 1),
         ] {
-            assert_eq!(render(&sneaky, &base()), Err(TooDeep), "{}", &sneaky[..20]);
+            assert_eq!(
+                render(&sneaky, &base()),
+                Err(Refused::TooDeep),
+                "{}",
+                &sneaky[..20]
+            );
         }
     }
 
