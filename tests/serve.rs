@@ -445,3 +445,41 @@ fn a_first_build_that_fails_stops_with_its_error() {
         .stderr_contains("nothing was published");
     assert_eq!(run.stdout, "");
 }
+
+#[cfg(unix)]
+#[test]
+#[allow(unsafe_code)]
+fn sigterm_stops_the_server_at_once_even_during_a_rebuild() {
+    let test = bundled_with_page();
+    let mut server = Server::start(&test);
+    // Another build holds the lock, so the rebuild waits for as long as the
+    // test likes: the event is its message, not a delay.
+    let lock = fs::File::options()
+        .write(true)
+        .open(test.out().join(".make-feed-lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    set_title_line(&test, "title = \"Edited while the lock is held\"");
+    server.wait_for_stderr("waiting for it to finish", 1);
+    // SAFETY: kill(2) on our own child's pid.
+    let sent = unsafe { libc::kill(server.child.id() as libc::pid_t, libc::SIGTERM) };
+    assert_eq!(sent, 0);
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < PATIENCE,
+            "serve did not stop on SIGTERM while a rebuild waited:\n{}",
+            server.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{}", server.stderr());
+    drop(lock);
+    // Nothing of the abandoned rebuild was published.
+    assert!(!test
+        .read_out("rss.xml")
+        .contains("Edited while the lock is held"));
+}

@@ -14,6 +14,7 @@ use std::fs;
 use std::io::ErrorKind;
 use std::path::Path;
 
+use super::manifest::Listed;
 use crate::error::Diagnostic;
 
 /// The longest file name (one part of a path), in bytes, that common file
@@ -99,7 +100,7 @@ impl Found {
 pub(crate) fn check(
     out_dir: &Path,
     path: &str,
-    previous: &HashSet<String>,
+    previous: &Listed,
     real_folders: &mut HashSet<String>,
 ) -> Result<(), Diagnostic> {
     let shown = out_dir.join(path);

@@ -31,6 +31,35 @@ pub(crate) fn read(out_dir: &Path) -> Result<String> {
     Ok(fs::read_to_string(&path).unwrap_or_default())
 }
 
+/// The paths a manifest lists, for lookups: its text and each line's place
+/// in it, sorted (a few bytes a path, not a string each).
+#[derive(Debug, Default)]
+pub(crate) struct Listed {
+    text: String,
+    lines: Vec<(usize, usize)>,
+}
+
+impl Listed {
+    pub(crate) fn new(text: String) -> Listed {
+        let mut lines = Vec::new();
+        let mut start = 0;
+        for line in text.split_inclusive('\n') {
+            let path = line.strip_suffix('\n').unwrap_or(line);
+            lines.push((start, path.len()));
+            start += line.len();
+        }
+        // Sorted already if make-feed wrote it; a person may not have.
+        lines.sort_by(|a, b| text[a.0..a.0 + a.1].cmp(&text[b.0..b.0 + b.1]));
+        Listed { text, lines }
+    }
+
+    pub(crate) fn contains(&self, path: &str) -> bool {
+        self.lines
+            .binary_search_by(|&(start, len)| self.text[start..start + len].cmp(path))
+            .is_ok()
+    }
+}
+
 /// The manifest's text for `paths`: sorted, one a line.
 pub(crate) fn text<'p>(paths: impl IntoIterator<Item = &'p str>) -> String {
     let mut paths: Vec<&str> = paths.into_iter().collect();
@@ -91,6 +120,13 @@ mod tests {
         assert!(!is_own_output("/etc/passwd"));
         assert!(!is_own_output("a/../../b"));
         assert!(!is_own_output(""));
+    }
+
+    #[test]
+    fn listed_paths_are_found_in_any_order() {
+        let listed = Listed::new("b\na/c\nrss.xml".to_string());
+        assert!(listed.contains("a/c") && listed.contains("b") && listed.contains("rss.xml"));
+        assert!(!listed.contains("a") && !listed.contains(""));
     }
 
     #[test]

@@ -87,7 +87,7 @@ pub(crate) struct Stager {
     /// (an error, or a panic) undoes what it did.
     committed: bool,
     /// The paths the last build wrote.
-    previous: HashSet<String>,
+    previous: manifest::Listed,
     staged: Mutex<Staged>,
     _lock: OutputLock,
 }
@@ -115,10 +115,7 @@ impl Stager {
         let lock = OutputLock::acquire(out_dir, on_wait)?;
         let temp_prefix = format!("{TEMP_PREFIX}{}-", lock.token);
         remove_leftovers(out_dir, &temp_prefix)?;
-        let previous = manifest::read(out_dir)?
-            .lines()
-            .map(str::to_string)
-            .collect();
+        let previous = manifest::Listed::new(manifest::read(out_dir)?);
         Ok(Stager {
             out_dir: out_dir.to_path_buf(),
             folders: Mutex::default(),
