@@ -43,19 +43,72 @@ fn may_be_xml_unsafe(text: &str) -> bool {
     })
 }
 
-/// Removes every character [`is_xml_safe`] rejects, reporting where each was.
-pub(crate) fn strip_xml_unsafe(text: &str) -> (Cow<'_, str>, Vec<Removed>) {
+/// How many removed characters of one text are named one by one; past that,
+/// one summary says how many more there were. A file of millions of them
+/// costs neither memory nor a line of output per character.
+pub(crate) const MAX_REMOVED_LISTED: usize = 10;
+
+/// What [`strip_xml_unsafe`] removed: the first [`MAX_REMOVED_LISTED`]
+/// with their lines, how many in all, and which characters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Removals {
+    pub(crate) listed: Vec<Removed>,
+    pub(crate) total: usize,
+    /// The line of the first removal not listed.
+    pub(crate) first_unlisted_line: usize,
+    /// Each removed character once, sorted (at most the few dozen XML forbids).
+    pub(crate) characters: std::collections::BTreeSet<char>,
+}
+
+impl Removals {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// The warnings for these removals from the file at `path`: one per
+    /// listed character (at its line), and a summary of the rest.
+    pub(crate) fn warnings(&self, path: &Path) -> Vec<Diagnostic> {
+        let mut warnings: Vec<Diagnostic> = self
+            .listed
+            .iter()
+            .map(|removed| removal_warning(path, removed.character, "").line(removed.line))
+            .collect();
+        if self.total > self.listed.len() {
+            warnings.push(
+                Diagnostic::new(
+                    path,
+                    format!(
+                        "removed characters XML does not allow {} more times, from this line on",
+                        self.total - self.listed.len(),
+                    ),
+                )
+                .line(self.first_unlisted_line),
+            );
+        }
+        warnings
+    }
+}
+
+/// Removes every character [`is_xml_safe`] rejects, reporting where the
+/// first few were and how many there were.
+pub(crate) fn strip_xml_unsafe(text: &str) -> (Cow<'_, str>, Removals) {
     if !may_be_xml_unsafe(text) || text.chars().all(is_xml_safe) {
-        return (Cow::Borrowed(text), Vec::new());
+        return (Cow::Borrowed(text), Removals::default());
     }
     let mut kept = String::with_capacity(text.len());
-    let mut removed = Vec::new();
+    let mut removed = Removals::default();
     let mut line = 1;
     for c in text.chars() {
         if is_xml_safe(c) {
             kept.push(c);
         } else {
-            removed.push(Removed { line, character: c });
+            if removed.listed.len() < MAX_REMOVED_LISTED {
+                removed.listed.push(Removed { line, character: c });
+            } else if removed.total == MAX_REMOVED_LISTED {
+                removed.first_unlisted_line = line;
+            }
+            removed.total += 1;
+            removed.characters.insert(c);
         }
         if c == '\n' {
             line += 1;
@@ -137,8 +190,9 @@ mod tests {
     fn strips_forbidden_characters_with_their_lines() {
         let (kept, removed) = strip_xml_unsafe("a\u{0}b\nc\u{1b}d\u{FFFF}\te");
         assert_eq!(kept, "ab\ncd\te");
+        assert_eq!(removed.total, 3);
         assert_eq!(
-            removed,
+            removed.listed,
             vec![
                 Removed {
                     line: 1,
@@ -153,6 +207,21 @@ mod tests {
                     character: '\u{FFFF}'
                 },
             ]
+        );
+    }
+
+    #[test]
+    fn millions_of_removals_list_ten_and_count_the_rest() {
+        let text = "\u{1}x\n".repeat(100_000);
+        let (kept, removed) = strip_xml_unsafe(&text);
+        assert_eq!(kept.len(), 200_000);
+        assert_eq!((removed.listed.len(), removed.total), (10, 100_000));
+        let warnings = removed.warnings(Path::new("a.md"));
+        assert_eq!(warnings.len(), 11);
+        assert_eq!(warnings[10].line, Some(11));
+        assert_eq!(
+            warnings[10].message,
+            "removed characters XML does not allow 99990 more times, from this line on"
         );
     }
 

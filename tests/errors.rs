@@ -244,6 +244,36 @@ const CASES: &[Case] = &[
         break_it: |t| t.file("feed.toml", &format!("{FEED_TOML}id_authority = \"my site\"\n")),
         expected: &["data/feed.toml:6: field `id_authority`: \"my site\" is not a host name"],
     },
+    Case {
+        name: "an icon that is a script",
+        break_it: |t| t.file("feed.toml", &format!("{FEED_TOML}icon = \"javascript:alert(1)\"\n")),
+        expected: &["data/feed.toml:6: field `icon`: \"javascript:alert(1)\" is not an http(s) URL"],
+    },
+    Case {
+        name: "a logo that is a data: document",
+        break_it: |t| t.file("feed.toml", &format!("{FEED_TOML}logo = \"data:text/html,<b>x</b>\"\n")),
+        expected: &["data/feed.toml:6: field `logo`:", "is not an http(s) URL"],
+    },
+    Case {
+        name: "an author_url that is a script",
+        break_it: |t| t.file("feed.toml", &format!("{FEED_TOML}author = \"A\"\nauthor_url = \"javascript:x\"\n")),
+        expected: &["data/feed.toml:7: field `author_url`: \"javascript:x\" is not an http(s) URL"],
+    },
+    Case {
+        name: "a base_url with a password",
+        break_it: |t| t.file("feed.toml", &FEED_TOML.replace("https://", "https://me:pw@")),
+        expected: &["data/feed.toml:3: field `base_url`: holds a user name or password"],
+    },
+    Case {
+        name: "a slug longer than a file name may be",
+        break_it: |t| t.file("articles/first.md", &front(&format!("title = \"a\"\npublished = 2022-06-01 10:00:00\nslug = \"{}\"", "s".repeat(251)))),
+        expected: &["data/articles/first.md:4: field `slug`:", "longer than 250 bytes"],
+    },
+    Case {
+        name: "a file name longer than a slug may be",
+        break_it: |t| t.file(&format!("articles/{}.md", "f".repeat(251)), &front("title = \"a\"\npublished = 2022-06-01 10:00:00")),
+        expected: &["field `slug (from the file name)`:", "longer than 250 bytes"],
+    },
 ];
 
 #[test]
@@ -301,7 +331,7 @@ fn every_bad_input_is_named_and_publishes_nothing() {
 fn a_failed_first_build_creates_no_output() {
     let test = Test::new().remove("articles");
     test.build().failure();
-    assert!(!test.out().exists());
+    assert!(test.out_holds_only_the_lock());
 }
 
 #[test]

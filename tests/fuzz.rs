@@ -2,8 +2,12 @@
 //! with a clear error about the article, or writes feeds that are
 //! well-formed XML and give back the same text (less the characters XML
 //! forbids), and pages that show the same title with no script, event
-//! handler or `javascript:` URL anywhere. It never panics. `PROPTEST_CASES` sets how many cases run
-//! (CI runs the default below).
+//! handler or `javascript:` URL anywhere. It never panics. A second property
+//! builds into output folders where a user left files, symbolic links (to
+//! files and folders outside), FIFOs and folders at or near the paths
+//! make-feed writes: the build succeeds or refuses clearly, never hangs,
+//! and leaves every one of them, and everything outside, as it was.
+//! `PROPTEST_CASES` sets how many cases run (CI runs the defaults below).
 
 use std::fs;
 
@@ -166,6 +170,162 @@ proptest! {
                 .map(|e| e.text().collect::<String>())
                 .collect();
             prop_assert_eq!(shown, vec![expected(&title)], "{}", name);
+        }
+    }
+}
+
+/// Something a user left in the output folder before a build.
+#[derive(Debug, Clone, Copy)]
+enum Obstacle {
+    /// A file of their own.
+    File,
+    /// A symbolic link to a file outside the output folder.
+    LinkToFile,
+    /// A symbolic link to a folder outside the output folder.
+    LinkToFolder,
+    /// A FIFO, which make-feed must never open.
+    Fifo,
+    /// A folder holding a file.
+    Folder,
+}
+
+/// Paths where make-feed writes, or near them.
+const OBSTACLE_PATHS: &[&str] = &[
+    "index.html",
+    "style.css",
+    "rss.xml",
+    "atom.xml",
+    "feed.json",
+    "articles",
+    "articles/a.html",
+    "articles/a.png",
+    "categories",
+    "categories/c",
+    "categories/c/rss.xml",
+    ".make-feed-manifest",
+    ".make-feed-tmp-mine",
+    "notes.txt",
+];
+
+/// What stands at `path`, without following a link.
+#[cfg(unix)]
+fn snapshot(path: &std::path::Path) -> String {
+    use std::os::unix::fs::FileTypeExt;
+    match fs::symlink_metadata(path) {
+        Err(_) => "nothing".into(),
+        Ok(meta) if meta.file_type().is_symlink() => {
+            format!("link to {}", fs::read_link(path).unwrap().display())
+        }
+        Ok(meta) if meta.file_type().is_fifo() => "fifo".into(),
+        Ok(meta) if meta.is_dir() => "folder".into(),
+        Ok(_) => format!("file {:?}", fs::read(path).unwrap()),
+    }
+}
+
+/// Every file below `dir`, with its bytes.
+#[cfg(unix)]
+fn tree(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_path_buf(), fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+#[cfg(unix)]
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 48,
+        failure_persistence: None,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20_261_202),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn a_build_into_a_folder_with_user_files_links_and_fifos_touches_none_of_them(
+        obstacles in prop::collection::vec(
+            (
+                prop::sample::select(OBSTACLE_PATHS),
+                prop_oneof![
+                    Just(Obstacle::File),
+                    Just(Obstacle::LinkToFile),
+                    Just(Obstacle::LinkToFolder),
+                    Just(Obstacle::Fifo),
+                    Just(Obstacle::Folder),
+                ],
+            ),
+            1..4,
+        ),
+        built_before in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let out = dir.path().join("out");
+        let outside = dir.path().join("outside");
+        fs::create_dir_all(data.join("articles")).unwrap();
+        fs::create_dir_all(outside.join("folder")).unwrap();
+        fs::write(outside.join("file"), "outside").unwrap();
+        fs::write(outside.join("folder/a.html"), "outside page").unwrap();
+        fs::write(data.join("feed.toml"), FEED_TOML).unwrap();
+        fs::write(
+            data.join("articles/a.md"),
+            "+++\ntitle = \"A\"\npublished = 2022-06-01T00:00:00Z\ncategories = [\"c\"]\n+++\n\n![p](a.png)\n",
+        )
+        .unwrap();
+        fs::write(data.join("articles/a.png"), "png").unwrap();
+        let options = make_feed::Options::default();
+        if built_before {
+            make_feed::build(&data, &out, &options).unwrap();
+        }
+        fs::create_dir_all(&out).unwrap();
+        let mut placed = Vec::new();
+        for (path, obstacle) in obstacles {
+            let at = out.join(path);
+            if fs::symlink_metadata(&at).is_ok() || !at.parent().unwrap().is_dir()
+                || fs::symlink_metadata(at.parent().unwrap()).unwrap().file_type().is_symlink()
+            {
+                continue;
+            }
+            match obstacle {
+                Obstacle::File => fs::write(&at, "mine").unwrap(),
+                Obstacle::LinkToFile => std::os::unix::fs::symlink(outside.join("file"), &at).unwrap(),
+                Obstacle::LinkToFolder => std::os::unix::fs::symlink(outside.join("folder"), &at).unwrap(),
+                Obstacle::Fifo => {
+                    let made = std::process::Command::new("mkfifo").arg(&at).status().unwrap();
+                    prop_assert!(made.success());
+                }
+                Obstacle::Folder => {
+                    fs::create_dir_all(&at).unwrap();
+                    fs::write(at.join("mine.txt"), "mine").unwrap();
+                }
+            }
+            placed.push((at.clone(), snapshot(&at)));
+        }
+        let outside_before = tree(&outside);
+
+        match make_feed::build(&data, &out, &options) {
+            Ok(_) | Err(make_feed::Error::Input(_)) => {}
+            Err(other) => return Err(TestCaseError::fail(format!("not a clear refusal: {other}"))),
+        }
+
+        prop_assert_eq!(tree(&outside), outside_before, "written outside the output folder");
+        // Obstacles stand only where nothing did: none is make-feed's.
+        for (at, before) in &placed {
+            prop_assert_eq!(&snapshot(at), before, "{} changed", at.display());
+        }
+        let manifest_path = out.join(".make-feed-manifest");
+        let manifest = if fs::symlink_metadata(&manifest_path).is_ok_and(|m| m.is_file()) {
+            fs::read_to_string(&manifest_path).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        for line in manifest.lines() {
+            let path = out.join(line);
+            if let Ok(meta) = fs::symlink_metadata(&path) {
+                prop_assert!(!meta.file_type().is_symlink(), "{line} is a link");
+            }
         }
     }
 }

@@ -133,13 +133,19 @@ fn leftovers_of_a_killed_build_are_removed_and_other_files_kept() {
     let test = Test::new();
     test.build().success();
     fs::create_dir_all(test.out().join("categories/x")).unwrap();
-    for leftover in [".make-feed-tmp-a1b2c3", "categories/x/.make-feed-tmp-zz"] {
+    // A leftover's name carries the folder's token, kept in the lock file.
+    let token = fs::read_to_string(test.out().join(".make-feed-lock")).unwrap();
+    let (a, zz) = (
+        format!(".make-feed-tmp-{}-a1b2c3", token.trim()),
+        format!("categories/x/.make-feed-tmp-{}-zz", token.trim()),
+    );
+    for leftover in [&a, &zz] {
         fs::write(test.out().join(leftover), "<half").unwrap();
     }
     fs::write(test.out().join(".htaccess"), "keep me").unwrap();
     test.build().success();
-    assert!(!test.out().join(".make-feed-tmp-a1b2c3").exists());
-    assert!(!test.out().join("categories/x/.make-feed-tmp-zz").exists());
+    assert!(!test.out().join(&a).exists());
+    assert!(!test.out().join(&zz).exists());
     assert_eq!(
         fs::read_to_string(test.out().join(".htaccess")).unwrap(),
         "keep me"

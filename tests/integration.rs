@@ -4,6 +4,7 @@
 mod common;
 
 mod archives;
+mod bounds;
 mod check;
 mod crawl;
 mod errors;
@@ -11,8 +12,10 @@ mod fuzz;
 mod hostile;
 mod hosting;
 mod matrix;
+mod messages;
 mod new;
 mod output;
+mod ownership;
 mod readers;
 mod roundtrip;
 #[cfg(feature = "serve")]

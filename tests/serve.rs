@@ -357,6 +357,18 @@ fn bookkeeping_files_and_paths_outside_the_folder_are_not_served() {
 }
 
 #[test]
+fn a_name_longer_than_any_file_is_not_found_not_an_error() {
+    let test = bundled_with_page();
+    let server = Server::start(&test);
+    let long = "a".repeat(300);
+    assert_eq!(server.get(&long, &[]).status, 404);
+    assert_eq!(
+        server.get(&format!("articles/{long}/x.html"), &[]).status,
+        404
+    );
+}
+
+#[test]
 fn an_edit_to_an_article_is_rebuilt_and_served() {
     let test = bundled_with_page();
     let server = Server::start(&test);
@@ -554,13 +566,7 @@ fn pages_get_the_reload_script_but_built_files_never_do_and_a_missing_file_is_a_
     assert!(served.contains("<script>/* make-feed serve"), "{served}");
     let built = fs::read_to_string(test.out().join("index.html")).unwrap();
     assert!(!built.contains("<script"), "{built}");
-    assert_eq!(
-        served.replace(
-            &served[served.find("<script>").unwrap()..served.find("</script>\n").unwrap() + 10],
-            ""
-        ),
-        built
-    );
+    assert_eq!(without_reload_script(&served), built);
     let missing = server.get("articles/nothing.html", &[]);
     assert_eq!(missing.status, 404);
     assert!(
@@ -574,4 +580,42 @@ fn pages_get_the_reload_script_but_built_files_never_do_and_a_missing_file_is_a_
         server.get("rss.xml", &[]).body,
         fs::read_to_string(test.out().join("rss.xml")).unwrap()
     );
+}
+
+#[cfg(unix)]
+#[test]
+#[allow(unsafe_code)]
+fn sigterm_stops_the_server_at_once_even_during_a_rebuild() {
+    let test = bundled_with_page();
+    let mut server = Server::start(&test);
+    // Another build holds the lock, so the rebuild waits for as long as the
+    // test likes: the event is its message, not a delay.
+    let lock = fs::File::options()
+        .write(true)
+        .open(test.out().join(".make-feed-lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    set_title_line(&test, "title = \"Edited while the lock is held\"");
+    server.wait_for_stderr("waiting for it to finish", 1);
+    // SAFETY: kill(2) on our own child's pid.
+    let sent = unsafe { libc::kill(server.child.id() as libc::pid_t, libc::SIGTERM) };
+    assert_eq!(sent, 0);
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < PATIENCE,
+            "serve did not stop on SIGTERM while a rebuild waited:\n{}",
+            server.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{}", server.stderr());
+    drop(lock);
+    // Nothing of the abandoned rebuild was published.
+    assert!(!test
+        .read_out("rss.xml")
+        .contains("Edited while the lock is held"));
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::Build;
-use crate::error::Result;
+use crate::error::{Diagnostic, Result};
 use crate::input::{self, ArticleText};
 use crate::model::{on_site, site_path, Neighbour, Neighbours};
 use crate::output::PageLookup;
@@ -41,7 +41,16 @@ impl Build<'_> {
         let page_path =
             site_path(&article.url, base).expect("reading checked that every page has a path");
         let links = match self.cache.page(&page_path, article.fingerprint, neighbours) {
-            PageLookup::Kept(links) => links,
+            // A trailer is a hint, never authority (anyone who can write to
+            // the output folder can edit it): a kept page that says it links
+            // to files has its article read back, and what the article says
+            // now is what gets published.
+            PageLookup::Kept(hinted) if hinted.is_empty() => hinted,
+            PageLookup::Kept(_) => {
+                let (entry, _) =
+                    input::read_back(self.site, article.path.clone(), article.fingerprint)?;
+                site_paths(&entry.links, base)
+            }
             PageLookup::Stale(stale) => {
                 let (entry, warnings) =
                     input::read_back(self.site, article.path.clone(), article.fingerprint)?;
@@ -51,7 +60,9 @@ impl Build<'_> {
                 self.warn(warnings);
                 let links = site_paths(&entry.links, base);
                 let page = self.pages.article(&entry, &page_path, neighbours)?;
-                self.cache.stage_page(stale, page, &links, warned)?;
+                self.cache
+                    .stage_page(stale, page, &links, warned)
+                    .map_err(|error| about_the_page(error, &article.path))?;
                 links
             }
         };
@@ -61,6 +72,23 @@ impl Build<'_> {
             &links,
         );
         Ok(())
+    }
+}
+
+/// A refusal to write an article's page, said of the article and the field
+/// its page's name comes from.
+fn about_the_page(error: crate::Error, article: &Path) -> crate::Error {
+    match error {
+        crate::Error::Input(refused) => {
+            let mut said = Diagnostic::new(
+                article,
+                format!("its page {} {}", refused.path.display(), refused.message),
+            )
+            .field("slug");
+            said.help = refused.help;
+            said.into()
+        }
+        other => other,
     }
 }
 

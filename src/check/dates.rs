@@ -85,7 +85,7 @@ pub(super) fn parse_atom_date(text: &str) -> Option<DateTime<FixedOffset>> {
 /// `at` is only called for a finding: working out a line costs a scan.
 pub(super) fn check_plausible(
     instant: &DateTime<FixedOffset>,
-    at: impl Fn() -> (u32, u32),
+    at: impl Fn() -> super::Place,
     context: &Context,
     findings: &mut Findings,
 ) {

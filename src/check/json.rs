@@ -149,7 +149,7 @@ fn check_item(
             continue;
         };
         match parse_rfc3339(date) {
-            Some(instant) => check_plausible(&instant, || at_key(key), context, findings),
+            Some(instant) => check_plausible(&instant, || at_key(key).into(), context, findings),
             None => findings.add(
                 at_key(key),
                 Rule::JsonDate,

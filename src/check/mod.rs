@@ -59,24 +59,70 @@ pub struct Context {
     pub url: Option<String>,
 }
 
+/// Where a finding is: a line and column, or a byte offset into the text
+/// whose line and column [`Findings::resolve`] finds later, for all findings
+/// in one pass (finding each from the start of the text would cost the
+/// text's length per finding).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    LineColumn(u32, u32),
+    Offset(usize),
+}
+
+impl From<(u32, u32)> for Place {
+    fn from((line, column): (u32, u32)) -> Place {
+        Place::LineColumn(line, column)
+    }
+}
+
 /// Collects findings; the severity comes from the rule.
 #[derive(Debug, Default)]
-pub(crate) struct Findings(Vec<Finding>);
+pub(crate) struct Findings {
+    found: Vec<Finding>,
+    /// Findings placed by offset: their index in `found`, and the offset.
+    by_offset: Vec<(usize, usize)>,
+}
 
 impl Findings {
-    pub(crate) fn add(
-        &mut self,
-        (line, column): (u32, u32),
-        rule: Rule,
-        message: impl Into<String>,
-    ) {
-        self.0.push(Finding {
+    pub(crate) fn add(&mut self, place: impl Into<Place>, rule: Rule, message: impl Into<String>) {
+        let (line, column) = match place.into() {
+            Place::LineColumn(line, column) => (line, column),
+            Place::Offset(offset) => {
+                self.by_offset.push((self.found.len(), offset));
+                (0, 0)
+            }
+        };
+        self.found.push(Finding {
             line,
             column,
             severity: rule.severity(),
             rule,
             message: message.into(),
         });
+    }
+
+    /// Gives the findings placed by offset into `text` their lines and
+    /// columns, walking the text once.
+    pub(crate) fn resolve(&mut self, text: &str) {
+        self.by_offset.sort_unstable_by_key(|&(_, offset)| offset);
+        let (mut line, mut column, mut at) = (1u32, 1u32, 0usize);
+        for &(index, offset) in &self.by_offset {
+            let offset = offset.min(text.len());
+            if offset > at {
+                for c in text[at..offset].chars() {
+                    if c == '\n' {
+                        line += 1;
+                        column = 1;
+                    } else {
+                        column += 1;
+                    }
+                }
+                at = offset;
+            }
+            self.found[index].line = line;
+            self.found[index].column = column;
+        }
+        self.by_offset.clear();
     }
 }
 
@@ -97,7 +143,7 @@ pub fn check(bytes: &[u8], context: &Context) -> Vec<Finding> {
     } else {
         xml::check(bytes, context, &mut findings);
     }
-    let mut findings = findings.0;
+    let mut findings = findings.found;
     findings.sort_by(|a, b| (a.line, a.column, a.rule.id()).cmp(&(b.line, b.column, b.rule.id())));
     findings.dedup();
     findings

@@ -2,7 +2,7 @@
 
 use roxmltree::{Document, Node, ParsingOptions};
 
-use super::{atom, rss, Context, Findings, Rule};
+use super::{atom, rss, Context, Findings, Place, Rule};
 
 pub(super) const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
@@ -38,12 +38,19 @@ pub(super) fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
             return;
         }
     };
+    check_document(&doc, context, findings);
+    // roxmltree's offsets count from the text it parsed.
+    findings.resolve(text);
+}
+
+/// Checks a well-formed document as RSS or Atom, by its root element.
+fn check_document(doc: &Document<'_>, context: &Context, findings: &mut Findings) {
     let root = doc.root_element();
     match (root.tag_name().namespace(), root.tag_name().name()) {
-        (None, "rss") => rss::check(&doc, root, context, findings),
-        (Some(ATOM_NS), "feed") => atom::check(&doc, root, context, findings),
+        (None, "rss") => rss::check(doc, root, context, findings),
+        (Some(ATOM_NS), "feed") => atom::check(doc, root, context, findings),
         (namespace, name) => findings.add(
-            at(&doc, root),
+            at(doc, root),
             Rule::UnknownFormat,
             format!(
                 "the root element is {}{name}, not rss (RSS 2.0) or feed (Atom 1.0)",
@@ -53,10 +60,10 @@ pub(super) fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
     }
 }
 
-/// The line and column where `node` starts.
-pub(super) fn at(doc: &Document<'_>, node: Node<'_, '_>) -> (u32, u32) {
-    let pos = doc.text_pos_at(node.range().start);
-    (pos.row, pos.col)
+/// Where `node` starts (its line and column are found once every check
+/// has run, by [`Findings::resolve`]).
+pub(super) fn at(_doc: &Document<'_>, node: Node<'_, '_>) -> Place {
+    Place::Offset(node.range().start)
 }
 
 /// The text of `node`, with surrounding white space trimmed.

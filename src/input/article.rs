@@ -12,7 +12,7 @@ use super::dates;
 use super::fields::Fields;
 use super::files::Location;
 use super::front_matter;
-use super::markdown;
+use super::{markdown, sanitize};
 use crate::error::Diagnostic;
 use crate::model::{check_slug, is_uri, tag_uri, Channel, Entry, Head, Source};
 use crate::text::{removal_warning, squash_whitespace, truncate_chars};
@@ -46,6 +46,8 @@ pub(crate) struct Parsed<'t> {
     entry: Entry,
     summary: Option<String>,
     body: &'t str,
+    /// The line of the file the body starts on.
+    body_line: usize,
 }
 
 /// Checks an article's front matter, leaving the body for [`Parsed::render`].
@@ -106,6 +108,7 @@ pub(crate) fn read_front<'t>(
         entry,
         summary: fields.string("summary")?,
         body: split.body,
+        body_line: crate::text::line_of(text, text.len() - split.body.len()),
     })
 }
 
@@ -140,17 +143,28 @@ impl Parsed<'_> {
             mut entry,
             summary,
             body,
+            body_line,
         } = self;
         let anchors = Anchors::for_slug(&entry.slug);
-        let rendered = markdown::render(body, &entry.url, &anchors).map_err(|_| {
-            Diagnostic::new(
+        let rendered = markdown::render(body, &entry.url, &anchors).map_err(|refused| match refused {
+            markdown::Refused::TooDeep => Diagnostic::new(
                 at.path,
                 format!(
                     "the body nests more than {} levels deep",
                     markdown::MAX_NESTING
                 ),
             )
-            .help("flatten the nested block quotes or lists")
+            .help("flatten the nested block quotes or lists"),
+            markdown::Refused::TagTooLarge { line } => Diagnostic::new(
+                at.path,
+                format!(
+                    "a raw HTML tag in the body is longer than {} KB or has more than {} attributes",
+                    sanitize::MAX_TAG_BYTES >> 10,
+                    sanitize::MAX_TAG_WORDS
+                ),
+            )
+            .maybe_line(line.map(|line| body_line + line - 1))
+            .help("shorten the tag; real tags have a handful of attributes"),
         })?;
         for &character in &rendered.removed {
             warnings.push(removal_warning(

@@ -66,9 +66,8 @@ pub(crate) fn parse_channel(
         fields
             .string(field)?
             .map(|value| {
-                base_url
-                    .join(&value)
-                    .map_err(|e| fields.error(field, format!("{value:?} is not a URL: {e}")))
+                web_url(&base_url, &value)
+                    .map_err(|(message, help)| fields.error(field, message).help(help))
             })
             .transpose()
     };
@@ -147,11 +146,46 @@ fn parse_base_url(text: &str) -> Result<Url, String> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err(format!("{text:?} has a query or fragment"));
     }
+    if has_userinfo(&url) {
+        // Not echoed: the message would print the password.
+        return Err(
+            "holds a user name or password (the part before @), which would be published in every feed and page"
+                .to_string(),
+        );
+    }
     if !url.path().ends_with('/') {
         let path = format!("{}/", url.path());
         url.set_path(&path);
     }
     Ok(url)
+}
+
+/// `value` resolved against `base_url`, if it is an address readers may
+/// follow: http(s) only (never a script or a `data:` document), and with no
+/// user name or password; else what is wrong and what to do.
+fn web_url(base_url: &Url, value: &str) -> Result<Url, (String, &'static str)> {
+    let url = base_url
+        .join(value)
+        .map_err(|e| (format!("{value:?} is not a URL: {e}"), "give a web address"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err((
+            format!("{value:?} is not an http(s) URL"),
+            "give a web address, absolute (\"https://…\") or relative to base_url",
+        ));
+    }
+    if has_userinfo(&url) {
+        // Not echoed: the message would print the password.
+        return Err((
+            "holds a user name or password (the part before @)".to_string(),
+            "remove the part before @: it would be published in every feed",
+        ));
+    }
+    Ok(url)
+}
+
+/// True if `url` carries a user name or a password (`https://user:pw@…`).
+fn has_userinfo(url: &Url) -> bool {
+    !url.username().is_empty() || url.password().is_some()
 }
 
 fn is_language_tag(tag: &str) -> bool {

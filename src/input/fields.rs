@@ -14,7 +14,7 @@ use toml::value::Datetime;
 use toml::Spanned;
 
 use crate::error::Diagnostic;
-use crate::text::{removal_warning, strip_xml_unsafe};
+use crate::text::strip_xml_unsafe;
 
 /// A value as the file wrote it.
 #[derive(Debug, Clone, PartialEq)]
@@ -237,13 +237,13 @@ fn clean(text: &mut String, key: &str, line: usize, path: &Path, warnings: &mut 
         return;
     }
     *text = kept.into_owned();
-    for removed in removed {
-        warnings.push(
-            removal_warning(path, removed.character, "")
-                .field(key)
-                .line(line),
-        );
-    }
+    // Every removal of one string is on its key's line.
+    warnings.extend(
+        removed
+            .warnings(path)
+            .into_iter()
+            .map(|warning| warning.field(key).line(line)),
+    );
 }
 
 /// Byte offsets in a TOML text to lines of its file, in O(log n) each.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::model::uri_component;
-use crate::text::{line_of, removal_warning, strip_xml_unsafe};
+use crate::text::{line_of, strip_xml_unsafe};
 
 /// The largest input file make-feed reads: far beyond any real article, and
 /// small enough that a build's time and memory stay bounded.
@@ -96,23 +96,101 @@ pub(crate) fn article_files(dir: &Path) -> impl Iterator<Item = Result<PathBuf>>
             if item.path().extension().is_none_or(|ext| ext != "md") {
                 return None;
             }
-            if item.path_is_symlink() {
-                let target = fs::canonicalize(item.path()).ok();
-                let inside = target
-                    .as_ref()
-                    .is_some_and(|t| t.starts_with(&root) && t.is_file());
-                if !inside {
-                    return Some(Err(Diagnostic::new(
-                        item.path(),
-                        "is a symbolic link to a file outside the articles folder",
-                    )
-                    .help("copy the file into the articles folder instead of linking to it")
-                    .into()));
-                }
-                return Some(Ok(item.into_path()));
+            // A folder named `x.md` is a folder; anything else must be a
+            // regular file, or a link to one inside the articles folder.
+            if item.file_type().is_dir() {
+                return None;
             }
-            item.file_type().is_file().then(|| Ok(item.into_path()))
+            Some(
+                match source_problem(item.path(), &root, "articles folder") {
+                    None => Ok(item.into_path()),
+                    Some(problem) => Err(problem.into()),
+                },
+            )
         })
+}
+
+/// Why the file at `path` cannot be read as one of the site's sources, said
+/// of what is really there, if it cannot: it must be a regular file, or a
+/// symbolic link to one inside `root` (which has its links resolved), the
+/// `folder` messages name.
+pub(crate) fn source_problem(path: &Path, root: &Path, folder: &str) -> Option<Diagnostic> {
+    let problem = |message: String, help: &str| {
+        let diagnostic = Diagnostic::new(path, message);
+        Some(if help.is_empty() {
+            diagnostic
+        } else {
+            diagnostic.help(help)
+        })
+    };
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return problem("not found".into(), "");
+        }
+        Err(e) => return problem(e.to_string(), ""),
+    };
+    if meta.is_dir() {
+        return problem("is a folder, not a file".into(), "");
+    }
+    if !meta.is_symlink() {
+        if meta.is_file() {
+            return None;
+        }
+        return problem(
+            "is a FIFO, socket or device, not a regular file".into(),
+            "make-feed reads only regular files; replace it with one",
+        );
+    }
+    let target = fs::read_link(path).map_or_else(|_| "?".into(), |t| t.display().to_string());
+    let real = match fs::canonicalize(path) {
+        Ok(real) => real,
+        Err(e) if is_loop(&e) => {
+            return problem(
+                format!("is a symbolic link to {target} that leads round in a loop"),
+                "point the link at a file, or replace it with the file",
+            );
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return problem(
+                format!("is a symbolic link to {target}, which does not exist"),
+                "point the link at an existing file, or remove it",
+            );
+        }
+        Err(e) => return problem(format!("is a symbolic link to {target}: {e}"), ""),
+    };
+    if !real.starts_with(root) {
+        return problem(
+            format!("is a symbolic link to a file outside the {folder} ({target})"),
+            &format!("copy the file into the {folder} instead of linking to it"),
+        );
+    }
+    match fs::metadata(&real) {
+        Ok(meta) if meta.is_file() => None,
+        Ok(meta) if meta.is_dir() => problem(
+            format!("is a symbolic link to a folder ({target}), not a file"),
+            "",
+        ),
+        _ => problem(
+            format!(
+                "is a symbolic link to a FIFO, socket or device ({target}), not a regular file"
+            ),
+            "make-feed reads only regular files; point the link at one",
+        ),
+    }
+}
+
+/// True if `error` is a loop of symbolic links.
+fn is_loop(error: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        error.raw_os_error() == Some(libc::ELOOP)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = error;
+        false
+    }
 }
 
 /// A fingerprint of `parts` (each length-prefixed, so `("ab", "c")` and
@@ -129,6 +207,15 @@ fn fingerprint(parts: &[&str]) -> u64 {
 
 /// Reads a UTF-8 file, removing (with a warning) any character XML forbids.
 pub(crate) fn read_text(path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<String> {
+    // Opening a FIFO would wait for a writer, and a device could be endless.
+    if fs::metadata(path).is_ok_and(|meta| !meta.is_file()) {
+        return Err(Diagnostic::new(
+            path,
+            "is not a regular file (a FIFO, socket, device or folder)",
+        )
+        .help("make-feed reads only regular files; replace it with one")
+        .into());
+    }
     let mut bytes = Vec::new();
     fs::File::open(path)
         .and_then(|file| {
@@ -162,9 +249,7 @@ pub(crate) fn read_text(path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<S
         None => text,
     };
     let (kept, removed) = strip_xml_unsafe(&text);
-    for removed in &removed {
-        warnings.push(removal_warning(path, removed.character, "").line(removed.line));
-    }
+    warnings.extend(removed.warnings(path));
     Ok(match kept {
         std::borrow::Cow::Borrowed(_) => text,
         std::borrow::Cow::Owned(kept) => kept,

@@ -22,8 +22,8 @@ use url::Url;
 
 use super::anchors::{heading_ids, Anchors};
 use super::footnotes::footnotes;
-use super::sanitize::{absolute_url, raw_html_depth, sanitize};
-use crate::text::{escape, squash_whitespace, strip_xml_unsafe};
+use super::sanitize::{absolute_url, oversized_tag, raw_html_depth, sanitize};
+use crate::text::{escape, line_of, squash_whitespace, strip_xml_unsafe};
 
 /// A rendered body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,11 +47,18 @@ pub(crate) const MAX_NESTING: usize = 100;
 
 /// Why a body could not be rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct TooDeep;
+pub(crate) enum Refused {
+    TooDeep,
+    /// A raw HTML tag beyond `sanitize`'s limits, on this line of the body
+    /// (when the parser's text is the body's own).
+    TagTooLarge {
+        line: Option<usize>,
+    },
+}
 
 /// Renders `markdown` as HTML for a page at `base`, its ids made unique by
 /// `anchors`.
-pub(crate) fn render(markdown: &str, base: &Url, anchors: &Anchors) -> Result<Rendered, TooDeep> {
+pub(crate) fn render(markdown: &str, base: &Url, anchors: &Anchors) -> Result<Rendered, Refused> {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -66,15 +73,21 @@ pub(crate) fn render(markdown: &str, base: &Url, anchors: &Anchors) -> Result<Re
             _ => continue,
         }
         if depth > MAX_NESTING {
-            return Err(TooDeep);
+            return Err(Refused::TooDeep);
         }
     }
     let raw_html = events.iter().filter_map(|event| match event {
         Event::Html(html) | Event::InlineHtml(html) => Some(html.as_ref()),
         _ => None,
     });
-    if raw_html_depth(raw_html) > MAX_NESTING {
-        return Err(TooDeep);
+    if raw_html_depth(raw_html.clone()) > MAX_NESTING {
+        return Err(Refused::TooDeep);
+    }
+    if let Some((fragment, at)) = oversized_tag(raw_html) {
+        // The fragment is usually a slice of the body itself.
+        let start = (fragment.as_ptr() as usize).wrapping_sub(markdown.as_ptr() as usize);
+        let line = (start <= markdown.len()).then(|| line_of(markdown, start + at));
+        return Err(Refused::TagTooLarge { line });
     }
     let first_paragraph = first_paragraph_text(&events);
     // pulldown-cmark escapes all text and attributes itself, so HTML made
@@ -121,17 +134,18 @@ pub(crate) fn render(markdown: &str, base: &Url, anchors: &Anchors) -> Result<Re
     }
     // The file's own text is clean already, but a character reference
     // decodes to any character, including ones XML forbids.
-    let (html, mut removed) = strip_xml_unsafe(&html);
+    let (html, removed) = strip_xml_unsafe(&html);
     let first_paragraph = if first_paragraph.is_empty() {
         squash_whitespace(&text_of(&html))
     } else {
         first_paragraph
     };
     let (first_paragraph, more) = strip_xml_unsafe(&first_paragraph);
-    removed.extend(more);
-    let mut removed: Vec<char> = removed.into_iter().map(|r| r.character).collect();
-    removed.sort_unstable();
-    removed.dedup();
+    let removed: Vec<char> = removed
+        .characters
+        .union(&more.characters)
+        .copied()
+        .collect();
     Ok(Rendered {
         html: html.into_owned(),
         first_paragraph: first_paragraph.into_owned(),
@@ -291,7 +305,7 @@ mod tests {
     fn nesting_beyond_the_limit_is_refused() {
         assert_eq!(
             render(&">".repeat(MAX_NESTING + 5), &base(), &anchors()),
-            Err(TooDeep)
+            Err(Refused::TooDeep)
         );
         assert!(render(&">".repeat(10), &base(), &anchors()).is_ok());
         let deep_html = format!(
@@ -299,7 +313,10 @@ mod tests {
             "<div>".repeat(MAX_NESTING + 1),
             "</div>".repeat(MAX_NESTING + 1)
         );
-        assert_eq!(render(&deep_html, &base(), &anchors()), Err(TooDeep));
+        assert_eq!(
+            render(&deep_html, &base(), &anchors()),
+            Err(Refused::TooDeep)
+        );
         let wide_html = "<p>a<br>b<img src=x.png></p><p>unclosed<li>item".repeat(5000);
         assert!(render(&wide_html, &base(), &anchors()).is_ok());
         for sneaky in [
@@ -308,7 +325,7 @@ mod tests {
         ] {
             assert_eq!(
                 render(&sneaky, &base(), &anchors()),
-                Err(TooDeep),
+                Err(Refused::TooDeep),
                 "{}",
                 &sneaky[..20]
             );

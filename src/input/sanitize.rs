@@ -61,6 +61,85 @@ pub(crate) fn raw_html_depth<'h>(fragments: impl Iterator<Item = &'h str>) -> us
     deepest
 }
 
+/// The most attributes (counted generously: every word of a tag outside
+/// quotes) one raw HTML tag may have, and its longest length in bytes. The
+/// HTML parser behind the sanitiser looks for a repeated attribute by
+/// comparing each with all before it, so a tag of 200,000 attributes took
+/// minutes; real tags have a handful.
+pub(crate) const MAX_TAG_WORDS: usize = 1000;
+pub(crate) const MAX_TAG_BYTES: usize = 64 * 1024;
+
+/// The first raw HTML tag in `fragments` that is longer than
+/// [`MAX_TAG_BYTES`] or has more than [`MAX_TAG_WORDS`] words: the
+/// fragment and the byte offset of its `<` there.
+pub(crate) fn oversized_tag<'h>(
+    fragments: impl Iterator<Item = &'h str>,
+) -> Option<(&'h str, usize)> {
+    for fragment in fragments {
+        let bytes = fragment.as_bytes();
+        let mut at = 0;
+        while let Some(start) = fragment[at..].find('<').map(|i| at + i) {
+            // Only a start tag has attributes (`a < b` is text).
+            if !bytes.get(start + 1).is_some_and(u8::is_ascii_alphabetic) {
+                at = start + 1;
+                continue;
+            }
+            let (end, words) = tag_extent(&bytes[start + 1..]);
+            if end > MAX_TAG_BYTES || words > MAX_TAG_WORDS {
+                return Some((fragment, start));
+            }
+            at = start + 1 + end.min(bytes.len() - start - 1);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+#[test]
+fn tags_past_the_limits_are_found_and_ordinary_ones_are_not() {
+    let many = format!("<p {}>x</p>", "a ".repeat(MAX_TAG_WORDS + 1));
+    assert_eq!(
+        oversized_tag([many.as_str()].into_iter()),
+        Some((many.as_str(), 0))
+    );
+    let long = format!("x <img src=\"{}\">", "a".repeat(MAX_TAG_BYTES));
+    assert_eq!(
+        oversized_tag([long.as_str()].into_iter()),
+        Some((long.as_str(), 2))
+    );
+    let fine = format!(
+        "<p class=\"a b c\" id='x > y'>1 < 2 {}</p>",
+        "text ".repeat(50_000)
+    );
+    assert_eq!(oversized_tag([fine.as_str()].into_iter()), None);
+}
+
+/// The length of the tag starting after a `<` in `bytes` (up to its `>`
+/// outside quotes, or the end) and the words in it outside quotes. Stops
+/// counting once past both limits, so each byte is looked at once.
+fn tag_extent(bytes: &[u8]) -> (usize, usize) {
+    let (mut words, mut quote, mut in_word) = (0, None, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'>' => return (i, words),
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b.is_ascii_whitespace() => in_word = false,
+            None => {
+                if !in_word {
+                    words += 1;
+                    in_word = true;
+                }
+            }
+        }
+        if i > MAX_TAG_BYTES || words > MAX_TAG_WORDS {
+            return (i, words);
+        }
+    }
+    (bytes.len(), words)
+}
+
 /// URL schemes that links and images may use; any other URL is dropped.
 const ALLOWED_SCHEMES: &[&str] = &[
     "http", "https", "mailto", "ftp", "ftps", "tel", "xmpp", "irc", "ircs", "magnet", "geo",

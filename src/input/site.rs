@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use super::config;
-use super::files::read_text;
+use super::files::{read_text, source_problem};
 use crate::error::{Diagnostic, Error, Result};
 use crate::model::{Site, SiteTemplate};
 
@@ -16,13 +16,15 @@ pub(crate) const TEMPLATES_DIR: &str = "templates";
 pub(crate) fn read_site(data_dir: &Path) -> Result<(Site, Vec<Diagnostic>)> {
     let mut warnings = Vec::new();
     let feed_toml = data_dir.join("feed.toml");
-    if !feed_toml.is_file() {
-        return Err(Diagnostic::new(&feed_toml, "not found")
-            .help(format!(
+    let root = fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
+    if let Some(mut problem) = source_problem(&feed_toml, &root, "data folder") {
+        if problem.message == "not found" {
+            problem = problem.help(format!(
                 "make-feed reads a folder holding feed.toml and articles/; is {} that folder? (--data chooses another)",
                 data_dir.display()
-            ))
-            .into());
+            ));
+        }
+        return Err(problem.into());
     }
     let text = read_text(&feed_toml, &mut warnings)?;
     let channel = config::parse_channel(&text, &feed_toml, &mut warnings)?;

@@ -77,6 +77,10 @@ pub(crate) fn is_reserved(name: &str) -> bool {
     RESERVED.contains(&stem.as_str())
 }
 
+/// The longest slug, in bytes: its page is `<slug>.html`, and file systems
+/// take names of at most 255 bytes.
+pub(crate) const MAX_SLUG: usize = 250;
+
 /// Why `slug` cannot name an article's page, if it cannot.
 pub(crate) fn check_slug(slug: &str) -> Result<(), &'static str> {
     if slug.is_empty() {
@@ -84,6 +88,9 @@ pub(crate) fn check_slug(slug: &str) -> Result<(), &'static str> {
     }
     if slug.starts_with('.') {
         return Err("starts with a dot");
+    }
+    if slug.len() > MAX_SLUG {
+        return Err("is longer than 250 bytes, so its page (the slug and .html) would have a name longer than file systems take (255 bytes)");
     }
     if is_reserved(slug) {
         return Err("is a name Windows reserves for a device");

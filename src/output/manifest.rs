@@ -2,25 +2,62 @@
 //! sorted. It is what lets a build delete an output it no longer produces
 //! while never touching a file make-feed did not write.
 
-use std::collections::HashSet;
 use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use super::stager::TEMP_PREFIX;
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Result};
 
 /// The manifest's name in the output folder.
 pub(crate) const MANIFEST: &str = ".make-feed-manifest";
 
 /// The manifest's text as the last build left it (empty if there is none).
-pub(crate) fn read(out_dir: &Path) -> String {
-    fs::read_to_string(out_dir.join(MANIFEST)).unwrap_or_default()
+/// Anything but a regular file there is an error: make-feed cannot tell
+/// which files are its own.
+pub(crate) fn read(out_dir: &Path) -> Result<String> {
+    let path = out_dir.join(MANIFEST);
+    match fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(String::new()),
+        Err(e) => return Err(Error::io(&path, e)),
+        Ok(meta) if !meta.is_file() => return Err(Diagnostic::new(
+            &path,
+            "is not a regular file, so make-feed cannot tell which files in the folder it wrote",
+        )
+        .help("move it away; make-feed then writes only where nothing stands")
+        .into()),
+        Ok(_) => {}
+    }
+    // A manifest no build wrote (not UTF-8) lists nothing.
+    Ok(fs::read_to_string(&path).unwrap_or_default())
 }
 
-/// The paths the last build wrote.
-pub(crate) fn read_set(out_dir: &Path) -> HashSet<String> {
-    read(out_dir).lines().map(str::to_string).collect()
+/// The paths a manifest lists, for lookups: its text and each line's place
+/// in it, sorted (a few bytes a path, not a string each).
+#[derive(Debug, Default)]
+pub(crate) struct Listed {
+    text: String,
+    lines: Vec<(usize, usize)>,
+}
+
+impl Listed {
+    pub(crate) fn new(text: String) -> Listed {
+        let mut lines = Vec::new();
+        let mut start = 0;
+        for line in text.split_inclusive('\n') {
+            let path = line.strip_suffix('\n').unwrap_or(line);
+            lines.push((start, path.len()));
+            start += line.len();
+        }
+        // Sorted already if make-feed wrote it; a person may not have.
+        lines.sort_by(|a, b| text[a.0..a.0 + a.1].cmp(&text[b.0..b.0 + b.1]));
+        Listed { text, lines }
+    }
+
+    pub(crate) fn contains(&self, path: &str) -> bool {
+        self.lines
+            .binary_search_by(|&(start, len)| self.text[start..start + len].cmp(path))
+            .is_ok()
+    }
 }
 
 /// The manifest's text for `paths`: sorted, one a line.
@@ -36,11 +73,12 @@ pub(crate) fn text<'p>(paths: impl IntoIterator<Item = &'p str>) -> String {
     text
 }
 
-/// Replaces the manifest with `text`, atomically.
-pub(crate) fn write(out_dir: &Path, text: &str) -> Result<()> {
+/// Replaces the manifest with `text`, atomically, through a temporary file
+/// whose name starts with `temp_prefix`.
+pub(crate) fn write(out_dir: &Path, text: &str, temp_prefix: &str) -> Result<()> {
     let path = out_dir.join(MANIFEST);
     let mut temp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
+        .prefix(temp_prefix)
         .tempfile_in(out_dir)
         .map_err(|e| Error::io(out_dir, e))?;
     temp.as_file_mut()
@@ -82,6 +120,13 @@ mod tests {
         assert!(!is_own_output("/etc/passwd"));
         assert!(!is_own_output("a/../../b"));
         assert!(!is_own_output(""));
+    }
+
+    #[test]
+    fn listed_paths_are_found_in_any_order() {
+        let listed = Listed::new("b\na/c\nrss.xml".to_string());
+        assert!(listed.contains("a/c") && listed.contains("b") && listed.contains("rss.xml"));
+        assert!(!listed.contains("a") && !listed.contains(""));
     }
 
     #[test]

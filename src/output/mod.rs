@@ -9,6 +9,7 @@
 
 pub(crate) mod assets;
 mod cache;
+mod claim;
 mod fingerprint;
 mod lock;
 mod manifest;

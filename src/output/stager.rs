@@ -12,7 +12,11 @@
 //!
 //! The folder's manifest lists what the last build wrote, so that a document
 //! no longer produced (an archive page, a category that is gone) is deleted,
-//! while files make-feed did not write are never touched.
+//! while files make-feed did not write are never touched: every path is
+//! [checked](super::claim) before anything is staged at it, and a path the
+//! manifest does not list is refused if anything stands there. Before the
+//! first rename the manifest is extended by every path the build is about
+//! to write, so that a build killed half way still knows its files.
 
 use std::collections::HashSet;
 use std::fs::{self, File};
@@ -22,13 +26,15 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use tempfile::TempPath;
 
-use super::lock::{OutputLock, LOCK};
+use super::claim;
+use super::lock::OutputLock;
 use super::manifest;
 use crate::error::{Diagnostic, Error, Result};
 use crate::render::Output;
 
-/// Prefix of temporary files; a file of this name is a leftover of a build
-/// that was killed, and the next build removes it.
+/// Prefix of temporary files. The folder's token follows it (see
+/// [`OutputLock`]): a file named so is a leftover of a killed build of this
+/// folder, and the next build removes it; no other file is taken for one.
 pub(crate) const TEMP_PREFIX: &str = ".make-feed-tmp-";
 
 /// How much of an existing file [`Stager::tail`] reads first.
@@ -70,15 +76,18 @@ pub(crate) struct Stager {
     out_dir: PathBuf,
     /// Folders known to exist.
     folders: Mutex<HashSet<PathBuf>>,
+    /// Folders below the output folder found to be real folders (not
+    /// links), as site paths.
+    real_folders: Mutex<HashSet<String>>,
     /// Folders this build made, which a failed build removes again if empty.
     made: Mutex<Vec<PathBuf>>,
-    /// This build made the output folder: if it fails, it leaves none.
-    created: bool,
+    /// `TEMP_PREFIX` and this folder's token.
+    temp_prefix: String,
     /// Set once the outputs are published; until then, dropping the stager
     /// (an error, or a panic) undoes what it did.
     committed: bool,
-    /// The paths the last build wrote, read when first needed.
-    previous: std::sync::OnceLock<HashSet<String>>,
+    /// The paths the last build wrote.
+    previous: manifest::Listed,
     staged: Mutex<Staged>,
     _lock: OutputLock,
 }
@@ -99,29 +108,55 @@ struct Staged {
 
 impl Stager {
     /// Locks `out_dir` (creating it), waiting for another build that holds
-    /// it, and removes what a killed build left behind.
+    /// it, and removes what a killed build left behind. The output folder and
+    /// its lock file stay even if the build fails: a build waiting for the
+    /// lock holds that file.
     pub(crate) fn open(out_dir: &Path, on_wait: &dyn Fn(&str)) -> Result<Stager> {
-        let created = !out_dir.exists();
-        // Every folder this makes, the output folder's parents too, goes
-        // again if the build fails.
-        let made: Vec<PathBuf> = out_dir
-            .ancestors()
-            .take_while(|folder| !folder.as_os_str().is_empty() && !folder.exists())
-            .map(Path::to_path_buf)
-            .collect();
-        fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
         let lock = OutputLock::acquire(out_dir, on_wait)?;
-        remove_leftovers(out_dir)?;
+        let temp_prefix = format!("{TEMP_PREFIX}{}-", lock.token);
+        remove_leftovers(out_dir, &temp_prefix)?;
+        let previous = manifest::Listed::new(manifest::read(out_dir)?);
         Ok(Stager {
             out_dir: out_dir.to_path_buf(),
             folders: Mutex::default(),
-            made: Mutex::new(made),
-            created,
+            real_folders: Mutex::default(),
+            made: Mutex::default(),
+            temp_prefix,
             committed: false,
-            previous: std::sync::OnceLock::new(),
+            previous,
             staged: Mutex::new(Staged::default()),
             _lock: lock,
         })
+    }
+
+    /// Checks that make-feed may write `path` ([`claim::check`]).
+    fn claim(&self, path: &str) -> Result<()> {
+        // A folder this build made for another output: say so, whichever of
+        // the two is staged first.
+        if lock(&self.folders).contains(&self.out_dir.join(path)) {
+            let prefix = format!("{path}/");
+            let inside = self
+                .staged()
+                .temps
+                .iter()
+                .map(|(staged, _)| staged.clone())
+                .filter(|staged| staged.starts_with(&prefix))
+                .min()
+                .unwrap_or_else(|| format!("{prefix}…"));
+            return Err(Diagnostic::new(
+                self.out_dir.join(path),
+                format!("would be both a file and the folder of {inside}"),
+            )
+            .help("rename one of the articles or files these two outputs come from")
+            .into());
+        }
+        claim::check(
+            &self.out_dir,
+            path,
+            &self.previous,
+            &mut lock(&self.real_folders),
+        )
+        .map_err(Error::from)
     }
 
     pub(crate) fn out_dir(&self) -> &Path {
@@ -131,22 +166,28 @@ impl Stager {
     /// Writes `output` to a temporary file beside its destination, unless
     /// the destination already holds the same bytes.
     pub(crate) fn add(&self, output: Output) -> Result<()> {
+        self.claim(&output.path)?;
         let destination = self.out_dir.join(&output.path);
-        if fs::read(&destination).is_ok_and(|old| old == output.bytes) {
+        // Only a regular file of the same length is read (claimed above: not
+        // a FIFO, a device or a link to one).
+        let same_length = fs::symlink_metadata(&destination)
+            .is_ok_and(|meta| meta.is_file() && meta.len() == output.bytes.len() as u64);
+        if same_length && fs::read(&destination).is_ok_and(|old| old == output.bytes) {
             self.staged().unchanged.push(output.path);
             return Ok(());
         }
-        self.add_new(output)
+        self.stage_with(output.path, |file| file.write_all(&output.bytes))
     }
 
     /// Writes `output` to a temporary file beside its destination, without
     /// comparing it with what is there (the caller knows it differs).
     pub(crate) fn add_new(&self, output: Output) -> Result<()> {
+        self.claim(&output.path)?;
         self.stage_with(output.path, |file| file.write_all(&output.bytes))
     }
 
-    /// Creates a temporary file beside the destination of `path`, fills it
-    /// with `write` and stages it.
+    /// Creates a temporary file beside the destination of `path` (a path
+    /// already claimed), fills it with `write` and stages it.
     fn stage_with(
         &self,
         path: String,
@@ -168,7 +209,7 @@ impl Stager {
             lock(&self.folders).insert(folder.to_path_buf());
         }
         let mut builder = tempfile::Builder::new();
-        builder.prefix(TEMP_PREFIX);
+        builder.prefix(&self.temp_prefix);
         // Outputs are for a web server; temporary files are created private.
         #[cfg(unix)]
         {
@@ -183,9 +224,9 @@ impl Stager {
         Ok(())
     }
 
-    /// Gives up: removes the staged files and the folders made for them,
-    /// and if this build created the output folder, that too (it holds
-    /// nothing else). Dropping an uncommitted stager does the same.
+    /// Gives up: removes the staged files and the folders made for them.
+    /// The output folder and its lock file stay. Dropping an uncommitted
+    /// stager does the same.
     pub(crate) fn abandon(self) {
         drop(self);
     }
@@ -193,9 +234,6 @@ impl Stager {
     fn undo(&mut self) {
         lock(&self.staged).temps.clear();
         let mut made = std::mem::take(&mut *lock(&self.made));
-        if self.created {
-            let _ = fs::remove_file(self.out_dir.join(LOCK));
-        }
         // Deepest first; only empty folders go.
         made.sort_by_key(|folder| std::cmp::Reverse(folder.components().count()));
         for folder in made {
@@ -206,8 +244,13 @@ impl Stager {
     /// The end of the output already at `path`, at least its last line
     /// whole (the last [`TAIL`] bytes, or the whole file if its last line is
     /// longer): what a build reads to decide whether to keep the file.
-    /// `None` if there is no such file.
+    /// `None` if there is no such file, or it is not one make-feed may
+    /// replace (its trailer is never trusted then).
     pub(crate) fn tail(&self, path: &str) -> Option<Tail> {
+        self.claim(path).ok()?;
+        if !self.previous.contains(path) {
+            return None;
+        }
         let mut file = File::open(self.out_dir.join(path)).ok()?;
         let file_len = file.metadata().ok()?.len();
         let start = file_len.saturating_sub(TAIL);
@@ -246,8 +289,11 @@ impl Stager {
         if let Some(file) = in_the_way {
             return Ok(CopyOutcome::Blocked(file));
         }
+        if claim::name_problem(&path).is_some() {
+            return Ok(CopyOutcome::NotOurs);
+        }
         let exists = fs::symlink_metadata(&destination).is_ok();
-        if exists && !self.previous().contains(&path) {
+        if exists && !self.previous.contains(&path) {
             return Ok(if same_bytes(source, &destination) {
                 CopyOutcome::AlreadyThere
             } else {
@@ -261,11 +307,6 @@ impl Stager {
         let mut input = File::open(source).map_err(|e| Error::io(source, e))?;
         self.stage_with(path, |file| std::io::copy(&mut input, file).map(|_| ()))?;
         Ok(CopyOutcome::Staged)
-    }
-
-    fn previous(&self) -> &HashSet<String> {
-        self.previous
-            .get_or_init(|| manifest::read_set(&self.out_dir))
     }
 
     /// Runs `f` on the set of every path staged so far.
@@ -300,14 +341,27 @@ impl Stager {
         let produced: Vec<&str> = manifest.lines().collect();
         self.refuse_files_that_are_folders(&produced)?;
         let total = temps.len();
+        let previous = manifest::read(&self.out_dir)?;
+        // Every path about to be written is listed before the first rename,
+        // so that a build killed among the renames leaves no file of its own
+        // that the next build would take for someone else's.
+        if temps.iter().any(|(path, _)| !self.previous.contains(path)) {
+            let listed = manifest::text(
+                previous
+                    .lines()
+                    .chain(temps.iter().map(|(path, _)| path.as_str())),
+            );
+            manifest::write(&self.out_dir, &listed, &self.temp_prefix)?;
+        }
         let written = self.rename_into_place(temps)?;
         self.committed = true;
 
         // The manifest first: from here on the new outputs are published, so
         // a file that cannot be deleted is a warning, not a failed build.
-        let previous = manifest::read(&self.out_dir);
         if manifest != previous {
-            if let Err(Error::Io { path, source }) = manifest::write(&self.out_dir, &manifest) {
+            if let Err(Error::Io { path, source }) =
+                manifest::write(&self.out_dir, &manifest, &self.temp_prefix)
+            {
                 return Err(Error::Partial {
                     path,
                     source,
@@ -362,11 +416,8 @@ impl Stager {
                 if written.is_empty() {
                     return Err(Error::io(&destination, e.error));
                 }
+                // The manifest already lists every path of this build.
                 self.committed = true;
-                let previous = manifest::read(&self.out_dir);
-                let listed =
-                    manifest::text(previous.lines().chain(written.iter().map(String::as_str)));
-                let _ = manifest::write(&self.out_dir, &listed);
                 return Err(Error::Partial {
                     path: destination,
                     source: e.error,
@@ -393,6 +444,14 @@ impl Stager {
             .filter(|p| manifest::is_own_output(p) && produced.binary_search(p).is_err())
         {
             let file = self.out_dir.join(path);
+            if let Some(link) = self.link_on_the_way(path) {
+                not_removed.push(format!(
+                    "{}: not deleted, it is reached through the symbolic link {}",
+                    file.display(),
+                    link.display()
+                ));
+                continue;
+            }
             match fs::remove_file(&file) {
                 Ok(()) => {
                     removed.push(path.to_string());
@@ -405,6 +464,13 @@ impl Stager {
         (removed, not_removed)
     }
 
+    /// The first folder of `path` that is not a real folder.
+    fn link_on_the_way(&self, path: &str) -> Option<PathBuf> {
+        path.match_indices('/')
+            .map(|(at, _)| self.out_dir.join(&path[..at]))
+            .find(|folder| fs::symlink_metadata(folder).is_ok_and(|m| !m.is_dir()))
+    }
+
     fn staged(&self) -> MutexGuard<'_, Staged> {
         lock(&self.staged)
     }
@@ -414,12 +480,13 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// True if the files at `a` and `b` both exist and hold the same bytes.
+/// True if the files at `a` and `b` both exist, are regular files (`b` not
+/// a link to one) and hold the same bytes.
 fn same_bytes(a: &Path, b: &Path) -> bool {
-    let (Ok(meta_a), Ok(meta_b)) = (fs::metadata(a), fs::metadata(b)) else {
+    let (Ok(meta_a), Ok(meta_b)) = (fs::metadata(a), fs::symlink_metadata(b)) else {
         return false;
     };
-    if meta_a.len() != meta_b.len() {
+    if !meta_a.is_file() || !meta_b.is_file() || meta_a.len() != meta_b.len() {
         return false;
     }
     let (Ok(mut file_a), Ok(mut file_b)) = (File::open(a), File::open(b)) else {
@@ -449,12 +516,13 @@ fn remove_empty_parents(out_dir: &Path, file: &Path) {
     }
 }
 
-/// Removes temporary files that a killed build left in `out_dir`.
-fn remove_leftovers(out_dir: &Path) -> Result<()> {
+/// Removes temporary files that a killed build left in `out_dir`: regular
+/// files whose names start with `prefix`, which holds the folder's token.
+fn remove_leftovers(out_dir: &Path, prefix: &str) -> Result<()> {
     for item in walkdir::WalkDir::new(out_dir).follow_links(false) {
         let Ok(item) = item else { continue };
-        let is_leftover = item.file_type().is_file()
-            && item.file_name().to_string_lossy().starts_with(TEMP_PREFIX);
+        let is_leftover =
+            item.file_type().is_file() && item.file_name().to_string_lossy().starts_with(prefix);
         if is_leftover {
             fs::remove_file(item.path()).map_err(|e| Error::io(item.path(), e))?;
         }

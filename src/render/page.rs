@@ -12,6 +12,8 @@
 //! the autodiscovery links and the body's own links are absolute, because
 //! they are read by programs that may not know where the page came from.
 
+use std::sync::Mutex;
+
 use minijinja::{Environment, UndefinedBehavior, Value};
 
 use super::blocks::check_blocks;
@@ -27,12 +29,25 @@ pub(crate) const STYLESHEET: &str = "style.css";
 /// Where the index is published.
 pub(crate) const INDEX: &str = "index.html";
 
+/// How many steps one page's template may take (minijinja's fuel): the
+/// built-in index of 100,000 entries takes a few million; a template that
+/// loops without end stops within seconds with an error naming it.
+pub(crate) const TEMPLATE_FUEL: u64 = 50_000_000;
+
 /// Compiled templates, ready to render pages for one channel.
 pub(crate) struct Pages<'t> {
     env: Environment<'t>,
     templates: &'t Templates,
     views: Views<'t>,
     labels: Labels,
+    /// The error of the first page that ran out of fuel.
+    out_of_fuel: Mutex<Option<Diagnostic>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl<'t> Pages<'t> {
@@ -44,6 +59,8 @@ impl<'t> Pages<'t> {
     ) -> Result<Pages<'t>, Diagnostic> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // A site's template is a program: loops in loops could run for ever.
+        env.set_fuel(Some(TEMPLATE_FUEL));
         // Only HTML is escaped; the stylesheet is copied as it is.
         env.set_auto_escape_callback(|name| {
             if name.ends_with(".html") || name.ends_with(".htm") {
@@ -82,6 +99,7 @@ impl<'t> Pages<'t> {
             templates,
             views: Views { channel },
             labels: Labels::for_language(channel.language.as_deref()),
+            out_of_fuel: Mutex::default(),
         })
     }
 
@@ -229,13 +247,23 @@ impl<'t> Pages<'t> {
     }
 
     fn render(&self, name: &str, path: &str, context: Value) -> Result<Output, Diagnostic> {
+        // Once one page has used up its fuel, the others, rendered in
+        // parallel or after it, stop at once: the build fails anyway, and
+        // thousands of pages each spending all their fuel would take hours.
+        if let Some(error) = lock(&self.out_of_fuel).as_ref() {
+            return Err(error.clone());
+        }
         let template = self
             .env
             .get_template(name)
             .map_err(|e| template_error(self.templates, &e))?;
-        let mut html = template
-            .render(context)
-            .map_err(|e| template_error(self.templates, &e))?;
+        let mut html = template.render(context).map_err(|e| {
+            let error = template_error(self.templates, &e);
+            if e.kind() == minijinja::ErrorKind::OutOfFuel {
+                *lock(&self.out_of_fuel) = Some(error.clone());
+            }
+            error
+        })?;
         if !html.ends_with('\n') {
             html.push('\n');
         }
@@ -262,7 +290,11 @@ fn template_error(templates: &Templates, error: &minijinja::Error) -> Diagnostic
     if message.is_empty() {
         message = error.kind().to_string();
     }
-    let mut help = "fix the template, or delete it to use the built-in one".to_string();
+    let mut help = if error.kind() == minijinja::ErrorKind::OutOfFuel {
+        format!("the template took more than {TEMPLATE_FUEL} steps for one page; look for loops in loops")
+    } else {
+        "fix the template, or delete it to use the built-in one".to_string()
+    };
     if error.kind() == minijinja::ErrorKind::UndefinedError {
         // Name what is undefined: the expression where the error points.
         let source = templates.get(name).unwrap_or_default();

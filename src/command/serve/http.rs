@@ -149,13 +149,18 @@ async fn with_reload_script(response: Response, method: &Method) -> Response {
 /// The file name a request path asks for (`index.html` for a folder), or
 /// `None` when the path must not be served: any segment starting with a dot,
 /// which covers make-feed's `.make-feed-*` files, `..` however it is encoded,
-/// and other hidden files.
+/// and other hidden files, or longer than any file name can be.
 fn served_name(path: &str) -> Option<String> {
     let decoded = percent_decode_str(path).decode_utf8().ok()?;
     // A backslash separates folders on Windows, where a segment could hide a
     // `..` from the check otherwise.
     let segments: Vec<&str> = decoded.split(['/', '\\']).collect();
-    if segments.iter().any(|segment| segment.starts_with('.')) {
+    // No file has a name over 255 bytes: asking for one is a 404, not an
+    // operating-system error.
+    if segments
+        .iter()
+        .any(|segment| segment.starts_with('.') || segment.len() > 255)
+    {
         return None;
     }
     match segments.last() {

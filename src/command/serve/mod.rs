@@ -136,11 +136,14 @@ pub(crate) fn serve(
             "rebuilding when {} changes; press Ctrl-C to stop",
             data_dir.display()
         );
+        let (stop, stopped) = tokio::sync::oneshot::channel();
         axum::serve(listener, http::router(out_dir, status_received))
-            .with_graceful_shutdown(stop_requested())
+            .with_graceful_shutdown(async move {
+                let _ = stop.send(stop_requested().await);
+            })
             .await?;
         eprintln!("stopping");
-        finish(watcher, &changes, rebuilder).await;
+        finish(watcher, &changes, rebuilder, stopped.await.ok()).await;
         Ok(())
     });
     // A rebuild abandoned by a second Ctrl-C must not hold up the exit: the
@@ -149,20 +152,44 @@ pub(crate) fn serve(
     served.map_err(ServeError::Io)
 }
 
-/// Lets a rebuild in progress finish, so that the exit leaves no temporary
-/// files; a second Ctrl-C does not wait for it.
-async fn finish(watcher: RecommendedWatcher, changes: &Sender<Signal>, rebuilder: JoinHandle<()>) {
+/// How the server was asked to stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// Ctrl-C: a person at the terminal, who can press it again.
+    Interrupt,
+    /// SIGTERM: a service manager or a script, which expects a prompt exit.
+    Terminate,
+}
+
+/// After Ctrl-C, lets a rebuild in progress finish, so that the exit leaves
+/// no temporary files; a second Ctrl-C does not wait for it. After SIGTERM,
+/// exits at once: a build stopped at any moment leaves every published file
+/// whole, and the next build removes its temporary files.
+async fn finish(
+    watcher: RecommendedWatcher,
+    changes: &Sender<Signal>,
+    rebuilder: JoinHandle<()>,
+    stop: Option<Stop>,
+) {
     drop(watcher);
     let _ = changes.send(Signal::Stop);
+    if stop == Some(Stop::Terminate) {
+        return;
+    }
     let finished = tokio::task::spawn_blocking(move || rebuilder.join());
     tokio::select! {
         _ = finished => {}
-        _ = interrupted() => {}
+        () = stop_requested_again() => {}
     }
 }
 
+/// A second Ctrl-C, or a SIGTERM.
+async fn stop_requested_again() {
+    let _ = stop_requested().await;
+}
+
 /// Ctrl-C, or SIGTERM where there is one.
-async fn stop_requested() {
+async fn stop_requested() -> Stop {
     #[cfg(unix)]
     let terminated = async {
         use tokio::signal::unix::{signal, SignalKind};
@@ -176,8 +203,8 @@ async fn stop_requested() {
     #[cfg(not(unix))]
     let terminated = std::future::pending::<()>();
     tokio::select! {
-        _ = interrupted() => {}
-        _ = terminated => {}
+        () = interrupted() => Stop::Interrupt,
+        () = terminated => Stop::Terminate,
     }
 }
 
