@@ -2,11 +2,10 @@
 //! publishing that survives being killed.
 
 use std::fs::{self, File};
-use std::io::Read;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::common::{article, Test, FEED_TOML};
 
@@ -165,7 +164,17 @@ fn a_second_build_of_the_same_folder_waits_for_the_first() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(500));
+    // The build says it waits once it has found the lock held: wait for that
+    // line (the deadline only guards against a build that hangs).
+    let lines = stderr_lines(&mut child);
+    let waiting = "another make-feed is building into out; waiting for it to finish";
+    let mut stderr = String::new();
+    while !stderr.contains(waiting) {
+        match lines.recv_timeout(DEADLINE) {
+            Ok(line) => stderr += &line,
+            Err(e) => panic!("no word of waiting ({e}):\n{stderr}"),
+        }
+    }
     assert!(
         child.try_wait().unwrap().is_none(),
         "the build must wait for the lock"
@@ -176,31 +185,28 @@ fn a_second_build_of_the_same_folder_waits_for_the_first() {
     );
     drop(lock);
     let status = child.wait().unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    stderr.extend(lines.iter());
     assert!(status.success(), "{stderr}");
-    assert!(
-        stderr.contains("another make-feed is building into out; waiting for it to finish"),
-        "{stderr}"
-    );
     assert!(test.read_out("rss.xml").contains("Second"));
 }
 
-/// A deterministic stream of numbers for the kill test.
-struct XorShift(u64);
+/// A last guard for waits on events that should come at once.
+const DEADLINE: Duration = Duration::from_secs(120);
 
-impl XorShift {
-    fn below(&mut self, bound: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % bound
-    }
+/// The lines `child` writes to its piped standard error, as they come.
+fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    let stderr = child.stderr.take().unwrap();
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if send.send(line + "\n").is_err() {
+                break;
+            }
+        }
+    });
+    receive
 }
 
 #[test]
@@ -220,9 +226,17 @@ fn builds_killed_at_any_moment_leave_every_file_whole() {
             ),
         );
     }
-    let started = Instant::now();
     test.build().success();
-    let build_time = started.elapsed().as_micros() as u64;
+    // Every feed document changes in every round, and each is at least three
+    // steps of publishing (its temporary file created, filled, renamed).
+    let feeds = test
+        .out_files()
+        .keys()
+        .filter(|name| !name.starts_with("articles/") && !name.ends_with(".html"))
+        .filter(|name| name.ends_with(".xml") || name.ends_with(".json"))
+        .count();
+    assert!(feeds > 100, "{feeds}");
+    let steps = 3 * feeds;
 
     let watched: Vec<_> = [
         "rss.xml",
@@ -252,7 +266,6 @@ fn builds_killed_at_any_moment_leave_every_file_whole() {
         })
     };
 
-    let mut random = XorShift(0x5eed_1234_abcd_ef01);
     for round in 0..BUILDS {
         // Every document changes in every round, so every build rewrites all.
         let description = format!("A channel for tests, round {round}");
@@ -273,14 +286,28 @@ fn builds_killed_at_any_moment_leave_every_file_whole() {
                 + "\n",
         )
         .unwrap();
+        // The build stops dead at step `halt` of publishing (a debug build's
+        // test hook, src/output/halt.rs) and says so; it is killed there.
+        // The rounds step through the whole of publishing, from the first
+        // temporary file to the last rename.
+        let halt = 1 + round * steps / BUILDS;
         let mut child = Command::new(env!("CARGO_BIN_EXE_make-feed"))
             .args(["build", "--data", "data", "--out", "out"])
             .current_dir(test.dir.path())
-            .stderr(Stdio::null())
+            .env("MAKE_FEED_HALT_AT", halt.to_string())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_micros(random.below(build_time * 3 / 2 + 1)));
-        let _ = child.kill(); // SIGKILL
+        let lines = stderr_lines(&mut child);
+        let halted = format!("make-feed: halted at step {halt}");
+        let mut stderr = String::new();
+        while !stderr.contains(&halted) {
+            match lines.recv_timeout(DEADLINE) {
+                Ok(line) => stderr += &line,
+                Err(e) => panic!("round {round}: no halt at step {halt} ({e}):\n{stderr}"),
+            }
+        }
+        child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
     }
     stop.store(true, Ordering::Relaxed);
@@ -307,14 +334,8 @@ fn builds_killed_at_any_moment_leave_every_file_whole() {
         .contains(&format!("round {}", BUILDS - 1)));
 }
 
-fn timed_build(test: &Test) -> (crate::common::Run, Duration) {
-    let started = Instant::now();
-    let run = test.build();
-    (run, started.elapsed())
-}
-
 #[test]
-fn huge_articles_and_long_lines_build_in_bounded_time() {
+fn huge_articles_and_long_lines_build() {
     let paragraph = "这是一个很长的段落,用来测试很大的文章。".repeat(200);
     let huge = format!(
         "+++\ntitle = \"huge\"\npublished = 2022-01-01 00:00:00\n+++\n\n{}",
@@ -330,9 +351,7 @@ fn huge_articles_and_long_lines_build_in_bounded_time() {
         .file("feed.toml", FEED_TOML)
         .file("articles/huge.md", &huge)
         .file("articles/line.md", &long_line);
-    let (run, took) = timed_build(&test);
-    run.success();
-    assert!(took < Duration::from_secs(60), "{took:?}");
+    test.build().success();
     assert!(test.read_out("rss.xml").len() > 8_000_000);
 }
 
@@ -352,15 +371,14 @@ fn oversized_and_overnested_articles_are_refused_clearly() {
             "articles/deep.md",
             &format!("+++\ntitle = \"deep\"\npublished = 2022-01-01 00:00:00\n+++\n\n{body}\n"),
         );
-        let (run, took) = timed_build(&test);
-        run.failure()
+        test.build()
+            .failure()
             .stderr_contains("data/articles/deep.md: the body nests more than 100 levels deep");
-        assert!(took < Duration::from_secs(30), "{took:?}");
     }
 }
 
 #[test]
-fn thousands_of_categories_build_in_bounded_time() {
+fn thousands_of_categories_build() {
     let mut test = Test::empty().file("feed.toml", FEED_TOML);
     for n in 0..2000 {
         test = test.file(
@@ -368,9 +386,7 @@ fn thousands_of_categories_build_in_bounded_time() {
             &format!("+++\ntitle = \"t{n}\"\npublished = 2022-01-01 00:00:00\ncategories = [\"分类 {n}\", \"Tag/{n}\"]\n+++\n\nx\n"),
         );
     }
-    let (run, took) = timed_build(&test);
-    run.success();
-    assert!(took < Duration::from_secs(60), "{took:?}");
+    test.build().success();
     assert_eq!(
         fs::read_dir(test.out().join("categories")).unwrap().count(),
         4000

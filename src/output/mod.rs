@@ -10,6 +10,7 @@
 pub(crate) mod assets;
 mod cache;
 mod fingerprint;
+mod halt;
 mod lock;
 mod manifest;
 mod stager;

@@ -22,6 +22,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use tempfile::TempPath;
 
+use super::halt;
 use super::lock::{OutputLock, LOCK};
 use super::manifest;
 use crate::error::{Diagnostic, Error, Result};
@@ -178,7 +179,9 @@ impl Stager {
         let mut temp = builder
             .tempfile_in(folder)
             .map_err(|e| Error::io(folder, e))?;
+        halt::step();
         write(temp.as_file_mut()).map_err(|e| Error::io(&destination, e))?;
+        halt::step();
         self.staged().temps.push((path, temp.into_temp_path()));
         Ok(())
     }
@@ -315,6 +318,7 @@ impl Stager {
                     total,
                 });
             }
+            halt::step();
         }
         let (removed, not_removed) = self.remove_no_longer_produced(&previous, &produced);
         sync_folder(&self.out_dir);
@@ -375,6 +379,7 @@ impl Stager {
                 });
             }
             written.push(path);
+            halt::step();
         }
         Ok(written)
     }
@@ -397,6 +402,7 @@ impl Stager {
                 Ok(()) => {
                     removed.push(path.to_string());
                     remove_empty_parents(&self.out_dir, &file);
+                    halt::step();
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => not_removed.push(format!("{}: {e}", file.display())),
