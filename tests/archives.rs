@@ -436,7 +436,10 @@ fn turning_archives_on_or_changing_the_limit_leaves_article_pages_alone() {
 
     for n in 0..30 {
         let page = format!("articles/a{n:03}.html");
-        assert!(off[&page] == on[&page], "{page} changed when archives came on");
+        assert!(
+            off[&page] == on[&page],
+            "{page} changed when archives came on"
+        );
         assert!(on[&page] == limited[&page], "{page} changed with the limit");
     }
     assert_ne!(on["rss.xml"], limited["rss.xml"]);
@@ -491,6 +494,10 @@ fn archive_pages_are_kept_only_when_they_are_whole_and_in_their_own_place() {
     assert!(after["archive/atom-2.xml"] != good["archive/atom-2.xml"]);
     for (name, old_inode) in first_pages.iter().zip(inodes) {
         assert!(after[*name] == good[*name], "{name} changed");
-        assert_eq!(inode(&test.out(), name), old_inode, "{name} was written again");
+        assert_eq!(
+            inode(&test.out(), name),
+            old_inode,
+            "{name} was written again"
+        );
     }
 }

@@ -240,6 +240,20 @@ const CASES: &[Case] = &[
         expected: &["data/articles/first.md:4: field `id`: \"tag:例え.jp,2022:記事\" is not an absolute URI", "percent-encoded"],
     },
     Case {
+        name: "two categories that would share a folder",
+        // A clean name is its own folder; `Rust` gets `rust-` and a hash,
+        // and a category may be named exactly that.
+        break_it: |t| {
+            let clash = make_feed::category_slug("Rust");
+            t.file("articles/second.md", &front(&format!("title = \"y\"\npublished = 2022-06-02 10:00:00\ncategories = [\"Rust\", {clash:?}]")))
+        },
+        expected: &[
+            "data/articles/second.md:4: field `categories`: categories \"Rust\" and \"rust-",
+            "would share the folder categories/rust-",
+            "(\"Rust\" is first named in data/articles/second.md)",
+        ],
+    },
+    Case {
         name: "an id_authority that is not a host",
         break_it: |t| t.file("feed.toml", &format!("{FEED_TOML}id_authority = \"my site\"\n")),
         expected: &["data/feed.toml:6: field `id_authority`: \"my site\" is not a host name"],
@@ -289,7 +303,10 @@ fn the_catalogue_has_at_least_thirty_distinct_cases() {
     }
     // The README counts them.
     let readme = std::fs::read_to_string(crate::common::repo_root().join("README.md")).unwrap();
-    let count = format!("every bad input make-feed recognises ({} of them)", CASES.len());
+    let count = format!(
+        "every bad input make-feed recognises ({} of them)",
+        CASES.len()
+    );
     assert!(readme.contains(&count), "README.md lacks {count:?}");
 }
 

@@ -133,7 +133,8 @@ fn a_rebuild_without_changes_rewrites_nothing() {
     test.build().success();
     // Every output's modification time is set far in the past: a file
     // written again, however soon, gets the present and a new inode.
-    let long_ago = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+    let long_ago =
+        std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
     let files = || -> Vec<walkdir::DirEntry> {
         walkdir::WalkDir::new(test.out())
             .sort_by_file_name()

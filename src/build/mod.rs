@@ -116,7 +116,8 @@ impl<'b> Build<'b> {
     fn run(self) -> Result<Report> {
         self.note_channel_files();
         let catalog = self.read_articles()?;
-        let plan = crate::plan::plan(&catalog, &self.site.channel)?;
+        let plan = crate::plan::plan(&catalog, &self.site.channel)
+            .map_err(|error| input::with_line(self.site, error))?;
         self.write_feeds(&catalog, &plan)?;
         let assets = self.copy_files()?;
         let mut warnings = self

@@ -16,6 +16,7 @@ mod catalog;
 
 use std::collections::BTreeMap;
 
+use catalog::Category;
 pub(crate) use catalog::{Article, Catalog};
 
 use crate::error::{Diagnostic, Result};
@@ -129,19 +130,23 @@ fn categories(
     channel: &Channel,
     newest: Vec<Vec<usize>>,
 ) -> Result<Vec<(String, Planned)>> {
-    let mut by_slug: BTreeMap<String, (String, Planned)> = BTreeMap::new();
+    let mut by_slug: BTreeMap<String, (&Category, Planned)> = BTreeMap::new();
     for (category, entries) in catalog.categories.iter().zip(newest) {
         let slug = category_slug(&category.name);
         if let Some((other, _)) = by_slug.get(&slug) {
             return Err(Diagnostic::new(
                 &category.first,
                 format!(
-                    "categories {other:?} and {:?} would share the folder categories/{slug}",
-                    category.name
+                    "categories {:?} and {:?} would share the folder categories/{slug}",
+                    other.name, category.name
                 ),
             )
             .field("categories")
-            .help("rename one of the two categories")
+            .help(format!(
+                "rename one of the two categories ({:?} is first named in {})",
+                other.name,
+                other.first.display()
+            ))
             .into());
         }
         let feed = Planned {
@@ -150,9 +155,12 @@ fn categories(
             entries,
             history: History::default(),
         };
-        by_slug.insert(slug, (category.name.clone(), feed));
+        by_slug.insert(slug, (category, feed));
     }
-    Ok(by_slug.into_values().collect())
+    Ok(by_slug
+        .into_values()
+        .map(|(category, feed)| (category.name.clone(), feed))
+        .collect())
 }
 
 /// The archive neighbours of page `number` of `pages` (the main feed counts
