@@ -209,6 +209,44 @@ fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<St
     receive
 }
 
+/// Reads the `watched` files over and over until `stop`, failing on any
+/// that is not whole, and counting the reads.
+fn read_while_building(
+    watched: Vec<std::path::PathBuf>,
+    stop: Arc<AtomicBool>,
+    reads: Arc<AtomicUsize>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            for path in &watched {
+                let text =
+                    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                if let Err(e) = roxmltree::Document::parse(&text) {
+                    panic!("{} is not whole: {e}", path.display());
+                }
+                reads.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    })
+}
+
+/// Rewrites `feed.toml`'s description.
+fn set_description(test: &Test, description: &str) {
+    let path = test.data().join("feed.toml");
+    let text: String = fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            if l.starts_with("description") {
+                format!("description = {description:?}\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    fs::write(path, text).unwrap();
+}
+
 #[test]
 fn builds_killed_at_any_moment_leave_every_file_whole() {
     const BUILDS: usize = 200;
@@ -250,42 +288,11 @@ fn builds_killed_at_any_moment_leave_every_file_whole() {
     .collect();
     let stop = Arc::new(AtomicBool::new(false));
     let reads = Arc::new(AtomicUsize::new(0));
-    let reader = {
-        let (stop, reads, watched) = (stop.clone(), reads.clone(), watched.clone());
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                for path in &watched {
-                    let text = fs::read_to_string(path)
-                        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-                    if let Err(e) = roxmltree::Document::parse(&text) {
-                        panic!("{} is not whole: {e}", path.display());
-                    }
-                    reads.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-        })
-    };
+    let reader = read_while_building(watched, stop.clone(), reads.clone());
 
     for round in 0..BUILDS {
         // Every document changes in every round, so every build rewrites all.
-        let description = format!("A channel for tests, round {round}");
-        fs::write(
-            test.data().join("feed.toml"),
-            fs::read_to_string(test.data().join("feed.toml"))
-                .unwrap()
-                .lines()
-                .map(|l| {
-                    if l.starts_with("description") {
-                        format!("description = {description:?}")
-                    } else {
-                        l.to_string()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
-                + "\n",
-        )
-        .unwrap();
+        set_description(&test, &format!("A channel for tests, round {round}"));
         // The build stops dead at step `halt` of publishing (a debug build's
         // test hook, src/output/halt.rs) and says so; it is killed there.
         // The rounds step through the whole of publishing, from the first
