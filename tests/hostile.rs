@@ -175,10 +175,20 @@ fn a_second_build_of_the_same_folder_waits_for_the_first() {
             Err(e) => panic!("no word of waiting ({e}):\n{stderr}"),
         }
     }
-    assert!(
-        child.try_wait().unwrap().is_none(),
-        "the build must wait for the lock"
-    );
+    // The kernel lists the build as blocked on the lock file: it waits.
+    let inode = {
+        use std::os::unix::fs::MetadataExt;
+        lock.metadata().unwrap().ino()
+    };
+    let started = std::time::Instant::now();
+    while !blocked_on(child.id(), inode) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the build must wait for the lock:\n{stderr}"
+        );
+        assert!(started.elapsed() < DEADLINE, "never blocked on the lock");
+        std::thread::yield_now();
+    }
     assert!(
         !test.read_out("rss.xml").contains("Second"),
         "nothing written while waiting"
@@ -188,6 +198,20 @@ fn a_second_build_of_the_same_folder_waits_for_the_first() {
     stderr.extend(lines.iter());
     assert!(status.success(), "{stderr}");
     assert!(test.read_out("rss.xml").contains("Second"));
+}
+
+/// True when `/proc/locks` lists process `pid` as blocked on a lock of the
+/// file with `inode` (a line like `1: -> FLOCK ADVISORY WRITE 4314 fe:00:10068042 0 EOF`).
+fn blocked_on(pid: u32, inode: u64) -> bool {
+    let locks = fs::read_to_string("/proc/locks").expect("/proc/locks");
+    locks.lines().any(|line| {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        words.get(1) == Some(&"->")
+            && words.get(5) == Some(&pid.to_string().as_str())
+            && words
+                .get(6)
+                .is_some_and(|file| file.ends_with(&format!(":{inode}")))
+    })
 }
 
 /// A last guard for waits on events that should come at once.
@@ -228,6 +252,31 @@ fn read_while_building(
             }
         }
     })
+}
+
+/// Fails unless every feed in the output folder parses: what a build killed
+/// at any step leaves must be the old file or the new one, whole.
+fn assert_every_output_whole(test: &Test, round: usize) {
+    for entry in walkdir::WalkDir::new(test.out()) {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with(".make-feed-tmp-") || !entry.file_type().is_file() {
+            continue;
+        }
+        let text = fs::read_to_string(entry.path()).unwrap();
+        let whole = if name.ends_with(".xml") {
+            roxmltree::Document::parse(&text).is_ok()
+        } else if name.ends_with(".json") {
+            serde_json::from_str::<serde_json::Value>(&text).is_ok()
+        } else {
+            true
+        };
+        assert!(
+            whole,
+            "round {round}: {} is not whole",
+            entry.path().display()
+        );
+    }
 }
 
 /// Rewrites `feed.toml`'s description.
@@ -316,6 +365,7 @@ fn builds_killed_at_any_moment_leave_every_file_whole() {
         }
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
+        assert_every_output_whole(&test, round);
     }
     stop.store(true, Ordering::Relaxed);
     reader
