@@ -248,6 +248,20 @@ mod tests {
     }
 
     #[test]
+    fn the_fast_check_sees_several_unsafe_characters_together() {
+        for text in [
+            "\u{0}\u{1}",
+            "a\u{80}b\u{9f}",
+            "\u{1}\u{FFFF}\u{2}\u{FFFE}",
+            "\u{7f}\u{7f}\u{7f}",
+        ] {
+            assert!(may_be_xml_unsafe(text), "{text:?}");
+            let (kept, _) = strip_xml_unsafe(text);
+            assert!(kept.chars().all(is_xml_safe), "{text:?}");
+        }
+    }
+
+    #[test]
     fn keeps_clean_text_borrowed() {
         let (kept, removed) = strip_xml_unsafe("疫线党员\r\n干部");
         assert!(matches!(kept, Cow::Borrowed(_)));
