@@ -641,6 +641,15 @@ mod tests {
             !dir.path().join("new").exists(),
             "the folders it made are gone"
         );
+        assert!(dir.path().exists(), "and only those");
+
+        // A folder that was there, empty, stays.
+        fs::create_dir(dir.path().join("empty")).unwrap();
+        let stager = open(&dir.path().join("empty/out"));
+        stager.add(output("a.xml", "a")).unwrap();
+        stager.abandon();
+        assert!(dir.path().join("empty").is_dir());
+        assert!(!dir.path().join("empty/out").exists());
 
         publish(&out, &[("a.xml", "a")]);
         let stager = open(&out);
