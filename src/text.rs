@@ -243,6 +243,94 @@ mod tests {
     }
 
     #[test]
+    fn the_fast_check_passes_safe_text() {
+        // Its only false alarms are U+FFC0..U+FFFD, which share their first
+        // two bytes with U+FFFE and U+FFFF; the slow check clears them.
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            if !is_xml_safe(c) || ('\u{FFC0}'..='\u{FFFD}').contains(&c) {
+                continue;
+            }
+            for text in [format!("{c}"), format!("{}{c}{c}", "a".repeat(62))] {
+                assert!(!may_be_xml_unsafe(&text), "U+{:04X} in {text:?}", c as u32);
+            }
+        }
+        assert!(may_be_xml_unsafe("\u{FFFD}"));
+        let (kept, removed) = strip_xml_unsafe("a\u{FFFD}b");
+        assert!(matches!(kept, Cow::Borrowed("a\u{FFFD}b")));
+        assert!(removed.is_empty());
+    }
+
+    #[test]
+    fn xml_safe_characters_are_exactly_those_xml_allows_and_the_validator_does_not_flag() {
+        for c in [
+            '\t',
+            '\n',
+            '\r',
+            ' ',
+            'a',
+            '疫',
+            '\u{FFFD}',
+            '\u{10000}',
+            '\u{10FFFF}',
+        ] {
+            assert!(is_xml_safe(c), "U+{:04X}", c as u32);
+        }
+        for c in [
+            '\u{0}', '\u{8}', '\u{b}', '\u{1f}', '\u{7f}', '\u{80}', '\u{9f}', '\u{FFFE}',
+            '\u{FFFF}',
+        ] {
+            assert!(!is_xml_safe(c), "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn a_removed_character_is_named_by_its_code_point() {
+        let warning = removal_warning(Path::new("a.md"), '\u{1b}', ", in a title");
+        assert_eq!(warning.path, Path::new("a.md"));
+        assert_eq!(
+            warning.message,
+            "removed character U+001B, in a title, which XML does not allow"
+        );
+    }
+
+    #[test]
+    fn white_space_is_squashed_and_trimmed() {
+        assert_eq!(squash_whitespace("  a \t\n b\u{3000}c  "), "a b c");
+        assert_eq!(squash_whitespace(" \n "), "");
+    }
+
+    #[test]
+    fn escaping_covers_the_markup_characters_and_quotes_on_request() {
+        assert_eq!(escape("plain 文字"), "plain 文字");
+        assert_eq!(escape("a&b<c>d\"e'f"), "a&amp;b&lt;c&gt;d&quot;e'f");
+        assert_eq!(escape_with("<'x'>&", true), "&lt;&#39;x&#39;&gt;&amp;");
+        assert_eq!(escape_with("&&", false), "&amp;&amp;");
+    }
+
+    #[test]
+    fn lines_count_from_one() {
+        assert_eq!(line_of("ab\ncd\nef", 0), 1);
+        assert_eq!(line_of("ab\ncd\nef", 2), 1);
+        assert_eq!(line_of("ab\ncd\nef", 3), 2);
+        assert_eq!(line_of("ab\ncd\nef", 7), 3);
+        assert_eq!(line_of("ab\n", 99), 2);
+    }
+
+    #[test]
+    fn the_fast_check_sees_several_unsafe_characters_together() {
+        for text in [
+            "\u{0}\u{1}",
+            "a\u{80}b\u{9f}",
+            "\u{1}\u{FFFF}\u{2}\u{FFFE}",
+            "\u{7f}\u{7f}\u{7f}",
+        ] {
+            assert!(may_be_xml_unsafe(text), "{text:?}");
+            let (kept, _) = strip_xml_unsafe(text);
+            assert!(kept.chars().all(is_xml_safe), "{text:?}");
+        }
+    }
+
+    #[test]
     fn keeps_clean_text_borrowed() {
         let (kept, removed) = strip_xml_unsafe("疫线党员\r\n干部");
         assert!(matches!(kept, Cow::Borrowed(_)));

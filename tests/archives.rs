@@ -423,17 +423,40 @@ fn archive_pages_carry_their_fingerprint_after_the_root_element() {
 
 #[test]
 fn turning_archives_on_or_changing_the_limit_leaves_article_pages_alone() {
-    let test = site(30, 20, 20);
+    let mut test = Test::empty().file("feed.toml", &format!("{FEED_TOML}limit = 20\n"));
+    for n in 0..30 {
+        test = add_article(test, n);
+    }
     test.build().success();
-    let before = test.out_files();
-    let test = test.file("feed.toml", &format!("{FEED_TOML}limit = 5\n"));
+    let off = test.out_files();
+    let is_archive_feed = |name: &String| name.starts_with("archive/") && name.ends_with(".xml");
+    assert!(!off.keys().any(is_archive_feed));
+
+    let test = test.file(
+        "feed.toml",
+        &format!("{FEED_TOML}limit = 20\narchives = true\narchive_page_size = 20\n"),
+    );
     test.build().success();
-    let after = test.out_files();
+    let on = test.out_files();
+    assert!(on.contains_key("archive/rss-1.xml"), "archives are on");
+
+    let test = test.file(
+        "feed.toml",
+        &format!("{FEED_TOML}limit = 5\narchives = true\narchive_page_size = 20\n"),
+    );
+    test.build().success();
+    let limited = test.out_files();
+    assert_eq!(rss(&test, "rss.xml").items().len(), 5, "the limit changed");
+
     for n in 0..30 {
         let page = format!("articles/a{n:03}.html");
-        assert!(before[&page] == after[&page], "{page} changed");
+        assert!(
+            off[&page] == on[&page],
+            "{page} changed when archives came on"
+        );
+        assert!(on[&page] == limited[&page], "{page} changed with the limit");
     }
-    assert_ne!(before["rss.xml"], after["rss.xml"]);
+    assert_ne!(on["rss.xml"], limited["rss.xml"]);
 }
 
 #[test]
@@ -462,13 +485,35 @@ fn archive_pages_are_kept_only_when_they_are_whole_and_in_their_own_place() {
     );
 
     // Changing how many entries the main feeds hold leaves the same
-    // archive pages as they are, when they hold the same entries.
+    // archive pages as they are, when they hold the same entries: with 15
+    // in the main feeds instead of 20, page 1 still holds the oldest 20 and
+    // has the same neighbours; page 2 grows from 5 entries to 10.
+    let inode = |out: &std::path::Path, name: &str| {
+        use std::os::unix::fs::MetadataExt;
+        fs::metadata(out.join(name)).unwrap().ino()
+    };
+    let first_pages = ["archive/rss-1.xml", "archive/atom-1.xml"];
+    let inodes: Vec<u64> = first_pages
+        .iter()
+        .map(|name| inode(&test.out(), name))
+        .collect();
     let test = test.file(
         "feed.toml",
-        &format!("{FEED_TOML}limit = 20\narchives = true\narchive_page_size = 20\n# a comment\n"),
+        &format!("{FEED_TOML}limit = 15\narchives = true\narchive_page_size = 20\n"),
     );
     test.build().success();
-    assert!(test.out_files() == good);
+    let after = test.out_files();
+    assert_eq!(rss(&test, "rss.xml").items().len(), 15);
+    assert_eq!(rss(&test, "archive/rss-2.xml").items().len(), 10);
+    assert!(after["archive/atom-2.xml"] != good["archive/atom-2.xml"]);
+    for (name, old_inode) in first_pages.iter().zip(inodes) {
+        assert!(after[*name] == good[*name], "{name} changed");
+        assert_eq!(
+            inode(&test.out(), name),
+            old_inode,
+            "{name} was written again"
+        );
+    }
 }
 
 #[test]

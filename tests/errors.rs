@@ -240,6 +240,20 @@ const CASES: &[Case] = &[
         expected: &["data/articles/first.md:4: field `id`: \"tag:例え.jp,2022:記事\" is not an absolute URI", "percent-encoded"],
     },
     Case {
+        name: "two categories that would share a folder",
+        // A clean name is its own folder; `Rust` gets `rust-` and a hash,
+        // and a category may be named exactly that.
+        break_it: |t| {
+            let clash = make_feed::category_slug("Rust");
+            t.file("articles/second.md", &front(&format!("title = \"y\"\npublished = 2022-06-02 10:00:00\ncategories = [\"Rust\", {clash:?}]")))
+        },
+        expected: &[
+            "data/articles/second.md:4: field `categories`: categories \"Rust\" and \"rust-",
+            "would share the folder categories/rust-",
+            "(\"Rust\" is first named in data/articles/second.md)",
+        ],
+    },
+    Case {
         name: "an id_authority that is not a host",
         break_it: |t| t.file("feed.toml", &format!("{FEED_TOML}id_authority = \"my site\"\n")),
         expected: &["data/feed.toml:6: field `id_authority`: \"my site\" is not a host name"],
@@ -276,27 +290,64 @@ const CASES: &[Case] = &[
     },
 ];
 
+/// What breaking a fresh site one case's way gave: the published files
+/// before, the run, and the files after.
+struct Outcome {
+    before: std::collections::BTreeMap<String, Vec<u8>>,
+    run: crate::common::Run,
+    after: std::collections::BTreeMap<String, Vec<u8>>,
+}
+
+/// Every case run once, shared by the tests below (in `CASES`' order).
+fn outcomes() -> &'static [Outcome] {
+    static OUTCOMES: std::sync::OnceLock<Vec<Outcome>> = std::sync::OnceLock::new();
+    OUTCOMES.get_or_init(|| {
+        CASES
+            .iter()
+            .map(|case| {
+                let test = Test::new();
+                test.build().success();
+                let before = test.out_files();
+                let test = (case.break_it)(test);
+                let run = test.build();
+                let after = test.out_files();
+                Outcome { before, run, after }
+            })
+            .collect()
+    })
+}
+
 #[test]
 fn the_catalogue_has_at_least_thirty_distinct_cases() {
     let names: std::collections::BTreeSet<&str> = CASES.iter().map(|c| c.name).collect();
-    assert_eq!(names.len(), CASES.len());
+    assert_eq!(names.len(), CASES.len(), "two cases share a name");
     assert!(CASES.len() >= 30, "{}", CASES.len());
+    // Distinct bad inputs: no two cases stop the build with the same error.
+    let mut seen: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    for (case, outcome) in CASES.iter().zip(outcomes()) {
+        let error = outcome.run.stderr.lines().next().unwrap_or_default();
+        assert!(!error.is_empty(), "{}: no error at all", case.name);
+        if let Some(other) = seen.insert(error, case.name) {
+            panic!("{other:?} and {:?} give the same error: {error}", case.name);
+        }
+    }
+    // The README counts them.
+    let readme = std::fs::read_to_string(crate::common::repo_root().join("README.md")).unwrap();
+    let count = format!(
+        "every bad input make-feed recognises ({} of them)",
+        CASES.len()
+    );
+    assert!(readme.contains(&count), "README.md lacks {count:?}");
 }
 
 #[test]
 fn every_bad_input_is_named_and_publishes_nothing() {
-    for case in CASES {
-        let test = Test::new();
-        test.build().success();
-        let before = test.out_files();
+    for (case, Outcome { before, run, after }) in CASES.iter().zip(outcomes()) {
         assert!(
             before.contains_key("rss.xml") && before.contains_key("atom.xml"),
             "{}",
             case.name
         );
-
-        let test = (case.break_it)(test);
-        let run = test.build();
         assert_eq!(
             run.status,
             Some(1),
@@ -318,12 +369,7 @@ fn every_bad_input_is_named_and_publishes_nothing() {
             case.name,
             run.stderr
         );
-        assert_eq!(
-            test.out_files(),
-            before,
-            "{}: the published feeds changed",
-            case.name
-        );
+        assert_eq!(after, before, "{}: the published feeds changed", case.name);
     }
 }
 

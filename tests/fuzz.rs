@@ -102,12 +102,30 @@ proptest! {
         front.insert("categories".into(), categories.clone().into());
         front.insert("authors".into(), authors.clone().into());
 
+        // The only bad input these make: a title, a category or an author
+        // that is empty once white space and forbidden characters go.
+        let mut bad_fields = Vec::new();
+        if expected(&title).is_empty() {
+            bad_fields.push("title");
+        }
+        if categories.iter().any(|c| expected(c).is_empty()) {
+            bad_fields.push("categories");
+        }
+        if authors.iter().any(|a| expected(a).is_empty()) {
+            bad_fields.push("authors");
+        }
         let (dir, _) = match build(&front, &body) {
-            Ok(built) => built,
+            Ok(built) => {
+                prop_assert!(bad_fields.is_empty(), "built, though {bad_fields:?} is empty");
+                built
+            }
             Err(make_feed::Error::Input(diagnostic)) => {
-                // A clear error: about the article, naming what is wrong.
+                // A clear error: about the article, naming what is wrong, and
+                // only for input that is wrong.
                 prop_assert!(diagnostic.path.ends_with("articles/a.md"), "{diagnostic}");
                 prop_assert!(!diagnostic.message.is_empty());
+                let field = diagnostic.field.as_deref().unwrap_or_default();
+                prop_assert!(bad_fields.contains(&field), "refused a good article: {diagnostic}");
                 return Ok(());
             }
             Err(other) => return Err(TestCaseError::fail(format!("not an input error: {other}"))),

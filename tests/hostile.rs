@@ -2,11 +2,10 @@
 //! publishing that survives being killed.
 
 use std::fs::{self, File};
-use std::io::Read;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::common::{article, Test, FEED_TOML};
 
@@ -171,42 +170,136 @@ fn a_second_build_of_the_same_folder_waits_for_the_first() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(500));
-    assert!(
-        child.try_wait().unwrap().is_none(),
-        "the build must wait for the lock"
-    );
+    // The build says it waits once it has found the lock held: wait for that
+    // line (the deadline only guards against a build that hangs).
+    let lines = stderr_lines(&mut child);
+    let waiting = "another make-feed is building into out; waiting for it to finish";
+    let mut stderr = String::new();
+    while !stderr.contains(waiting) {
+        match lines.recv_timeout(DEADLINE) {
+            Ok(line) => stderr += &line,
+            Err(e) => panic!("no word of waiting ({e}):\n{stderr}"),
+        }
+    }
+    // The kernel lists the build as blocked on the lock file: it waits.
+    let inode = {
+        use std::os::unix::fs::MetadataExt;
+        lock.metadata().unwrap().ino()
+    };
+    let started = std::time::Instant::now();
+    while !blocked_on(child.id(), inode) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the build must wait for the lock:\n{stderr}"
+        );
+        assert!(started.elapsed() < DEADLINE, "never blocked on the lock");
+        std::thread::yield_now();
+    }
     assert!(
         !test.read_out("rss.xml").contains("Second"),
         "nothing written while waiting"
     );
     drop(lock);
     let status = child.wait().unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    stderr.extend(lines.iter());
     assert!(status.success(), "{stderr}");
-    assert!(
-        stderr.contains("another make-feed is building into out; waiting for it to finish"),
-        "{stderr}"
-    );
     assert!(test.read_out("rss.xml").contains("Second"));
 }
 
-/// A deterministic stream of numbers for the kill test.
-struct XorShift(u64);
+/// True when `/proc/locks` lists process `pid` as blocked on a lock of the
+/// file with `inode` (a line like `1: -> FLOCK ADVISORY WRITE 4314 fe:00:10068042 0 EOF`).
+fn blocked_on(pid: u32, inode: u64) -> bool {
+    let locks = fs::read_to_string("/proc/locks").expect("/proc/locks");
+    locks.lines().any(|line| {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        words.get(1) == Some(&"->")
+            && words.get(5) == Some(&pid.to_string().as_str())
+            && words
+                .get(6)
+                .is_some_and(|file| file.ends_with(&format!(":{inode}")))
+    })
+}
 
-impl XorShift {
-    fn below(&mut self, bound: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % bound
+/// A last guard for waits on events that should come at once.
+const DEADLINE: Duration = Duration::from_secs(120);
+
+/// The lines `child` writes to its piped standard error, as they come.
+fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    let stderr = child.stderr.take().unwrap();
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if send.send(line + "\n").is_err() {
+                break;
+            }
+        }
+    });
+    receive
+}
+
+/// Reads the `watched` files over and over until `stop`, failing on any
+/// that is not whole, and counting the reads.
+fn read_while_building(
+    watched: Vec<std::path::PathBuf>,
+    stop: Arc<AtomicBool>,
+    reads: Arc<AtomicUsize>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            for path in &watched {
+                let text =
+                    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                if let Err(e) = roxmltree::Document::parse(&text) {
+                    panic!("{} is not whole: {e}", path.display());
+                }
+                reads.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    })
+}
+
+/// Fails unless every feed in the output folder parses: what a build killed
+/// at any step leaves must be the old file or the new one, whole.
+fn assert_every_output_whole(test: &Test, round: usize) {
+    for entry in walkdir::WalkDir::new(test.out()) {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with(".make-feed-tmp-") || !entry.file_type().is_file() {
+            continue;
+        }
+        let text = fs::read_to_string(entry.path()).unwrap();
+        let whole = if name.ends_with(".xml") {
+            roxmltree::Document::parse(&text).is_ok()
+        } else if name.ends_with(".json") {
+            serde_json::from_str::<serde_json::Value>(&text).is_ok()
+        } else {
+            true
+        };
+        assert!(
+            whole,
+            "round {round}: {} is not whole",
+            entry.path().display()
+        );
     }
+}
+
+/// Rewrites `feed.toml`'s description.
+fn set_description(test: &Test, description: &str) {
+    let path = test.data().join("feed.toml");
+    let text: String = fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            if l.starts_with("description") {
+                format!("description = {description:?}\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    fs::write(path, text).unwrap();
 }
 
 #[test]
@@ -216,7 +309,7 @@ fn builds_killed_at_any_moment_leave_every_file_whole() {
         "feed.toml",
         &format!("{FEED_TOML}limit = 10\narchives = true\narchive_page_size = 10\n"),
     );
-    for n in 0..300 {
+    for n in 0..100 {
         test = test.file(
             &format!("articles/a{n:03}.md"),
             &format!(
@@ -226,15 +319,28 @@ fn builds_killed_at_any_moment_leave_every_file_whole() {
             ),
         );
     }
-    let started = Instant::now();
     test.build().success();
-    let build_time = started.elapsed().as_micros() as u64;
+    // Every round changes the description, which every feed and page shows,
+    // so every build rewrites the same files; each is three steps of
+    // publishing (its temporary file created, filled, renamed).
+    set_description(&test, "A channel for tests, before the rounds");
+    let run = test.build().success();
+    let written: usize = run
+        .stderr
+        .split(" written,")
+        .next()
+        .and_then(|before| before.rsplit(": ").next())
+        .and_then(|count| count.split(' ').next())
+        .and_then(|count| count.parse().ok())
+        .unwrap_or_else(|| panic!("no count of files written:\n{}", run.stderr));
+    assert!(written > 100, "{}", run.stderr);
+    let steps = 3 * written;
 
     let watched: Vec<_> = [
         "rss.xml",
         "atom.xml",
         "archive/rss-1.xml",
-        "archive/atom-29.xml",
+        "archive/atom-9.xml",
         "categories/c3/rss.xml",
     ]
     .iter()
@@ -242,52 +348,36 @@ fn builds_killed_at_any_moment_leave_every_file_whole() {
     .collect();
     let stop = Arc::new(AtomicBool::new(false));
     let reads = Arc::new(AtomicUsize::new(0));
-    let reader = {
-        let (stop, reads, watched) = (stop.clone(), reads.clone(), watched.clone());
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                for path in &watched {
-                    let text = fs::read_to_string(path)
-                        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-                    if let Err(e) = roxmltree::Document::parse(&text) {
-                        panic!("{} is not whole: {e}", path.display());
-                    }
-                    reads.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-        })
-    };
+    let reader = read_while_building(watched, stop.clone(), reads.clone());
 
-    let mut random = XorShift(0x5eed_1234_abcd_ef01);
     for round in 0..BUILDS {
         // Every document changes in every round, so every build rewrites all.
-        let description = format!("A channel for tests, round {round}");
-        fs::write(
-            test.data().join("feed.toml"),
-            fs::read_to_string(test.data().join("feed.toml"))
-                .unwrap()
-                .lines()
-                .map(|l| {
-                    if l.starts_with("description") {
-                        format!("description = {description:?}")
-                    } else {
-                        l.to_string()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
-                + "\n",
-        )
-        .unwrap();
+        set_description(&test, &format!("A channel for tests, round {round}"));
+        // The build stops dead at step `halt` of publishing (a debug build's
+        // test hook, src/output/halt.rs) and says so; it is killed there.
+        // The rounds step through the whole of publishing, from the first
+        // temporary file to the last rename.
+        let halt = 1 + round * steps / BUILDS;
+        assert!(halt <= steps);
         let mut child = Command::new(env!("CARGO_BIN_EXE_make-feed"))
             .args(["build", "--data", "data", "--out", "out"])
             .current_dir(test.dir.path())
-            .stderr(Stdio::null())
+            .env("MAKE_FEED_HALT_AT", halt.to_string())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_micros(random.below(build_time * 3 / 2 + 1)));
-        let _ = child.kill(); // SIGKILL
+        let lines = stderr_lines(&mut child);
+        let halted = format!("make-feed: halted at step {halt}");
+        let mut stderr = String::new();
+        while !stderr.contains(&halted) {
+            match lines.recv_timeout(DEADLINE) {
+                Ok(line) => stderr += &line,
+                Err(e) => panic!("round {round}: no halt at step {halt} ({e}):\n{stderr}"),
+            }
+        }
+        child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
+        assert_every_output_whole(&test, round);
     }
     stop.store(true, Ordering::Relaxed);
     reader
@@ -313,14 +403,8 @@ fn builds_killed_at_any_moment_leave_every_file_whole() {
         .contains(&format!("round {}", BUILDS - 1)));
 }
 
-fn timed_build(test: &Test) -> (crate::common::Run, Duration) {
-    let started = Instant::now();
-    let run = test.build();
-    (run, started.elapsed())
-}
-
 #[test]
-fn huge_articles_and_long_lines_build_in_bounded_time() {
+fn huge_articles_and_long_lines_build() {
     let paragraph = "这是一个很长的段落,用来测试很大的文章。".repeat(200);
     let huge = format!(
         "+++\ntitle = \"huge\"\npublished = 2022-01-01 00:00:00\n+++\n\n{}",
@@ -336,9 +420,7 @@ fn huge_articles_and_long_lines_build_in_bounded_time() {
         .file("feed.toml", FEED_TOML)
         .file("articles/huge.md", &huge)
         .file("articles/line.md", &long_line);
-    let (run, took) = timed_build(&test);
-    run.success();
-    assert!(took < Duration::from_secs(60), "{took:?}");
+    test.build().success();
     assert!(test.read_out("rss.xml").len() > 8_000_000);
 }
 
@@ -358,15 +440,14 @@ fn oversized_and_overnested_articles_are_refused_clearly() {
             "articles/deep.md",
             &format!("+++\ntitle = \"deep\"\npublished = 2022-01-01 00:00:00\n+++\n\n{body}\n"),
         );
-        let (run, took) = timed_build(&test);
-        run.failure()
+        test.build()
+            .failure()
             .stderr_contains("data/articles/deep.md: the body nests more than 100 levels deep");
-        assert!(took < Duration::from_secs(30), "{took:?}");
     }
 }
 
 #[test]
-fn thousands_of_categories_build_in_bounded_time() {
+fn thousands_of_categories_build() {
     let mut test = Test::empty().file("feed.toml", FEED_TOML);
     for n in 0..2000 {
         test = test.file(
@@ -374,9 +455,7 @@ fn thousands_of_categories_build_in_bounded_time() {
             &format!("+++\ntitle = \"t{n}\"\npublished = 2022-01-01 00:00:00\ncategories = [\"分类 {n}\", \"Tag/{n}\"]\n+++\n\nx\n"),
         );
     }
-    let (run, took) = timed_build(&test);
-    run.success();
-    assert!(took < Duration::from_secs(60), "{took:?}");
+    test.build().success();
     assert_eq!(
         fs::read_dir(test.out().join("categories")).unwrap().count(),
         4000

@@ -24,7 +24,7 @@ use chrono::DateTime;
 use serde_json::Value;
 
 use crate::common::{copy_tree, repo_root, Test};
-use crate::readers::{have, output, unescape_sfeed, Server};
+use crate::readers::{have, may_skip, output, unescape_sfeed, Server};
 
 /// What one entry of the fixture site must show, newest first.
 struct Expected {
@@ -209,20 +209,14 @@ fn matrix_dir() -> PathBuf {
     repo_root().join("tests/matrix")
 }
 
-/// True when `path` exists; otherwise skips (or fails under CI).
+/// True when `path` exists; otherwise fails, unless skipping was asked for
+/// (see [`may_skip`]).
 fn installed(path: &Path) -> bool {
-    if path.exists() {
-        return true;
-    }
-    let message = format!(
-        "{} is missing: run tests/matrix/install to run this test",
-        path.display()
-    );
-    if std::env::var_os("CI").is_some() {
-        panic!("{message}");
-    }
-    eprintln!("skipped: {message}");
-    false
+    path.exists()
+        || may_skip(&format!(
+            "{} is missing: run tests/matrix/install to run this test",
+            path.display()
+        ))
 }
 
 fn json_entries(printed: &str) -> Vec<Shown> {

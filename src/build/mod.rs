@@ -119,7 +119,8 @@ impl<'b> Build<'b> {
         self.note_channel_files();
         let catalog = self.read_articles()?;
         self.write_pages(&catalog)?;
-        let plan = crate::plan::plan(&catalog, &self.site.channel)?;
+        let plan = crate::plan::plan(&catalog, &self.site.channel)
+            .map_err(|error| input::with_line(self.site, error))?;
         self.write_feeds(&catalog, &plan)?;
         self.write_lists(&catalog, &plan)?;
         let assets = self.copy_files()?;

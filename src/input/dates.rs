@@ -209,4 +209,28 @@ mod tests {
             Err(DateError::NoZone)
         ));
     }
+
+    #[test]
+    fn each_error_says_what_is_wrong_and_what_to_write() {
+        let zone = Some(chrono_tz::America::New_York);
+        let error = parse("\"yesterday\"", None).unwrap_err();
+        assert_eq!(error.message(), "\"yesterday\" is not a date");
+        assert!(error.help().starts_with("write it as 2022-06-01 17:52:50"));
+        let error = parse("2022-06-01 17:52:50", None).unwrap_err();
+        assert_eq!(
+            error.message(),
+            "a time without an offset needs the feed's time zone"
+        );
+        assert!(error.help().starts_with("set `timezone` in feed.toml"));
+        let error = parse("2022-03-13 02:30:00", zone).unwrap_err();
+        assert_eq!(
+            error.message(),
+            "2022-03-13 02:30:00 does not exist in America/New_York (the clocks skip it)"
+        );
+        let error = parse("2022-11-06 01:30:00", zone).unwrap_err();
+        assert_eq!(
+            error.help(),
+            "give the offset to say which one: 2022-11-06T01:30:00-04:00 or 2022-11-06T01:30:00-05:00"
+        );
+    }
 }

@@ -1,4 +1,5 @@
-//! Naming the two articles that share a slug or an id.
+//! Naming the two articles that share a slug or an id, and the line of a
+//! field that planning found wrong.
 //!
 //! A build keeps only hashes of slugs and ids (a few bytes per article); when
 //! two hashes repeat, this second pass reads the articles again to find the
@@ -10,7 +11,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::article::read_front;
+use super::fields::Fields;
 use super::files::{article_files, ArticleText};
+use super::front_matter;
 use crate::error::{Diagnostic, Result};
 use crate::model::{Head, Site};
 
@@ -66,4 +69,15 @@ pub(crate) fn find_duplicate(site: &Site, field: UniqueField) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The line `key` is set on in the front matter of the article at `path`,
+/// read again: for a problem that only shows once every article is read,
+/// such as two categories that would share a folder.
+pub(crate) fn line_of_key(site: &Site, path: &Path, key: &str) -> Option<usize> {
+    let article = ArticleText::read(&site.articles_dir, path.to_path_buf()).ok()?;
+    let split = front_matter::split(&article.text, path).ok()?;
+    Fields::parse(split.front, path, split.front_line, &mut Vec::new())
+        .ok()?
+        .line(key)
 }

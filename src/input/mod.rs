@@ -31,6 +31,21 @@ pub(crate) use site::read_site;
 use crate::error::{Diagnostic, Result};
 use crate::model::{Entry, Site};
 
+/// `error` with its line, when it names an article's field but no line
+/// (planning, which reads no file, cannot know it).
+pub(crate) fn with_line(site: &Site, error: crate::Error) -> crate::Error {
+    match error {
+        crate::Error::Input(diagnostic) if diagnostic.line.is_none() => {
+            let line = diagnostic
+                .field
+                .as_deref()
+                .and_then(|key| duplicates::line_of_key(site, &diagnostic.path, key));
+            crate::Error::Input(diagnostic.maybe_line(line))
+        }
+        other => other,
+    }
+}
+
 /// Reads an article back in full, body rendered, checking that it is the
 /// text that was planned (its `fingerprint` is unchanged).
 pub(crate) fn read_back(

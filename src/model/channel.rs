@@ -30,6 +30,26 @@ pub(crate) struct Channel {
 }
 
 impl Channel {
+    /// A plain channel for unit tests: no zone, no author, 20 entries.
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> Channel {
+        Channel {
+            title: "t".into(),
+            description: "d".into(),
+            base_url: Url::parse("https://example.org/").expect("a URL"),
+            language: None,
+            timezone: None,
+            author: None,
+            rights: None,
+            icon: None,
+            logo: None,
+            id_authority: "example.org".into(),
+            feed_id: "https://example.org/".into(),
+            limit: 20,
+            archive_page_size: None,
+        }
+    }
+
     /// The absolute URL of a file in the output folder.
     pub(crate) fn url_of(&self, output_path: &str) -> Url {
         self.base_url

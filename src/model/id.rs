@@ -27,5 +27,11 @@ mod tests {
             tag_uri("feeds.example.org", &published, "硬核-a_b"),
             "tag:feeds.example.org,2022-06-01:%E7%A1%AC%E6%A0%B8-a_b"
         );
+        // The date is the one the article gives, in its own offset.
+        let late = DateTime::parse_from_rfc3339("2022-06-01T23:30:00-05:00").unwrap();
+        assert_eq!(
+            tag_uri("a.example", &late, "x"),
+            "tag:a.example,2022-06-01:x"
+        );
     }
 }

@@ -141,6 +141,74 @@ mod tests {
     }
 
     #[test]
+    fn the_hash_is_fnv1a_of_the_exact_name_forever() {
+        // Published folders depend on these: they may never change.
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(
+            category_slug("Rust"),
+            format!("rust-{:012x}", fnv1a(b"Rust") >> 16)
+        );
+        assert_eq!(
+            category_slug("///"),
+            format!("c-{:012x}", fnv1a(b"///") >> 16)
+        );
+    }
+
+    #[test]
+    fn readable_parts_are_cut_and_trimmed() {
+        let long = "A".repeat(60);
+        let slug = category_slug(&long);
+        assert_eq!(
+            slug,
+            format!("{}-{:012x}", "a".repeat(48), fnv1a(long.as_bytes()) >> 16)
+        );
+        // Punctuation at either end is dropped, inside it is one dash.
+        assert!(
+            category_slug("-a--b!").starts_with("a-b-"),
+            "{}",
+            category_slug("-a--b!")
+        );
+        assert!(category_slug("!a").starts_with("a-"));
+        assert_eq!(category_slug("a1"), "a1");
+    }
+
+    #[test]
+    fn reserved_names_are_only_the_windows_devices() {
+        for name in ["con", "CON", "nul.txt", "lpt9", "aux.tar.gz"] {
+            assert!(is_reserved(name), "{name}");
+        }
+        for name in ["cons", "console", "lpt", "a.con", ""] {
+            assert!(!is_reserved(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn article_slugs_are_checked() {
+        assert_eq!(check_slug("hello-world_1"), Ok(()));
+        assert_eq!(check_slug("疫线"), Ok(()));
+        assert_eq!(check_slug(""), Err("is empty"));
+        assert_eq!(check_slug(".hidden"), Err("starts with a dot"));
+        assert!(check_slug("nul").is_err());
+        for bad in [
+            "a b", "a/b", "a\\b", "a?", "a#", "a%", "a\"", "a<", "a|", "a*", "a:", "a\u{7}", "a\tb",
+        ] {
+            assert!(check_slug(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn uris_are_absolute_ascii_without_spaces_and_one_fragment_at_most() {
+        assert!(is_uri("tag:example.org,2022-06-01:a"));
+        assert!(is_uri("https://example.org/a#b"));
+        assert!(!is_uri("relative/path"));
+        assert!(!is_uri("tag:例え.jp,2022:a"));
+        assert!(!is_uri("https://example.org/a b"));
+        assert!(!is_uri("https://example.org/a#b#c"));
+        assert_eq!(uri_component("a b/硬-._~"), "a%20b%2F%E7%A1%AC-._~");
+    }
+
+    #[test]
     fn slugs_are_safe_and_distinct() {
         let names = [
             "Rust",

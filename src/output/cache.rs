@@ -170,8 +170,181 @@ fn read_page_trailer(tail: &[u8], file_len: u64) -> Option<(Key, Vec<String>)> {
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
     use crate::model::relative_href;
+
+    const PAGE: &str = "articles/a.html";
+
+    fn open(out: &std::path::Path) -> Stager {
+        Stager::open(out, &|_| panic!("no other build")).unwrap()
+    }
+
+    fn staged(stager: &Stager) -> Vec<String> {
+        let mut paths =
+            stager.with_staged(|paths| paths.iter().map(|p| (*p).to_string()).collect::<Vec<_>>());
+        paths.sort();
+        paths
+    }
+
+    fn page_output() -> Output {
+        Output {
+            path: PAGE.into(),
+            bytes: b"<p>a</p>\n".to_vec(),
+        }
+    }
+
+    fn previous(lookup: PageLookup) -> Previous {
+        match lookup {
+            PageLookup::Stale(stale) => stale.previous,
+            PageLookup::Kept(links) => panic!("kept, with {links:?}"),
+        }
+    }
+
+    #[test]
+    fn a_page_is_kept_only_while_its_key_is_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let (channel, templates) = (Channel::for_tests(), Templates::new(&[]));
+
+        let stager = open(&out);
+        let cache = Cache::new(&stager, &channel, &templates);
+        let PageLookup::Stale(stale) = cache.page(PAGE, 7, &Neighbours::default()) else {
+            panic!("kept from nothing");
+        };
+        assert_eq!(stale.previous, Previous::Missing);
+        let links = ["articles/a b.png".to_string()];
+        cache
+            .stage_page(stale, page_output(), &links, false)
+            .unwrap();
+        stager.commit().unwrap();
+
+        let stager = open(&out);
+        let cache = Cache::new(&stager, &channel, &templates);
+        match cache.page(PAGE, 7, &Neighbours::default()) {
+            PageLookup::Kept(kept) => assert_eq!(kept, links),
+            PageLookup::Stale(stale) => panic!("not kept: {stale:?}"),
+        }
+        assert_eq!(staged(&stager), [PAGE], "a kept page is kept in place");
+        // Another text, channel or template: the page is made again.
+        assert_eq!(
+            previous(cache.page(PAGE, 8, &Neighbours::default())),
+            Previous::Other
+        );
+        let renamed = Channel {
+            title: "u".into(),
+            ..Channel::for_tests()
+        };
+        let other = Cache::new(&stager, &renamed, &templates);
+        assert_eq!(
+            previous(other.page(PAGE, 7, &Neighbours::default())),
+            Previous::Other
+        );
+        let own = crate::model::SiteTemplate {
+            name: "page.html".into(),
+            text: "{{ article.title }}".into(),
+            path: "page.html".into(),
+        };
+        let templated = Templates::new(&[own]);
+        let other = Cache::new(&stager, &channel, &templated);
+        assert_eq!(
+            previous(other.page(PAGE, 7, &Neighbours::default())),
+            Previous::Other
+        );
+        drop(stager);
+
+        // A page rendered every time is never kept, and its bytes are
+        // compared instead.
+        let stager = open(&out);
+        let cache = Cache::new(&stager, &channel, &templates);
+        let PageLookup::Stale(stale) = cache.page(PAGE, 9, &Neighbours::default()) else {
+            panic!("kept");
+        };
+        cache.stage_page(stale, page_output(), &[], true).unwrap();
+        assert_eq!(stager.commit().unwrap().written, [PAGE]);
+        let stager = open(&out);
+        let cache = Cache::new(&stager, &channel, &templates);
+        let PageLookup::Stale(stale) = cache.page(PAGE, 9, &Neighbours::default()) else {
+            panic!("a page rendered every time was kept");
+        };
+        assert_eq!(stale.previous, Previous::Unknown);
+        cache.stage_page(stale, page_output(), &[], true).unwrap();
+        let published = stager.commit().unwrap();
+        assert_eq!((published.written.len(), published.unchanged.len()), (0, 1));
+
+        fs::write(out.join(PAGE), "<p>no trailer</p>\n").unwrap();
+        let stager = open(&out);
+        let cache = Cache::new(&stager, &channel, &templates);
+        assert_eq!(
+            previous(cache.page(PAGE, 9, &Neighbours::default())),
+            Previous::Unknown
+        );
+    }
+
+    #[test]
+    fn an_archive_page_is_kept_only_while_its_entries_place_and_links_are_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let (channel, templates) = (Channel::for_tests(), Templates::new(&[]));
+        let place = Place::Archive(1);
+        let history = History {
+            archive: true,
+            next_archive: Some(Place::Archive(2)),
+            ..History::default()
+        };
+
+        let stager = open(&out);
+        let cache = Cache::new(&stager, &channel, &templates);
+        let keys = cache.archive(&place, &history, [1, 2].into_iter()).unwrap();
+        assert_eq!(
+            keys.iter().map(|(format, _)| *format).collect::<Vec<_>>(),
+            [Format::Rss, Format::Atom]
+        );
+        assert_ne!(keys[0].1, keys[1].1);
+        for (format, key) in keys {
+            let mut output = Output {
+                path: place.path(format),
+                bytes: b"<feed/>\n".to_vec(),
+            };
+            Cache::mark_archive(&mut output, key);
+            stager.add_new(output).unwrap();
+        }
+        stager.commit().unwrap();
+
+        let stager = open(&out);
+        let cache = Cache::new(&stager, &channel, &templates);
+        assert_eq!(cache.archive(&place, &history, [1, 2].into_iter()), None);
+        assert_eq!(staged(&stager), ["archive/atom-1.xml", "archive/rss-1.xml"]);
+        assert!(cache
+            .archive(&place, &history, [1, 3].into_iter())
+            .is_some());
+        assert!(cache.archive(&place, &history, [1].into_iter()).is_some());
+        let moved = History {
+            next_archive: Some(Place::Main),
+            ..history.clone()
+        };
+        assert!(cache.archive(&place, &moved, [1, 2].into_iter()).is_some());
+        let renamed = Channel {
+            title: "u".into(),
+            ..Channel::for_tests()
+        };
+        let other = Cache::new(&stager, &renamed, &templates);
+        assert!(other
+            .archive(&place, &history, [1, 2].into_iter())
+            .is_some());
+        drop(stager);
+
+        // One of its files damaged: the page is made again.
+        let atom = out.join("archive/atom-1.xml");
+        let text = fs::read_to_string(&atom).unwrap();
+        fs::write(&atom, format!(" {text}")).unwrap();
+        let stager = open(&out);
+        let cache = Cache::new(&stager, &channel, &templates);
+        assert!(cache
+            .archive(&place, &history, [1, 2].into_iter())
+            .is_some());
+    }
 
     #[test]
     fn page_trailers_carry_their_links() {

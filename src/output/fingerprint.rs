@@ -205,21 +205,7 @@ mod tests {
     use super::*;
 
     fn channel() -> Channel {
-        Channel {
-            title: "t".into(),
-            description: "d".into(),
-            base_url: url::Url::parse("https://example.org/").unwrap(),
-            language: None,
-            timezone: None,
-            author: None,
-            rights: None,
-            icon: None,
-            logo: None,
-            id_authority: "example.org".into(),
-            feed_id: "https://example.org/".into(),
-            limit: 20,
-            archive_page_size: None,
-        }
+        Channel::for_tests()
     }
 
     fn key(channel: &Channel) -> Key {
@@ -245,6 +231,155 @@ mod tests {
             ..channel()
         };
         assert_ne!(key(&moved), base, "None and an empty string differ");
+    }
+
+    fn key_of(part: &(impl Fingerprint + ?Sized)) -> Key {
+        Hasher::new(Kind::Page).add(part).key()
+    }
+
+    #[test]
+    fn every_field_of_the_channel_is_in_the_key() {
+        let base = key(&channel());
+        let person = |name: &str, email: Option<&str>, uri: Option<&str>| Person {
+            name: name.into(),
+            email: email.map(Into::into),
+            uri: uri.map(|u| url::Url::parse(u).unwrap()),
+        };
+        let url = |text: &str| url::Url::parse(text).unwrap();
+        let changed = [
+            Channel {
+                description: "e".into(),
+                ..channel()
+            },
+            Channel {
+                base_url: url("https://example.net/"),
+                ..channel()
+            },
+            Channel {
+                language: Some("en".into()),
+                ..channel()
+            },
+            Channel {
+                timezone: Some(chrono_tz::UTC),
+                ..channel()
+            },
+            Channel {
+                author: Some(person("a", None, None)),
+                ..channel()
+            },
+            Channel {
+                icon: Some(url("https://example.org/i.png")),
+                ..channel()
+            },
+            Channel {
+                logo: Some(url("https://example.org/l.png")),
+                ..channel()
+            },
+            Channel {
+                id_authority: "example.net".into(),
+                ..channel()
+            },
+            Channel {
+                feed_id: "urn:x".into(),
+                ..channel()
+            },
+        ];
+        for changed in &changed {
+            assert_ne!(key(changed), base, "{changed:?}");
+        }
+        let zones = [Some(chrono_tz::UTC), Some(chrono_tz::Asia::Shanghai)].map(|timezone| {
+            key(&Channel {
+                timezone,
+                ..channel()
+            })
+        });
+        assert_ne!(zones[0], zones[1]);
+        let people = [
+            person("a", None, None),
+            person("b", None, None),
+            person("a", Some("a@example.org"), None),
+            person("a", None, Some("https://example.org/a")),
+        ]
+        .map(|author| {
+            key(&Channel {
+                author: Some(author),
+                ..channel()
+            })
+        });
+        for (i, a) in people.iter().enumerate() {
+            for b in &people[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+    }
+
+    #[test]
+    fn parts_are_delimited_and_typed() {
+        let ab_c = Hasher::new(Kind::Page).add("ab").add("c").key();
+        let a_bc = Hasher::new(Kind::Page).add("a").add("bc").key();
+        assert_ne!(ab_c, a_bc);
+        assert_ne!(key_of(&1u64), key_of(&2u64));
+        assert_ne!(key_of(&1usize), key_of(&2usize));
+        assert_ne!(key_of(&true), key_of(&false));
+        assert_ne!(key_of("x"), key_of(&"y".to_string()));
+        assert_eq!(key_of("x"), key_of(&"x".to_string()));
+        assert_ne!(key_of(&Some(0u64)), key_of(&None::<u64>));
+        assert_ne!(key_of(&Some(0u64)), key_of(&Some(1u64)));
+        assert_ne!(
+            Hasher::new(Kind::Page).key(),
+            Hasher::new(Kind::ArchiveFeed).key()
+        );
+    }
+
+    #[test]
+    fn places_histories_and_templates_are_in_the_key() {
+        let places = [
+            Place::Main,
+            Place::Category("a".into()),
+            Place::Category("b".into()),
+            Place::Archive(1),
+            Place::Archive(2),
+        ]
+        .map(|place| key_of(&place));
+        for (i, a) in places.iter().enumerate() {
+            for b in &places[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        let histories = [
+            History::default(),
+            History {
+                archive: true,
+                ..History::default()
+            },
+            History {
+                prev_archive: Some(Place::Archive(1)),
+                ..History::default()
+            },
+            History {
+                next_archive: Some(Place::Archive(1)),
+                ..History::default()
+            },
+            History {
+                current: Some(Place::Main),
+                ..History::default()
+            },
+        ]
+        .map(|history| key_of(&history));
+        for (i, a) in histories.iter().enumerate() {
+            for b in &histories[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        let own = crate::model::SiteTemplate {
+            name: "page.html".into(),
+            text: "{{ article.title }}".into(),
+            path: "page.html".into(),
+        };
+        assert_ne!(
+            key_of(&Templates::new(&[])),
+            key_of(&Templates::new(&[own]))
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub(crate) mod assets;
 mod cache;
 mod claim;
 mod fingerprint;
+mod halt;
 mod lock;
 mod manifest;
 mod stager;

@@ -27,6 +27,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use tempfile::TempPath;
 
 use super::claim;
+use super::halt;
 use super::lock::OutputLock;
 use super::manifest;
 use crate::error::{Diagnostic, Error, Result};
@@ -219,7 +220,9 @@ impl Stager {
         let mut temp = builder
             .tempfile_in(folder)
             .map_err(|e| Error::io(folder, e))?;
+        halt::step();
         write(temp.as_file_mut()).map_err(|e| Error::io(&destination, e))?;
+        halt::step();
         self.staged().temps.push((path, temp.into_temp_path()));
         Ok(())
     }
@@ -369,6 +372,7 @@ impl Stager {
                     total,
                 });
             }
+            halt::step();
         }
         let (removed, not_removed) = self.remove_no_longer_produced(&previous, &produced);
         sync_folder(&self.out_dir);
@@ -426,6 +430,7 @@ impl Stager {
                 });
             }
             written.push(path);
+            halt::step();
         }
         Ok(written)
     }
@@ -456,6 +461,7 @@ impl Stager {
                 Ok(()) => {
                     removed.push(path.to_string());
                     remove_empty_parents(&self.out_dir, &file);
+                    halt::step();
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => not_removed.push(format!("{}: {e}", file.display())),
@@ -566,5 +572,313 @@ fn sync_data<'p>(out_dir: &Path, files: impl Iterator<Item = &'p Path>) -> Resul
 fn sync_folder(folder: &Path) {
     if let Ok(handle) = File::open(folder) {
         let _ = handle.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::MetadataExt;
+
+    use super::*;
+
+    fn output(path: &str, text: &str) -> Output {
+        Output {
+            path: path.into(),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    fn open(out: &Path) -> Stager {
+        Stager::open(out, &|_| panic!("no other build holds the lock")).unwrap()
+    }
+
+    fn staged_paths(paths: &HashSet<&str>) -> Vec<String> {
+        let mut paths: Vec<String> = paths.iter().map(|p| (*p).to_string()).collect();
+        paths.sort();
+        paths
+    }
+
+    fn inode(path: &Path) -> u64 {
+        fs::metadata(path).unwrap().ino()
+    }
+
+    fn temps(out: &Path) -> Vec<PathBuf> {
+        walkdir::WalkDir::new(out)
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(TEMP_PREFIX)
+            })
+            .collect()
+    }
+
+    /// Publishes `outputs` (path, text) into `out` with one build.
+    fn publish(out: &Path, outputs: &[(&str, &str)]) -> Published {
+        let stager = open(out);
+        for (path, text) in outputs {
+            stager.add(output(path, text)).unwrap();
+        }
+        stager.commit().unwrap()
+    }
+
+    #[test]
+    fn an_unchanged_output_is_left_alone_and_a_changed_one_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let first = publish(&out, &[("a.xml", "a"), ("sub/b.xml", "b")]);
+        assert_eq!(first.written, ["a.xml", "sub/b.xml"]);
+        assert_eq!(manifest::read(&out).unwrap(), "a.xml\nsub/b.xml\n");
+        let (a, b) = (inode(&out.join("a.xml")), inode(&out.join("sub/b.xml")));
+
+        let second = publish(&out, &[("a.xml", "a"), ("sub/b.xml", "B")]);
+        assert_eq!(
+            second,
+            Published {
+                written: vec!["sub/b.xml".into()],
+                unchanged: vec!["a.xml".into()],
+                ..Published::default()
+            }
+        );
+        assert_eq!(inode(&out.join("a.xml")), a, "kept, not rewritten");
+        assert_ne!(inode(&out.join("sub/b.xml")), b);
+        assert_eq!(fs::read_to_string(out.join("sub/b.xml")).unwrap(), "B");
+
+        // `add_new` writes without comparing; `keep` keeps without writing.
+        let stager = open(&out);
+        stager.add_new(output("a.xml", "a")).unwrap();
+        stager.keep("sub/b.xml");
+        let third = stager.commit().unwrap();
+        assert_eq!(
+            (third.written, third.unchanged),
+            (vec!["a.xml".to_string()], vec!["sub/b.xml".to_string()])
+        );
+        assert_ne!(inode(&out.join("a.xml")), a);
+        assert!(temps(&out).is_empty());
+    }
+
+    #[test]
+    fn outputs_no_longer_produced_go_and_files_make_feed_did_not_write_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        publish(
+            &out,
+            &[("a.xml", "a"), ("old/deep/b.xml", "b"), ("old/c.xml", "c")],
+        );
+        fs::write(out.join("mine.txt"), "user").unwrap();
+        fs::write(out.join("old/mine.txt"), "user").unwrap();
+        let published = publish(&out, &[("a.xml", "a"), ("old/c.xml", "c")]);
+        assert_eq!(published.removed, ["old/deep/b.xml"]);
+        assert!(published.not_removed.is_empty());
+        assert!(!out.join("old/deep").exists(), "an emptied folder goes too");
+        assert!(out.join("old/mine.txt").exists() && out.join("mine.txt").exists());
+        assert_eq!(manifest::read(&out).unwrap(), "a.xml\nold/c.xml\n");
+
+        // A listed file already gone is no failure and no news; a listed
+        // path that is a folder cannot be deleted, and says so.
+        fs::write(
+            out.join(manifest::MANIFEST),
+            "a.xml\ngone.xml\nold\nold/c.xml\n../outside\n",
+        )
+        .unwrap();
+        fs::write(dir.path().join("outside"), "x").unwrap();
+        let published = publish(&out, &[("a.xml", "a"), ("old/c.xml", "c")]);
+        assert!(published.removed.is_empty(), "{:?}", published.removed);
+        assert_eq!(
+            published.not_removed.len(),
+            1,
+            "{:?}",
+            published.not_removed
+        );
+        assert!(published.not_removed[0].contains("old"));
+        assert!(dir.path().join("outside").exists());
+        assert_eq!(manifest::read(&out).unwrap(), "a.xml\nold/c.xml\n");
+    }
+
+    #[test]
+    fn an_abandoned_build_leaves_the_folder_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("new/out");
+        let stager = open(&out);
+        stager.add(output("x/a.xml", "a")).unwrap();
+        assert_eq!(temps(&out).len(), 1);
+        stager.abandon();
+        // The lock file is never deleted (a waiting build may hold it), so
+        // a new output folder stays, holding that file alone.
+        let left: Vec<_> = fs::read_dir(&out)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert_eq!(left, [super::super::lock::LOCK], "only the lock file stays");
+
+        // A folder that was there, empty, stays.
+        fs::create_dir(dir.path().join("empty")).unwrap();
+        let stager = open(&dir.path().join("empty/out"));
+        stager.add(output("a.xml", "a")).unwrap();
+        stager.abandon();
+        assert!(dir.path().join("empty").is_dir());
+        assert!(temps(&dir.path().join("empty/out")).is_empty());
+
+        publish(&out, &[("a.xml", "a")]);
+        let stager = open(&out);
+        stager.add(output("a.xml", "changed")).unwrap();
+        stager.add(output("y/b.xml", "b")).unwrap();
+        drop(stager);
+        assert_eq!(fs::read_to_string(out.join("a.xml")).unwrap(), "a");
+        assert!(temps(&out).is_empty());
+        assert!(!out.join("y").exists(), "the folders it made are gone");
+        assert!(
+            out.join(super::super::lock::LOCK).exists(),
+            "an existing folder keeps its lock file"
+        );
+    }
+
+    #[test]
+    fn leftovers_of_a_killed_build_are_removed_on_opening() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        publish(&out, &[("sub/a.xml", "a")]);
+        // Temporary files carry the folder's token, kept in the lock file.
+        let token = fs::read_to_string(out.join(super::super::lock::LOCK)).unwrap();
+        let prefix = format!("{TEMP_PREFIX}{}-", token.trim());
+        fs::write(out.join(format!("{prefix}x")), "half").unwrap();
+        fs::write(out.join(format!("sub/{prefix}y")), "half").unwrap();
+        fs::write(out.join("sub/keep.make-feed-tmp-z"), "mine").unwrap();
+        fs::write(out.join(format!("{TEMP_PREFIX}other-z")), "mine too").unwrap();
+        let stager = open(&out);
+        assert!(!out.join(format!("{prefix}x")).exists());
+        assert!(!out.join(format!("sub/{prefix}y")).exists());
+        assert!(out.join("sub/keep.make-feed-tmp-z").exists());
+        assert!(
+            out.join(format!("{TEMP_PREFIX}other-z")).exists(),
+            "a name without the token is not make-feed's"
+        );
+        assert_eq!(stager.out_dir(), out);
+    }
+
+    #[test]
+    fn an_output_that_is_also_a_folder_is_refused_before_any_rename() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        publish(&out, &[("a.xml", "old")]);
+        let stager = open(&out);
+        stager.add(output("a.xml", "new")).unwrap();
+        stager.add(output("b", "file")).unwrap();
+        stager.add(output("b/c.xml", "in a folder")).unwrap();
+        let Err(Error::Input(error)) = stager.commit() else {
+            panic!("not refused");
+        };
+        assert_eq!(error.path, out.join("b"));
+        assert!(error.message.contains("b/c.xml"), "{}", error.message);
+        assert_eq!(fs::read_to_string(out.join("a.xml")).unwrap(), "old");
+    }
+
+    #[test]
+    fn the_tail_holds_the_whole_last_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let long_line = "x".repeat(5000);
+        let short = "a\nlast line\n".to_string();
+        let big = format!("{}\nlast\n", "y".repeat(9000));
+        let whole = format!("first\n{long_line}\n");
+        publish(
+            &out,
+            &[("short", &short), ("big", &big), ("whole", &whole)].map(|(p, t)| (p, t.as_str())),
+        );
+        let stager = open(&out);
+        assert_eq!(stager.tail("missing"), None);
+        let tail = stager.tail("short").unwrap();
+        assert_eq!(
+            (tail.bytes, tail.file_len),
+            (short.clone().into_bytes(), short.len() as u64)
+        );
+        let tail = stager.tail("big").unwrap();
+        assert_eq!(tail.bytes.len() as u64, TAIL);
+        assert!(tail.bytes.ends_with(b"\nlast\n"));
+        assert_eq!(tail.file_len, big.len() as u64);
+        let tail = stager.tail("whole").unwrap();
+        assert_eq!(
+            tail.bytes,
+            whole.as_bytes(),
+            "a last line longer than the tail"
+        );
+    }
+
+    #[test]
+    fn copies_are_staged_kept_or_refused_by_whose_file_is_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let source = dir.path().join("pic.png");
+        fs::write(&source, "png").unwrap();
+        let stager = open(&out);
+        assert_eq!(
+            stager.add_copy("img/pic.png".into(), &source).unwrap(),
+            CopyOutcome::Staged
+        );
+        assert_eq!(stager.with_staged(staged_paths), ["img/pic.png"]);
+        stager.commit().unwrap();
+        assert_eq!(fs::read_to_string(out.join("img/pic.png")).unwrap(), "png");
+        let copied = inode(&out.join("img/pic.png"));
+
+        fs::write(out.join("same.png"), "png").unwrap();
+        fs::write(out.join("other.png"), "gif").unwrap();
+        fs::write(out.join("file"), "x").unwrap();
+        let stager = open(&out);
+        assert_eq!(
+            stager.add_copy("img/pic.png".into(), &source).unwrap(),
+            CopyOutcome::Staged
+        );
+        assert_eq!(
+            stager.add_copy("same.png".into(), &source).unwrap(),
+            CopyOutcome::AlreadyThere
+        );
+        assert_eq!(
+            stager.add_copy("other.png".into(), &source).unwrap(),
+            CopyOutcome::NotOurs
+        );
+        assert_eq!(
+            stager.add_copy("file/pic.png".into(), &source).unwrap(),
+            CopyOutcome::Blocked(out.join("file"))
+        );
+        assert_eq!(stager.with_staged(staged_paths), ["img/pic.png"]);
+        let published = stager.commit().unwrap();
+        assert_eq!(published.unchanged, ["img/pic.png"]);
+        assert!(published.written.is_empty());
+        assert_eq!(
+            inode(&out.join("img/pic.png")),
+            copied,
+            "the same bytes are kept"
+        );
+        assert_eq!(fs::read_to_string(out.join("other.png")).unwrap(), "gif");
+
+        fs::write(&source, "new").unwrap();
+        let stager = open(&out);
+        assert_eq!(
+            stager.add_copy("img/pic.png".into(), &source).unwrap(),
+            CopyOutcome::Staged
+        );
+        assert_eq!(stager.commit().unwrap().written, ["img/pic.png"]);
+        assert_eq!(fs::read_to_string(out.join("img/pic.png")).unwrap(), "new");
+    }
+
+    #[test]
+    fn same_bytes_compares_every_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            fs::write(&path, bytes).unwrap();
+            path
+        };
+        let big: Vec<u8> = (0..200_000u32).map(|n| n as u8).collect();
+        let mut other = big.clone();
+        other[150_000] ^= 1;
+        let (a, b, c) = (path("a", &big), path("b", &big), path("c", &other));
+        assert!(same_bytes(&a, &b));
+        assert!(!same_bytes(&a, &c));
+        assert!(!same_bytes(&a, &path("d", &big[..100])));
+        assert!(!same_bytes(&a, &dir.path().join("missing")));
+        assert!(same_bytes(&path("e", b""), &path("f", b"")));
     }
 }

@@ -158,3 +158,133 @@ impl Seen {
         self.repeated |= !self.hashes.insert(hasher.finish());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(id: &str, slug: &str, day: u64, categories: &[&str]) -> Head {
+        let published = chrono::DateTime::parse_from_rfc3339("2022-01-01T00:00:00+08:00").unwrap()
+            + chrono::Days::new(day);
+        Head {
+            id: id.into(),
+            slug: slug.into(),
+            title: "Title".into(),
+            url: url::Url::parse("https://example.org/a.html").unwrap(),
+            published,
+            published_date_only: false,
+            updated: None,
+            categories: categories.iter().map(|c| (*c).to_string()).collect(),
+        }
+    }
+
+    fn ids(catalog: &Catalog) -> Vec<&str> {
+        catalog.articles.iter().map(|a| &*a.id).collect()
+    }
+
+    #[test]
+    fn articles_are_sorted_newest_first_ties_by_id() {
+        let mut catalog = Catalog::new(&Channel::for_tests());
+        catalog.add("x.md".into(), 1, head("b", "x", 1, &[]));
+        catalog.add("y.md".into(), 2, head("c", "y", 2, &[]));
+        catalog.add("z.md".into(), 3, head("a", "z", 1, &[]));
+        catalog.sort();
+        assert_eq!(ids(&catalog), ["c", "a", "b"]);
+        assert_eq!(catalog.total, 3);
+        let article = &catalog.articles[0];
+        assert_eq!(
+            (&*article.slug, article.fingerprint, article.path.to_str()),
+            ("y", 2, Some("y.md"))
+        );
+        assert_eq!(
+            article.updated, article.published,
+            "updated defaults to published"
+        );
+    }
+
+    #[test]
+    fn without_archives_only_what_some_feed_holds_is_kept() {
+        let channel = Channel {
+            limit: 2,
+            ..Channel::for_tests()
+        };
+        let mut catalog = Catalog::new(&channel);
+        for day in 0..6 {
+            let category: &[&str] = if day == 0 { &["old"] } else { &[] };
+            catalog.add(
+                format!("{day}.md").into(),
+                day,
+                head(&format!("{day}"), &format!("s{day}"), day, category),
+            );
+        }
+        catalog.prune();
+        // The newest two, and the oldest, which its category's feed holds.
+        assert_eq!(ids(&catalog), ["5", "4", "0"]);
+        assert_eq!(catalog.total, 6);
+        assert_eq!(catalog.articles[2].categories.as_ref(), [0]);
+
+        let channel = Channel {
+            limit: 2,
+            archive_page_size: Some(10),
+            ..Channel::for_tests()
+        };
+        let mut catalog = Catalog::new(&channel);
+        for day in 0..6 {
+            catalog.add(
+                format!("{day}.md").into(),
+                day,
+                head(&format!("{day}"), &format!("s{day}"), day, &[]),
+            );
+        }
+        catalog.prune();
+        assert_eq!(
+            ids(&catalog),
+            ["5", "4", "3", "2", "1", "0"],
+            "archives keep all"
+        );
+    }
+
+    #[test]
+    fn categories_are_numbered_once_with_the_first_file_naming_them() {
+        let mut catalog = Catalog::new(&Channel::for_tests());
+        catalog.add("b.md".into(), 1, head("1", "1", 1, &["x", "y"]));
+        catalog.add("a.md".into(), 2, head("2", "2", 2, &["y"]));
+        catalog.add("c.md".into(), 3, head("3", "3", 3, &["y", "x"]));
+        let categories: Vec<Box<[u32]>> = catalog
+            .articles
+            .iter()
+            .map(|a| a.categories.clone())
+            .collect();
+        assert_eq!(
+            categories,
+            [vec![0, 1].into(), vec![1].into(), vec![1, 0].into()]
+        );
+        assert_eq!(
+            catalog.categories,
+            [
+                Category {
+                    name: "x".into(),
+                    first: "b.md".into()
+                },
+                Category {
+                    name: "y".into(),
+                    first: "a.md".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn repeated_slugs_and_ids_are_noticed() {
+        let mut catalog = Catalog::new(&Channel::for_tests());
+        catalog.add("a.md".into(), 1, head("1", "a", 1, &[]));
+        catalog.add("b.md".into(), 2, head("2", "b", 2, &[]));
+        assert_eq!(catalog.may_repeat(), (false, false));
+        catalog.add("c.md".into(), 3, head("3", "a", 3, &[]));
+        assert_eq!(catalog.may_repeat(), (true, false));
+        catalog.add("d.md".into(), 4, head("2", "d", 4, &[]));
+        assert_eq!(catalog.may_repeat(), (true, true));
+        catalog.add("e.md".into(), 5, head("5", "e", 5, &[]));
+        assert_eq!(catalog.may_repeat(), (true, true), "a repeat stays noticed");
+    }
+}

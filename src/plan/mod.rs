@@ -17,6 +17,7 @@ mod listing;
 
 use std::collections::BTreeMap;
 
+use catalog::Category;
 pub(crate) use catalog::{Article, Catalog};
 pub(crate) use listing::{listing_pages, ListingPage};
 
@@ -131,19 +132,23 @@ fn categories(
     channel: &Channel,
     newest: Vec<Vec<usize>>,
 ) -> Result<Vec<(String, Planned)>> {
-    let mut by_slug: BTreeMap<String, (String, Planned)> = BTreeMap::new();
+    let mut by_slug: BTreeMap<String, (&Category, Planned)> = BTreeMap::new();
     for (category, entries) in catalog.categories.iter().zip(newest) {
         let slug = category_slug(&category.name);
         if let Some((other, _)) = by_slug.get(&slug) {
             return Err(Diagnostic::new(
                 &category.first,
                 format!(
-                    "categories {other:?} and {:?} would share the folder categories/{slug}",
-                    category.name
+                    "categories {:?} and {:?} would share the folder categories/{slug}",
+                    other.name, category.name
                 ),
             )
             .field("categories")
-            .help("rename one of the two categories")
+            .help(format!(
+                "rename one of the two categories ({:?} is first named in {})",
+                other.name,
+                other.first.display()
+            ))
             .into());
         }
         let feed = Planned {
@@ -152,9 +157,12 @@ fn categories(
             entries,
             history: History::default(),
         };
-        by_slug.insert(slug, (category.name.clone(), feed));
+        by_slug.insert(slug, (category, feed));
     }
-    Ok(by_slug.into_values().collect())
+    Ok(by_slug
+        .into_values()
+        .map(|(category, feed)| (category.name.clone(), feed))
+        .collect())
 }
 
 /// The archive neighbours of page `number` of `pages` (the main feed counts
@@ -177,6 +185,160 @@ fn archive_links(number: usize, pages: usize) -> History {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Head;
+
+    /// Article `n` is published on day `n` of 2022 (so a higher `n` is
+    /// newer), in `categories`.
+    fn head(n: u32, categories: &[&str]) -> Head {
+        let published = chrono::DateTime::parse_from_rfc3339("2022-01-01T00:00:00Z").unwrap()
+            + chrono::Days::new(n.into());
+        Head {
+            id: format!("urn:x:{n}"),
+            slug: format!("a{n}"),
+            title: "Title".into(),
+            url: url::Url::parse("https://example.org/a.html").unwrap(),
+            published,
+            published_date_only: false,
+            updated: None,
+            categories: categories.iter().map(|c| (*c).to_string()).collect(),
+        }
+    }
+
+    /// A catalog of `count` articles, `a0` the oldest; article `n` is in
+    /// category `c{n % 3}` and, when even, in `even`.
+    fn catalog(channel: &Channel, count: u32) -> Catalog {
+        let mut catalog = Catalog::new(channel);
+        for n in 0..count {
+            let category = format!("c{}", n % 3);
+            let mut categories = vec![category.as_str()];
+            if n % 2 == 0 {
+                categories.push("even");
+            }
+            catalog.add(format!("a{n}.md").into(), n.into(), head(n, &categories));
+        }
+        catalog.sort();
+        catalog
+    }
+
+    /// The slugs of the entries of `planned`, in order.
+    fn slugs<'c>(catalog: &'c Catalog, planned: &Planned) -> Vec<&'c str> {
+        planned
+            .entries
+            .iter()
+            .map(|&i| &*catalog.articles[i].slug)
+            .collect()
+    }
+
+    #[test]
+    fn each_feed_holds_its_newest_limit_of_articles() {
+        let channel = Channel {
+            limit: 2,
+            ..Channel::for_tests()
+        };
+        let catalog = catalog(&channel, 7);
+        let plan = plan(&catalog, &channel).unwrap();
+        assert_eq!(slugs(&catalog, &plan.main), ["a6", "a5"]);
+        assert_eq!(plan.main.history, History::default());
+        assert_eq!(plan.main.title, "t");
+        assert!(plan.archive_pages.is_empty());
+        let categories: Vec<(&str, Vec<&str>)> = plan
+            .categories
+            .iter()
+            .map(|feed| (feed.title.as_str(), slugs(&catalog, feed)))
+            .collect();
+        assert_eq!(
+            categories,
+            [
+                ("t · c0", vec!["a6", "a3"]),
+                ("t · c1", vec!["a4", "a1"]),
+                ("t · c2", vec!["a5", "a2"]),
+                ("t · even", vec!["a6", "a4"]),
+            ]
+        );
+        assert_eq!(
+            plan.category_names,
+            [("c0", "c0"), ("c1", "c1"), ("c2", "c2"), ("even", "even")]
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+        );
+        assert_eq!(plan.categories[0].place, Place::Category("c0".into()));
+        assert_eq!(plan.len(), 5);
+    }
+
+    #[test]
+    fn archive_pages_hold_the_rest_oldest_first_in_full_pages() {
+        let channel = Channel {
+            limit: 2,
+            archive_page_size: Some(2),
+            ..Channel::for_tests()
+        };
+        let catalog = catalog(&channel, 7);
+        let plan = plan(&catalog, &channel).unwrap();
+        assert_eq!(slugs(&catalog, &plan.main), ["a6", "a5"]);
+        let pages: Vec<Vec<&str>> = plan
+            .archive_pages
+            .iter()
+            .map(|page| slugs(&catalog, page))
+            .collect();
+        assert_eq!(pages, [vec!["a1", "a0"], vec!["a3", "a2"], vec!["a4"]]);
+        let places: Vec<&Place> = plan.archive_pages.iter().map(|p| &p.place).collect();
+        assert_eq!(
+            places,
+            [&Place::Archive(1), &Place::Archive(2), &Place::Archive(3)]
+        );
+        assert_eq!(
+            plan.archive_pages[0].history,
+            History {
+                archive: true,
+                prev_archive: None,
+                next_archive: Some(Place::Archive(2)),
+                current: Some(Place::Main),
+            }
+        );
+        assert_eq!(
+            plan.archive_pages[2].history,
+            History {
+                archive: true,
+                prev_archive: Some(Place::Archive(2)),
+                next_archive: Some(Place::Main),
+                current: Some(Place::Main),
+            }
+        );
+        assert_eq!(
+            plan.main.history,
+            History {
+                prev_archive: Some(Place::Archive(3)),
+                ..History::default()
+            }
+        );
+        assert_eq!(plan.archive_pages[1].title, "t");
+        assert_eq!(plan.len(), 1 + 4 + 3);
+    }
+
+    #[test]
+    fn two_categories_that_would_share_a_folder_are_an_error_naming_the_article() {
+        let channel = Channel::for_tests();
+        let clash = category_slug("Rust");
+        let mut catalog = Catalog::new(&channel);
+        catalog.add("b.md".into(), 1, head(1, &[&clash]));
+        catalog.add("a.md".into(), 2, head(2, &["Rust"]));
+        catalog.sort();
+        let Err(crate::Error::Input(error)) = plan(&catalog, &channel) else {
+            panic!("no error");
+        };
+        assert_eq!(error.path, std::path::Path::new("a.md"));
+        assert_eq!(error.field.as_deref(), Some("categories"));
+        assert_eq!(
+            error.message,
+            format!("categories {clash:?} and \"Rust\" would share the folder categories/{clash}")
+        );
+        assert_eq!(
+            error.help.as_deref(),
+            Some(
+                format!("rename one of the two categories ({clash:?} is first named in b.md)")
+                    .as_str()
+            )
+        );
+    }
 
     #[test]
     fn archive_pages_link_to_their_neighbours_and_the_newest_to_the_main_feed() {
