@@ -30,8 +30,9 @@ pub(crate) const STYLESHEET: &str = "style.css";
 pub(crate) const INDEX: &str = "index.html";
 
 /// How many steps one page's template may take (minijinja's fuel): the
-/// built-in index of 100,000 entries takes a few million; a template that
-/// loops without end stops within seconds with an error naming it.
+/// built-in index of 20,000 entries (`limit = 20000`) renders within it; a
+/// template that loops without end stops with an error naming it (in tens of
+/// seconds in a debug build).
 pub(crate) const TEMPLATE_FUEL: u64 = 50_000_000;
 
 /// Compiled templates, ready to render pages for one channel.
