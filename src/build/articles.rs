@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use super::pages::{links_digest, site_paths};
 use super::Build;
 use crate::error::{Diagnostic, Result};
 use crate::input::{self, article_files, ArticleText, UniqueField};
@@ -16,7 +17,16 @@ use crate::plan::Catalog;
 const BATCH: usize = 2048;
 
 /// What reading one article gives the catalog, or why it could not be read.
-type Read = (PathBuf, Result<(Head, u64, Vec<Diagnostic>)>);
+type Read = (PathBuf, Result<ReadArticle>);
+
+/// What reading one article gives the catalog.
+struct ReadArticle {
+    head: Head,
+    fingerprint: u64,
+    /// A digest of the site paths its body links to, if known unrendered.
+    links: Option<u64>,
+    warnings: Vec<Diagnostic>,
+}
 
 impl Build<'_> {
     /// `feed.toml`'s icon and logo are files to publish too.
@@ -69,9 +79,9 @@ impl Build<'_> {
             self.progress.inc(read.len() as u64);
             for (path, result) in read {
                 match result {
-                    Ok((head, fingerprint, warnings)) => {
-                        self.warn(warnings);
-                        catalog.add(path, fingerprint, head);
+                    Ok(read) => {
+                        self.warn(read.warnings);
+                        catalog.add_with_links(path, read.fingerprint, read.head, read.links);
                     }
                     Err(error) => {
                         if first_error.as_ref().is_none_or(|(first, _)| path < *first) {
@@ -108,7 +118,7 @@ impl Build<'_> {
 
     /// Reads one article and checks its front matter and that its page can
     /// have a URL.
-    fn article(&self, path: PathBuf) -> Result<(Head, u64, Vec<Diagnostic>)> {
+    fn article(&self, path: PathBuf) -> Result<ReadArticle> {
         let mut article = ArticleText::read(&self.site.articles_dir, path)?;
         let mut warnings = std::mem::take(&mut article.warnings);
         let at = article.at();
@@ -122,6 +132,14 @@ impl Build<'_> {
             .help("rename the folder: no backslash, and no name that is only dots")
             .into());
         }
-        Ok((front.head(), article.fingerprint, warnings))
+        let links = front
+            .links()
+            .map(|links| links_digest(&site_paths(&links, &channel.base_url)));
+        Ok(ReadArticle {
+            head: front.head(),
+            fingerprint: article.fingerprint,
+            links,
+            warnings,
+        })
     }
 }

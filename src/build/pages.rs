@@ -42,10 +42,17 @@ impl Build<'_> {
             site_path(&article.url, base).expect("reading checked that every page has a path");
         let links = match self.cache.page(&page_path, article.fingerprint, neighbours) {
             // A trailer is a hint, never authority (anyone who can write to
-            // the output folder can edit it): a kept page that says it links
-            // to files has its article read back, and what the article says
-            // now is what gets published.
-            PageLookup::Kept(hinted) if hinted.is_empty() => hinted,
+            // the output folder can edit it): what a kept page publishes is
+            // what its article says now. The hint is taken when it matches
+            // the links reading found in the article; otherwise (or for a
+            // body whose links only rendering tells) the article is read back.
+            PageLookup::Kept(hinted)
+                if article
+                    .links
+                    .map_or(hinted.is_empty(), |links| links == links_digest(&hinted)) =>
+            {
+                hinted
+            }
             PageLookup::Kept(_) => {
                 let (entry, _) =
                     input::read_back(self.site, article.path.clone(), article.fingerprint)?;
@@ -105,9 +112,19 @@ fn text_of(articles_dir: &Path, path: &Path) -> String {
     ArticleText::read(articles_dir, path.to_path_buf()).map_or_else(|_| String::new(), |a| a.text)
 }
 
+/// A digest of `paths`, in order.
+pub(super) fn links_digest(paths: &[String]) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for path in paths {
+        hasher.update(&(path.len() as u64).to_le_bytes());
+        hasher.update(path.as_bytes());
+    }
+    hasher.digest()
+}
+
 /// The site paths among `links` (absolute URLs), each once. A path no file
 /// can have (`a//b`) is kept as written, so that it is reported missing.
-fn site_paths(links: &[String], base: &url::Url) -> Vec<String> {
+pub(super) fn site_paths(links: &[String], base: &url::Url) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     links
         .iter()

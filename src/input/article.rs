@@ -133,6 +133,14 @@ impl Parsed<'_> {
         Head::of(&self.entry)
     }
 
+    /// The absolute URLs the rendered body will link to or show, found
+    /// without rendering it; `None` for a body with raw HTML, footnotes or
+    /// tables, whose links only the sanitiser can tell.
+    pub(crate) fn links(&self) -> Option<Vec<String>> {
+        let anchors = Anchors::for_slug(&self.entry.slug);
+        markdown::links_of(self.body, &self.entry.url, &anchors)
+    }
+
     /// The whole entry, body rendered.
     pub(crate) fn render(
         self,

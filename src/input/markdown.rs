@@ -56,15 +56,62 @@ pub(crate) enum Refused {
     },
 }
 
+/// The CommonMark extensions bodies may use.
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS)
+    .union(Options::ENABLE_HEADING_ATTRIBUTES);
+
+/// Whether `event` makes a body go through the sanitiser. pulldown-cmark
+/// escapes all text and attributes itself, so HTML made only of Markdown
+/// needs no sanitiser once its URLs are checked. Raw HTML, and constructs
+/// whose HTML carries URLs or elements of pulldown-cmark's own (footnotes,
+/// table alignment), go through it.
+fn needs_sanitiser(event: &Event<'_>) -> bool {
+    matches!(
+        event,
+        Event::Html(_)
+            | Event::InlineHtml(_)
+            | Event::FootnoteReference(_)
+            | Event::Start(Tag::Table(_) | Tag::FootnoteDefinition(_))
+    )
+}
+
+/// The URL a Markdown link or image gives, as the rendered body has it, or
+/// `None` for other events (and e-mail autolinks, which pulldown-cmark
+/// writes with `mailto:` itself).
+fn link_of(event: &Event<'_>, base: &Url, anchors: &Anchors) -> Option<String> {
+    match event {
+        Event::Start(Tag::Link {
+            link_type: LinkType::Email,
+            ..
+        }) => None,
+        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+            Some(absolute_url(&anchors.href(dest_url), base))
+        }
+        _ => None,
+    }
+}
+
+/// The links [`render`] gives for `markdown`, found without rendering it:
+/// for a body that needs no sanitiser, else `None`. A build checks the links
+/// a kept page's trailer claims against these.
+pub(crate) fn links_of(markdown: &str, base: &Url, anchors: &Anchors) -> Option<Vec<String>> {
+    let mut links = Vec::new();
+    for event in Parser::new_ext(markdown, OPTIONS) {
+        if needs_sanitiser(&event) {
+            return None;
+        }
+        links.extend(link_of(&event, base, anchors));
+    }
+    Some(each_once(links))
+}
+
 /// Renders `markdown` as HTML for a page at `base`, its ids made unique by
 /// `anchors`.
 pub(crate) fn render(markdown: &str, base: &Url, anchors: &Anchors) -> Result<Rendered, Refused> {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut events: Vec<Event> = Parser::new_ext(markdown, options).collect();
+    let mut events: Vec<Event> = Parser::new_ext(markdown, OPTIONS).collect();
     let mut depth = 0usize;
     for event in &events {
         match event {
@@ -90,39 +137,22 @@ pub(crate) fn render(markdown: &str, base: &Url, anchors: &Anchors) -> Result<Re
         return Err(Refused::TagTooLarge { line });
     }
     let first_paragraph = first_paragraph_text(&events);
-    // pulldown-cmark escapes all text and attributes itself, so HTML made
-    // only of Markdown needs no sanitiser once its URLs are checked. Raw HTML,
-    // and constructs whose HTML carries URLs or elements of pulldown-cmark's
-    // own (footnotes, task lists, table alignment), go through the sanitiser.
-    let needs_sanitiser = events.iter().any(|event| {
-        matches!(
-            event,
-            Event::Html(_)
-                | Event::InlineHtml(_)
-                | Event::FootnoteReference(_)
-                | Event::Start(Tag::Table(_) | Tag::FootnoteDefinition(_))
-        )
-    });
+    let needs_sanitiser = events.iter().any(needs_sanitiser);
     task_marks(&mut events);
     heading_ids(&mut events);
     let mut events = footnotes(events);
     let mut links = Vec::new();
     if !needs_sanitiser {
         for event in &mut events {
-            match event {
-                // pulldown-cmark writes `mailto:` before an e-mail autolink itself.
-                Event::Start(Tag::Link {
-                    link_type: LinkType::Email,
-                    ..
-                }) => {}
-                Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                    *dest_url = absolute_url(&anchors.href(dest_url), base).into();
-                    links.push(dest_url.to_string());
+            if let Some(url) = link_of(event, base, anchors) {
+                if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) =
+                    event
+                {
+                    *dest_url = url.clone().into();
                 }
-                Event::Start(Tag::Heading { id: Some(id), .. }) => {
-                    *id = anchors.id(id).into();
-                }
-                _ => {}
+                links.push(url);
+            } else if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+                *id = anchors.id(id).into();
             }
         }
     }
@@ -455,6 +485,27 @@ mod tests {
         )
         .unwrap();
         assert_eq!(rendered.first_paragraph, "مرحبا & بالعالم <two>");
+    }
+
+    #[test]
+    fn links_found_without_rendering_are_the_rendered_ones() {
+        for markdown in [
+            "[a](a.html) ![i](img/i.jpg) [a again](a.html) <mail@example.org> [top](#top)",
+            "![fig](x.png \"caption\")\n\n[b](../b.pdf) [j](javascript:x) [e](https://e.org/)",
+            "plain text",
+        ] {
+            let rendered = render(markdown, &base(), &anchors()).unwrap();
+            assert_eq!(
+                links_of(markdown, &base(), &anchors()),
+                Some(rendered.links),
+                "{markdown}"
+            );
+        }
+        assert_eq!(
+            links_of("<b>raw</b> [a](a.html)", &base(), &anchors()),
+            None
+        );
+        assert_eq!(links_of("x[^1]\n\n[^1]: n", &base(), &anchors()), None);
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub(crate) struct Article {
     pub(crate) published_date_only: bool,
     /// `updated`, or else `published`.
     pub(crate) updated: DateTime<FixedOffset>,
+    /// A digest of the site paths its body links to, when they can be told
+    /// without rendering it: what a kept page's trailer must claim.
+    pub(crate) links: Option<u64>,
     /// Indices into [`Catalog::categories`].
     pub(crate) categories: Box<[u32]>,
 }
@@ -74,7 +77,20 @@ impl Catalog {
     }
 
     /// Adds the article at `path`.
+    #[cfg(test)]
     pub(crate) fn add(&mut self, path: PathBuf, fingerprint: u64, head: Head) {
+        self.add_with_links(path, fingerprint, head, None);
+    }
+
+    /// Adds the article at `path`, whose body links to the site paths
+    /// `links` digests (see [`Article::links`]).
+    pub(crate) fn add_with_links(
+        &mut self,
+        path: PathBuf,
+        fingerprint: u64,
+        head: Head,
+        links: Option<u64>,
+    ) {
         self.total += 1;
         self.slugs.insert(&head.slug);
         self.ids.insert(&head.id);
@@ -93,6 +109,7 @@ impl Catalog {
             updated: head.updated.unwrap_or(head.published),
             published: head.published,
             published_date_only: head.published_date_only,
+            links,
             categories,
         });
     }
