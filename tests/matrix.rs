@@ -18,13 +18,13 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use chrono::DateTime;
 use serde_json::Value;
 
 use crate::common::{copy_tree, repo_root, Test};
-use crate::readers::{have, may_skip, output, unescape_sfeed, Server};
+use crate::readers::{have, may_skip, output, sfeed_tsv, unescape_sfeed, Server};
 
 /// What one entry of the fixture site must show, newest first.
 struct Expected {
@@ -251,20 +251,7 @@ fn gofeed(url: &str) -> Vec<Shown> {
 }
 
 fn sfeed(url: &str) -> Vec<Shown> {
-    let xml = output(Command::new("curl").args(["-sSf", url]));
-    let mut sfeed = Command::new("sfeed")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    sfeed
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(xml.as_bytes())
-        .unwrap();
-    let tsv = String::from_utf8(sfeed.wait_with_output().unwrap().stdout).unwrap();
+    let tsv = sfeed_tsv(url);
     // timestamp, title, link, content, content-type, id, author, enclosure, category
     tsv.lines()
         .map(|line| {

@@ -245,20 +245,7 @@ fn sfeed_shows_the_whole_article_at_the_right_instant() {
     }
     let server = Server::start();
     for name in FEEDS {
-        let xml = output(Command::new("curl").args(["-sSf", &server.url(name)]));
-        let mut sfeed = Command::new("sfeed")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        sfeed
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(xml.as_bytes())
-            .unwrap();
-        let tsv = String::from_utf8(sfeed.wait_with_output().unwrap().stdout).unwrap();
+        let tsv = sfeed_tsv(&server.url(name));
         let lines: Vec<&str> = tsv.lines().collect();
         assert_eq!(lines.len(), 1, "{name}: one item");
         // timestamp, title, link, content, content-type, id, author, enclosure, category
@@ -272,6 +259,30 @@ fn sfeed_shows_the_whole_article_at_the_right_instant() {
         assert_eq!(fields[8], CATEGORIES.join("|"), "{name}");
         check_body(&unescape_sfeed(fields[3]));
     }
+}
+
+/// What sfeed prints for the feed at `url`: a line per item, its fields
+/// separated by tabs.
+pub(crate) fn sfeed_tsv(url: &str) -> String {
+    let xml = output(Command::new("curl").args(["-sSf", url]));
+    let mut sfeed = Command::new("sfeed")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    sfeed
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(xml.as_bytes())
+        .unwrap();
+    String::from_utf8(sfeed.wait_with_output().unwrap().stdout).unwrap()
+}
+
+/// The HTTP status nginx answers for `url`.
+fn status_of(url: &str) -> String {
+    output(Command::new("curl").args(["-sS", "-o", "/dev/null", "-w", "%{http_code}", url]))
 }
 
 /// sfeed writes newlines, tabs and backslashes in content as `\n`, `\t`, `\\`.
@@ -477,15 +488,7 @@ fn chromium_shows_the_index_with_its_feeds() {
     // Each category's name leads to its page.
     assert_eq!(pages.len(), CATEGORIES.len());
     for page in &pages {
-        let served = output(Command::new("curl").args([
-            "-sS",
-            "-o",
-            "/dev/null",
-            "-w",
-            "%{http_code}",
-            &server.url(page),
-        ]));
-        assert_eq!(served, "200", "{page}");
+        assert_eq!(status_of(&server.url(page)), "200", "{page}");
     }
     assert_eq!(visible[..3], ["rss.xml", "atom.xml", "feed.json"]);
     assert_eq!(visible.len(), 3 + 3 * CATEGORIES.len());
@@ -494,15 +497,7 @@ fn chromium_shows_the_index_with_its_feeds() {
         for file in ["rss.xml", "atom.xml", "feed.json"] {
             let href = format!("categories/{encoded}/{file}");
             assert!(visible.contains(&href), "no visible link to {href}");
-            let served = output(Command::new("curl").args([
-                "-sS",
-                "-o",
-                "/dev/null",
-                "-w",
-                "%{http_code}",
-                &server.url(&href),
-            ]));
-            assert_eq!(served, "200", "{href}");
+            assert_eq!(status_of(&server.url(&href)), "200", "{href}");
         }
     }
 }
