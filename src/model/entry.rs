@@ -62,6 +62,31 @@ pub(crate) struct Head {
 }
 
 impl Head {
+    /// An article for unit tests: `id` and `slug`, published `day` days
+    /// after 2022-01-01 at `offset` (`+08:00`, `Z`), in `categories`.
+    #[cfg(test)]
+    pub(crate) fn for_tests(
+        id: &str,
+        slug: &str,
+        offset: &str,
+        day: u64,
+        categories: &[&str],
+    ) -> Head {
+        let published = DateTime::parse_from_rfc3339(&format!("2022-01-01T00:00:00{offset}"))
+            .expect("a date")
+            + chrono::Days::new(day);
+        Head {
+            id: id.into(),
+            slug: slug.into(),
+            title: "Title".into(),
+            url: Url::parse("https://example.org/a.html").expect("a URL"),
+            published,
+            published_date_only: false,
+            updated: None,
+            categories: categories.iter().map(|c| (*c).to_string()).collect(),
+        }
+    }
+
     pub(crate) fn of(entry: &Entry) -> Head {
         Head {
             id: entry.id.clone(),

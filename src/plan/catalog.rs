@@ -181,18 +181,7 @@ mod tests {
     use super::*;
 
     fn head(id: &str, slug: &str, day: u64, categories: &[&str]) -> Head {
-        let published = chrono::DateTime::parse_from_rfc3339("2022-01-01T00:00:00+08:00").unwrap()
-            + chrono::Days::new(day);
-        Head {
-            id: id.into(),
-            slug: slug.into(),
-            title: "Title".into(),
-            url: url::Url::parse("https://example.org/a.html").unwrap(),
-            published,
-            published_date_only: false,
-            updated: None,
-            categories: categories.iter().map(|c| (*c).to_string()).collect(),
-        }
+        Head::for_tests(id, slug, "+08:00", day, categories)
     }
 
     fn ids(catalog: &Catalog) -> Vec<&str> {

@@ -190,18 +190,13 @@ mod tests {
     /// Article `n` is published on day `n` of 2022 (so a higher `n` is
     /// newer), in `categories`.
     fn head(n: u32, categories: &[&str]) -> Head {
-        let published = chrono::DateTime::parse_from_rfc3339("2022-01-01T00:00:00Z").unwrap()
-            + chrono::Days::new(n.into());
-        Head {
-            id: format!("urn:x:{n}"),
-            slug: format!("a{n}"),
-            title: "Title".into(),
-            url: url::Url::parse("https://example.org/a.html").unwrap(),
-            published,
-            published_date_only: false,
-            updated: None,
-            categories: categories.iter().map(|c| (*c).to_string()).collect(),
-        }
+        Head::for_tests(
+            &format!("urn:x:{n}"),
+            &format!("a{n}"),
+            "Z",
+            n.into(),
+            categories,
+        )
     }
 
     /// A catalog of `count` articles, `a0` the oldest; article `n` is in
