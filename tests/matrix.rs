@@ -24,7 +24,10 @@ use chrono::DateTime;
 use serde_json::Value;
 
 use crate::common::{copy_tree, repo_root, Test};
-use crate::readers::{have, may_skip, output, sfeed_tsv, unescape_sfeed, Server};
+use crate::readers::{have, installed, output, sfeed_tsv, unescape_sfeed, Server};
+
+/// What installs the readers this module needs beyond Debian's.
+const INSTALL: &str = "tests/matrix/install";
 
 /// What one entry of the fixture site must show, newest first.
 struct Expected {
@@ -207,16 +210,6 @@ fn work_dir() -> PathBuf {
 
 fn matrix_dir() -> PathBuf {
     repo_root().join("tests/matrix")
-}
-
-/// True when `path` exists; otherwise fails, unless skipping was asked for
-/// (see [`may_skip`]).
-fn installed(path: &Path) -> bool {
-    path.exists()
-        || may_skip(&format!(
-            "{} is missing: run tests/matrix/install to run this test",
-            path.display()
-        ))
 }
 
 fn json_entries(printed: &str) -> Vec<Shown> {
@@ -561,9 +554,9 @@ fn read(reader: &str, url: &str, server: &Server) -> Vec<Shown> {
 fn every_reader_shows_every_entry_exactly_but_for_its_named_limits() {
     if !have(&[
         "nginx", "curl", "sfeed", "newsboat", "sqlite3", "node", "r2e",
-    ]) || !installed(&work_dir().join("venv/bin/python"))
-        || !installed(&work_dir().join("gofeed"))
-        || !installed(&matrix_dir().join("node_modules"))
+    ]) || !installed(&work_dir().join("venv/bin/python"), INSTALL)
+        || !installed(&work_dir().join("gofeed"), INSTALL)
+        || !installed(&matrix_dir().join("node_modules"), INSTALL)
     {
         return;
     }

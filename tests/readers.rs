@@ -42,6 +42,16 @@ pub(crate) fn may_skip(message: &str) -> bool {
     false
 }
 
+/// True when `path` (something `.ci/run` installs) exists; otherwise as
+/// [`may_skip`] says, with `install` named as the way to get it.
+pub(crate) fn installed(path: &Path, install: &str) -> bool {
+    path.exists()
+        || may_skip(&format!(
+            "{} is missing: run {install} to run this test",
+            path.display()
+        ))
+}
+
 /// Debian's python3-feedparser, for the system Python (not a virtualenv's).
 fn have_feedparser() -> bool {
     let found = Command::new("/usr/bin/python3")

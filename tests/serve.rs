@@ -470,7 +470,9 @@ struct Browser {
 impl Browser {
     fn open(url: &str) -> Option<Browser> {
         let dir = crate::common::repo_root().join("tests/browser");
-        if !crate::readers::have(&["chromium", "node"]) || !installed(&dir.join("node_modules")) {
+        if !crate::readers::have(&["chromium", "node"])
+            || !crate::readers::installed(&dir.join("node_modules"), ".ci/run")
+        {
             return None;
         }
         let mut child = Command::new("node")
@@ -514,15 +516,6 @@ impl Drop for Browser {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// True when `path` exists; otherwise fails, unless skipping was asked for.
-fn installed(path: &std::path::Path) -> bool {
-    path.exists()
-        || crate::readers::may_skip(&format!(
-            "{} is missing: run .ci/run to install it",
-            path.display()
-        ))
 }
 
 #[test]

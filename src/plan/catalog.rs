@@ -71,6 +71,11 @@ impl Catalog {
         }
     }
 
+    /// The index into [`Catalog::categories`] of the category called `name`.
+    pub(crate) fn category_named(&self, name: &str) -> Option<usize> {
+        self.category_index.get(name).map(|&index| index as usize)
+    }
+
     /// Keeps every article, not only those some feed holds.
     pub(crate) fn keep_every_article(&mut self) {
         self.keep_all = true;

@@ -48,7 +48,7 @@ pub(crate) fn listing_pages(catalog: &Catalog, plan: &Plan) -> Vec<ListingPage> 
         }
     }
     for (name, slug) in &plan.category_names {
-        let Some(category) = catalog.categories.iter().position(|c| c.name == *name) else {
+        let Some(category) = catalog.category_named(name) else {
             continue;
         };
         let listing = Listing::Category(slug.clone());
