@@ -153,6 +153,9 @@ pub(crate) struct BuildArgs {
     /// The folder to write the feeds into (created if missing)
     #[arg(long, value_name = "DIR", default_value = "public")]
     pub(crate) out: PathBuf,
+    /// The present, for a generator's drafts-and-future rules (RFC 3339; default: the clock)
+    #[arg(long, value_name = "TIME")]
+    pub(crate) now: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 impl Default for BuildArgs {
@@ -160,6 +163,7 @@ impl Default for BuildArgs {
         BuildArgs {
             data: PathBuf::from("feed-data"),
             out: PathBuf::from("public"),
+            now: None,
         }
     }
 }

@@ -77,6 +77,11 @@ impl fmt::Display for Diagnostic {
 pub enum Error {
     /// The input is wrong; the user has to change a file.
     Input(Diagnostic),
+    /// Several files are wrong: the first ones in full, and how many more.
+    Inputs {
+        diagnostics: Vec<Diagnostic>,
+        more: usize,
+    },
     /// Reading or writing failed at the operating-system level.
     Io { path: PathBuf, source: io::Error },
     /// Publishing stopped part way: `published` of `total` outputs were
@@ -108,6 +113,18 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Input(diagnostic) => diagnostic.fmt(f),
+            Error::Inputs { diagnostics, more } => {
+                for (i, diagnostic) in diagnostics.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, "\nerror: ")?;
+                    }
+                    diagnostic.fmt(f)?;
+                }
+                if *more > 0 {
+                    write!(f, "\nerror: {more} more files have errors, not shown; fix these and build again to see them")?;
+                }
+                write!(f, "\n{} files have errors", diagnostics.len() + more)
+            }
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Partial {
                 path,
@@ -126,7 +143,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Input(_) => None,
+            Error::Input(_) | Error::Inputs { .. } => None,
             Error::Io { source, .. } | Error::Partial { source, .. } => Some(source),
         }
     }

@@ -1,15 +1,21 @@
 //! Step 1: every article read once, its front matter checked, and a
 //! [`Catalog`] of what planning and the pages need.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
 
 use rayon::prelude::*;
 
 use super::pages::{links_digest, site_paths};
 use super::Build;
 use crate::error::{Diagnostic, Result};
-use crate::input::{self, article_files, ArticleText, UniqueField};
-use crate::model::{site_path, Head};
+use crate::input::{self, article_files, ArticleText, HeldBack, PostUrls, UniqueField};
+use crate::model::{site_path, Generator, Head};
+
+/// A moment, with the offset it was given in.
+type Instant = DateTime<FixedOffset>;
 use crate::plan::Catalog;
 
 /// How many files are read in parallel before their results are merged,
@@ -19,9 +25,10 @@ const BATCH: usize = 2048;
 /// What reading one article gives the catalog, or why it could not be read.
 type Read = (PathBuf, Result<ReadArticle>);
 
-/// What reading one article gives the catalog.
+/// What reading one article gives the catalog: the article, or why its
+/// generator holds it back.
 struct ReadArticle {
-    head: Head,
+    head: Result<Head, HeldBack>,
     fingerprint: u64,
     /// A digest of the site paths its body links to, if known unrendered.
     links: Option<u64>,
@@ -41,20 +48,22 @@ impl Build<'_> {
         self.assets.note(&self.site.config_path, &text, &files);
     }
 
-    /// Reads every `articles/**/*.md`, in whatever order the file system
-    /// lists them, in parallel batches; nothing that comes out depends on
-    /// that order (the catalog is sorted, and of several bad files the first
-    /// by path is reported).
-    pub(super) fn read_articles(&self) -> Result<Catalog> {
+    /// Reads every article, in whatever order the file system lists them,
+    /// in parallel batches; nothing that comes out depends on that order (the
+    /// catalog is sorted, and bad files are reported by path). Every bad
+    /// file is reported, up to [`MAX_ERRORS`], then counted. The notes say
+    /// which posts the generator's rules held back, and why.
+    pub(super) fn read_articles(&self, now: Option<Instant>) -> Result<(Catalog, Vec<String>)> {
         let articles_dir = &self.site.articles_dir;
         if !articles_dir.is_dir() {
             return Err(Diagnostic::new(articles_dir, "not found")
                 .help("put one Markdown file per article in it, e.g. articles/my-first-post.md")
                 .into());
         }
+        let generator = self.site.channel.dialect.generator;
         if !self.progress.is_hidden() {
             self.progress
-                .set_length(article_files(articles_dir).count() as u64);
+                .set_length(article_files(articles_dir, generator).count() as u64);
         }
         self.progress.set_message("reading articles");
 
@@ -62,8 +71,9 @@ impl Build<'_> {
         // Every article has a page, which links to its neighbours, and the
         // site's archive lists them all.
         catalog.keep_every_article();
-        let mut first_error: Option<(PathBuf, crate::Error)> = None;
-        let mut files = article_files(articles_dir);
+        let mut errors: Vec<(PathBuf, crate::Error)> = Vec::new();
+        let mut held: BTreeMap<HeldBack, usize> = BTreeMap::new();
+        let mut files = article_files(articles_dir, generator);
         loop {
             let batch: Vec<Result<PathBuf>> = files.by_ref().take(BATCH).collect();
             if batch.is_empty() {
@@ -72,7 +82,7 @@ impl Build<'_> {
             let read: Vec<Read> = batch
                 .into_par_iter()
                 .map(|path| match path {
-                    Ok(path) => (path.clone(), self.article(path)),
+                    Ok(path) => (path.clone(), self.article(path, now)),
                     Err(error) => (articles_dir.clone(), Err(error)),
                 })
                 .collect();
@@ -81,33 +91,65 @@ impl Build<'_> {
                 match result {
                     Ok(read) => {
                         self.warn(read.warnings);
-                        catalog.add_with_links(path, read.fingerprint, read.head, read.links);
-                    }
-                    Err(error) => {
-                        if first_error.as_ref().is_none_or(|(first, _)| path < *first) {
-                            first_error = Some((path, error));
+                        match read.head {
+                            Ok(head) => {
+                                catalog.add_with_links(path, read.fingerprint, head, read.links)
+                            }
+                            Err(reason) => *held.entry(reason).or_default() += 1,
                         }
                     }
+                    Err(error) => errors.push((path, error)),
                 }
             }
             catalog.prune();
         }
-        if let Some((_, error)) = first_error {
-            return Err(error);
+        if !errors.is_empty() {
+            return Err(all_errors(errors));
         }
-        self.finish(catalog)
+        let notes = held
+            .into_iter()
+            .map(|(reason, count)| {
+                format!(
+                    "held back, as {} would: {}",
+                    generator,
+                    reason.describe(count)
+                )
+            })
+            .collect();
+        Ok((self.finish(catalog)?, notes))
     }
 
-    /// Checks what only the whole site shows: that it has articles, and
-    /// that no two share a slug or an id.
+    /// Every post's URL by its path below the content folder.
+    pub(super) fn post_urls(&self, catalog: &Catalog) -> PostUrls {
+        let mut posts = PostUrls::new(&self.site.channel.base_url);
+        for article in &catalog.articles {
+            let relative = article
+                .path
+                .strip_prefix(&self.site.content_root)
+                .unwrap_or(&article.path);
+            let relative: Vec<_> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect();
+            posts.add(&relative.join("/"), &article.url);
+        }
+        posts
+    }
+
+    /// Checks what only the whole site shows: that no two articles share a
+    /// slug (for make-feed's pages) or an id. A site with no article yet is
+    /// published with empty feeds, so that subscribers see the last one go.
     fn finish(&self, mut catalog: Catalog) -> Result<Catalog> {
         if catalog.total == 0 {
-            return Err(Diagnostic::new(&self.site.articles_dir, "holds no articles (*.md files)")
-                .help("add one, e.g. articles/my-first-post.md with title and published in its front matter")
-                .into());
+            self.warn([Diagnostic::new(&self.site.articles_dir, "holds no articles yet; the feeds are published with no entries")
+                .help("add one with `make-feed new \"A title\"`, or put a Markdown file with title and published in its front matter there")]);
         }
         let (slugs, ids) = catalog.may_repeat();
-        for (repeats, field) in [(slugs, UniqueField::Slug), (ids, UniqueField::Id)] {
+        let own_pages = self.site.channel.dialect.generator == Generator::MakeFeed;
+        for (repeats, field) in [
+            (slugs && own_pages, UniqueField::Slug),
+            (ids, UniqueField::Id),
+        ] {
             if repeats {
                 input::find_duplicate(self.site, field)?;
             }
@@ -118,13 +160,21 @@ impl Build<'_> {
 
     /// Reads one article and checks its front matter and that its page can
     /// have a URL.
-    fn article(&self, path: PathBuf) -> Result<ReadArticle> {
-        let mut article = ArticleText::read(&self.site.articles_dir, path)?;
+    fn article(&self, path: PathBuf, now: Option<Instant>) -> Result<ReadArticle> {
+        let mut article = ArticleText::read(&self.site.content_root, path)?;
         let mut warnings = std::mem::take(&mut article.warnings);
         let at = article.at();
         let channel = &self.site.channel;
         let front = input::read_front(&article.text, at, channel, &mut warnings)?;
-        if site_path(front.url().as_str(), &channel.base_url).is_none() {
+        if let Some(reason) = front.held_back(&channel.dialect, now) {
+            return Ok(ReadArticle {
+                head: Err(reason),
+                fingerprint: article.fingerprint,
+                links: None,
+                warnings,
+            });
+        }
+        if channel.dialect.pages && site_path(front.url().as_str(), &channel.base_url).is_none() {
             return Err(Diagnostic::new(
                 at.path,
                 "is in a folder whose name cannot be part of a URL",
@@ -133,13 +183,38 @@ impl Build<'_> {
             .into());
         }
         let links = front
-            .links()
+            .links(channel)
             .map(|links| links_digest(&site_paths(&links, &channel.base_url)));
         Ok(ReadArticle {
-            head: front.head(),
+            head: Ok(front.head()),
             fingerprint: article.fingerprint,
             links,
             warnings,
         })
+    }
+}
+
+/// How many bad files one build reports before it only counts the rest.
+pub(super) const MAX_ERRORS: usize = 50;
+
+/// One error for every bad file, sorted by path: the first [`MAX_ERRORS`]
+/// in full, the rest counted.
+fn all_errors(mut errors: Vec<(PathBuf, crate::Error)>) -> crate::Error {
+    errors.sort_by(|a, b| a.0.cmp(&b.0));
+    if errors.len() == 1 {
+        return errors.pop().expect("one error").1;
+    }
+    let total = errors.len();
+    let mut shown = Vec::new();
+    for (_, error) in errors.into_iter().take(MAX_ERRORS) {
+        match error {
+            crate::Error::Input(diagnostic) => shown.push(diagnostic),
+            // A file that cannot be read at all stops the build as it is.
+            other => return other,
+        }
+    }
+    crate::Error::Inputs {
+        more: total - shown.len(),
+        diagnostics: shown,
     }
 }

@@ -8,7 +8,6 @@ use rayon::prelude::*;
 use super::Build;
 use crate::check;
 use crate::error::{Diagnostic, Result};
-use crate::input;
 use crate::model::{Document, Entry, Format};
 use crate::output::{Cache, Key};
 use crate::plan::{Catalog, Plan, Planned};
@@ -29,16 +28,18 @@ impl Build<'_> {
             .copied()
             .collect();
         let newest: HashMap<usize, Entry> = self
-            .read_back(catalog, wanted.into_iter().collect())?
+            .read_entries(catalog, wanted.into_iter().collect())?
             .into_iter()
             .collect();
         let pick = |planned: &Planned| planned.entries.iter().map(|i| &newest[i]).collect();
 
         let main = self.document(&plan.main, pick(&plan.main));
         self.stage_feeds(&main, |_| None)?;
-        self.stager
-            .add(self.pages.index(&main.entries, &plan.category_names)?)?;
-        self.stager.add(self.pages.stylesheet())?;
+        if self.site.channel.dialect.pages {
+            self.stager
+                .add(self.pages.index(&main.entries, &plan.category_names)?)?;
+            self.stager.add(self.pages.stylesheet())?;
+        }
         self.progress.inc(1);
 
         plan.categories.par_iter().try_for_each(|category| {
@@ -63,7 +64,7 @@ impl Build<'_> {
         let Some(keys) = self.cache.archive(&page.place, &page.history, fingerprints) else {
             return Ok(());
         };
-        let entries = self.read_back(catalog, page.entries.clone())?;
+        let entries = self.read_entries(catalog, page.entries.clone())?;
         let doc = self.document(page, entries.iter().map(|(_, entry)| entry).collect());
         self.stage_feeds(&doc, |format| {
             keys.iter().find(|(f, _)| *f == format).map(|(_, key)| *key)
@@ -82,13 +83,13 @@ impl Build<'_> {
 
     /// Reads back and renders the articles at `indices`, in parallel,
     /// keeping their order.
-    fn read_back(&self, catalog: &Catalog, indices: Vec<usize>) -> Result<Vec<(usize, Entry)>> {
+    fn read_entries(&self, catalog: &Catalog, indices: Vec<usize>) -> Result<Vec<(usize, Entry)>> {
         indices
             .into_par_iter()
             .map(|index| {
                 let article = &catalog.articles[index];
                 let (entry, warnings) =
-                    input::read_back(self.site, article.path.clone(), article.fingerprint)?;
+                    self.read_back(article.path.clone(), article.fingerprint)?;
                 if !warnings.is_empty() {
                     self.warn(warnings);
                 }

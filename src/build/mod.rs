@@ -19,14 +19,14 @@ mod files;
 mod lists;
 mod pages;
 
-use std::path::Path;
-use std::sync::Mutex;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use indicatif::ProgressBar;
 
 use crate::error::{Diagnostic, Result};
-use crate::input::{self, Assets};
-use crate::model::Site;
+use crate::input::{self, Assets, PostUrls};
+use crate::model::{Entry, Site};
 use crate::output::{Cache, Published, Stager};
 use crate::render::{Pages, Templates};
 
@@ -36,6 +36,10 @@ pub struct Options<'a> {
     pub progress: ProgressBar,
     /// Told when the build has to wait for another one.
     pub on_wait: &'a dyn Fn(&str),
+    /// The present, for a generator's rule that holds back posts dated in
+    /// the future or expired; `None` holds back none for its date. The
+    /// library never reads the clock itself.
+    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 impl Default for Options<'_> {
@@ -43,6 +47,7 @@ impl Default for Options<'_> {
         Options {
             progress: ProgressBar::hidden(),
             on_wait: &|_| {},
+            now: None,
         }
     }
 }
@@ -59,6 +64,9 @@ pub struct Report {
     pub published: Published,
     /// Sorted by file and line, each once.
     pub warnings: Vec<Diagnostic>,
+    /// What the build read the site as, and which posts it held back and
+    /// why, for the report.
+    pub notes: Vec<String>,
 }
 
 /// Builds the site in `data_dir` into `out_dir`. Nothing is published
@@ -67,8 +75,8 @@ pub fn build(data_dir: &Path, out_dir: &Path, options: &Options<'_>) -> Result<R
     let (site, warnings) = input::read_site(data_dir)?;
     let templates = Templates::new(&site.templates);
     let stager = Stager::open(out_dir, options.on_wait)?;
-    let staged =
-        Build::new(&site, &templates, &stager, &options.progress, warnings).and_then(Build::run);
+    let staged = Build::new(&site, &templates, &stager, &options.progress, warnings)
+        .and_then(|build| build.run(options.now));
     match staged {
         Ok(mut report) => {
             report.published = stager.commit()?;
@@ -93,6 +101,9 @@ struct Build<'b> {
     progress: &'b ProgressBar,
     /// Collected from every stage and thread.
     warnings: Mutex<Vec<Diagnostic>>,
+    /// Every post's URL, for links between posts; set once every article
+    /// has been read.
+    posts: OnceLock<PostUrls>,
 }
 
 impl<'b> Build<'b> {
@@ -111,19 +122,40 @@ impl<'b> Build<'b> {
             assets: Assets::new(&site.data_dir),
             progress,
             warnings: Mutex::new(warnings),
+            posts: OnceLock::new(),
         })
     }
 
     /// Stages every output; the report's `published` is left empty.
-    fn run(self) -> Result<Report> {
-        self.note_channel_files();
-        let catalog = self.read_articles()?;
-        self.write_pages(&catalog)?;
+    fn run(self, now: Option<chrono::DateTime<chrono::FixedOffset>>) -> Result<Report> {
+        let pages = self.site.channel.dialect.pages;
+        if pages {
+            self.note_channel_files();
+        }
+        let (catalog, mut notes) = self.read_articles(now)?;
+        self.posts.get_or_init(|| self.post_urls(&catalog));
+        if pages {
+            self.write_pages(&catalog)?;
+        }
         let plan = crate::plan::plan(&catalog, &self.site.channel)
             .map_err(|error| input::with_line(self.site, error))?;
         self.write_feeds(&catalog, &plan)?;
-        self.write_lists(&catalog, &plan)?;
-        let assets = self.copy_files()?;
+        let assets = if pages {
+            self.write_lists(&catalog, &plan)?;
+            self.copy_files()?
+        } else {
+            0
+        };
+        if let Some(config) = &self.site.generator_config {
+            notes.insert(
+                0,
+                format!(
+                    "read as a {} site, configured by {}",
+                    self.site.channel.dialect.generator,
+                    config.display()
+                ),
+            );
+        }
         let mut warnings = self
             .warnings
             .into_inner()
@@ -136,7 +168,15 @@ impl<'b> Build<'b> {
             assets,
             published: Published::default(),
             warnings,
+            notes,
         })
+    }
+
+    /// Reads the article at `path` back in full, with its links to other
+    /// posts resolved.
+    fn read_back(&self, path: PathBuf, fingerprint: u64) -> Result<(Entry, Vec<Diagnostic>)> {
+        let posts = self.posts.get_or_init(PostUrls::default);
+        input::read_back(self.site, posts, path, fingerprint)
     }
 
     fn warn(&self, more: impl IntoIterator<Item = Diagnostic>) {

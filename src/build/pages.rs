@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::Build;
 use crate::error::{Diagnostic, Result};
-use crate::input::{self, ArticleText};
+use crate::input::ArticleText;
 use crate::model::{on_site, site_path, Neighbour, Neighbours};
 use crate::output::PageLookup;
 use crate::plan::{Article, Catalog};
@@ -54,13 +54,12 @@ impl Build<'_> {
                 hinted
             }
             PageLookup::Kept(_) => {
-                let (entry, _) =
-                    input::read_back(self.site, article.path.clone(), article.fingerprint)?;
+                let (entry, _) = self.read_back(article.path.clone(), article.fingerprint)?;
                 site_paths(&entry.links, base)
             }
             PageLookup::Stale(stale) => {
                 let (entry, warnings) =
-                    input::read_back(self.site, article.path.clone(), article.fingerprint)?;
+                    self.read_back(article.path.clone(), article.fingerprint)?;
                 // A page whose article drew warnings is rendered again by
                 // every build, so that every build repeats them.
                 let warned = !warnings.is_empty();
@@ -75,7 +74,7 @@ impl Build<'_> {
         };
         self.assets.note(
             &article.path,
-            &|| text_of(self.site.articles_dir.as_path(), &article.path),
+            &|| text_of(self.site.content_root.as_path(), &article.path),
             &links,
         );
         Ok(())

@@ -15,6 +15,7 @@ pub(super) fn run(args: &BuildArgs) -> io::Result<ExitCode> {
     let options = Options {
         progress: progress_bar(),
         on_wait: &|message| eprintln!("{message}"),
+        now: Some(super::now(args.now).fixed_offset()),
     };
     let stderr = &mut io::stderr();
     Ok(match build(&args.data, &args.out, &options) {
@@ -73,6 +74,9 @@ pub(crate) fn write_report(
 ) -> io::Result<()> {
     for warning in &report.warnings {
         writeln!(w, "warning: {warning}")?;
+    }
+    for note in &report.notes {
+        writeln!(w, "note: {note}")?;
     }
     let published = &report.published;
     for problem in &published.not_removed {

@@ -42,6 +42,6 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 }
 
 /// The present: `given` (`--now`), or else the clock.
-fn now(given: Option<DateTime<FixedOffset>>) -> DateTime<Utc> {
+pub(crate) fn now(given: Option<DateTime<FixedOffset>>) -> DateTime<Utc> {
     given.map_or_else(Utc::now, |now| now.to_utc())
 }

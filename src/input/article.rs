@@ -12,9 +12,14 @@ use super::dates;
 use super::fields::Fields;
 use super::files::Location;
 use super::front_matter;
+use super::generator::{self, PostUrls};
 use super::{markdown, sanitize};
 use crate::error::Diagnostic;
-use crate::model::{check_slug, is_uri, tag_uri, Channel, Entry, Head, Source};
+use chrono::{DateTime, FixedOffset};
+
+use crate::model::{
+    check_slug, is_uri, tag_uri, Channel, Dialect, Entry, Generator, Head, IdScheme, Source,
+};
 use crate::text::{removal_warning, squash_whitespace, truncate_chars};
 
 /// How many categories (and how many authors) one article may have.
@@ -48,6 +53,40 @@ pub(crate) struct Parsed<'t> {
     body: &'t str,
     /// The line of the file the body starts on.
     body_line: usize,
+    /// What may hold a generator's post back from its feeds.
+    hold: Hold,
+}
+
+/// What decides whether a generator publishes a post now.
+#[derive(Debug, Clone, Copy, Default)]
+struct Hold {
+    draft: bool,
+    undated: bool,
+    publish_at: Option<DateTime<FixedOffset>>,
+    expires: Option<DateTime<FixedOffset>>,
+}
+
+/// Why a post is not in the feeds, as its generator would leave it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum HeldBack {
+    Draft,
+    Future,
+    Expired,
+    /// A page without a date (an about page), which generators' feeds omit.
+    Undated,
+}
+
+impl HeldBack {
+    /// What the build report says of `count` such posts.
+    pub(crate) fn describe(self, count: usize) -> String {
+        let s = if count == 1 { "" } else { "s" };
+        match self {
+            HeldBack::Draft => format!("{count} draft{s} (draft, or published: false)"),
+            HeldBack::Future => format!("{count} post{s} dated in the future"),
+            HeldBack::Expired => format!("{count} expired post{s} (expiryDate passed)"),
+            HeldBack::Undated => format!("{count} page{s} without a date"),
+        }
+    }
 }
 
 /// Checks an article's front matter, leaving the body for [`Parsed::render`].
@@ -58,9 +97,34 @@ pub(crate) fn read_front<'t>(
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Parsed<'t>, Diagnostic> {
     let split = front_matter::split(text, at.path)?;
-    let fields = Fields::parse(split.front, at.path, split.front_line, warnings)?;
-    fields.deny_unknown(KEYS)?;
+    let fields = Fields::parse_front(
+        split.syntax,
+        split.front,
+        at.path,
+        split.front_line,
+        warnings,
+    )?;
+    let (entry, summary, hold) = match channel.dialect.generator {
+        Generator::MakeFeed => own(&fields, at, channel)?,
+        generator => from_generator(generator, &fields, at, channel)?,
+    };
+    Ok(Parsed {
+        entry,
+        summary,
+        body: split.body,
+        body_line: crate::text::line_of(text, text.len() - split.body.len()),
+        hold,
+    })
+}
 
+/// make-feed's own format: known keys only, `title` and `published`
+/// required.
+fn own(
+    fields: &Fields<'_>,
+    at: Location<'_>,
+    channel: &Channel,
+) -> Result<(Entry, Option<String>, Hold), Diagnostic> {
+    fields.deny_unknown(KEYS)?;
     let title = squash_whitespace(&fields.required_string("title")?);
     if title.is_empty() {
         return Err(fields.error("title", "is empty"));
@@ -78,10 +142,13 @@ pub(crate) fn read_front<'t>(
     if updated.is_some_and(|updated| updated < published) {
         return Err(fields.error("updated", "is earlier than `published`"));
     }
-    let slug = slug(&fields, at)?;
-    let url = channel.url_of(&format!("{}{}.html", at.folder, slug));
+    let slug = slug(fields, at)?;
+    let url = match &channel.dialect.permalink {
+        Some(pattern) => permalink_url(channel, pattern, &published, &slug, &title, at),
+        None => channel.url_of(&format!("{}{}.html", at.folder, slug)),
+    };
     let id = match fields.string("id")? {
-        Some(id) => checked_id(&fields, id)?,
+        Some(id) => checked_id(fields, id)?,
         None => tag_uri(&channel.id_authority, &published, &slug),
     };
     let entry = Entry {
@@ -92,24 +159,109 @@ pub(crate) fn read_front<'t>(
         published,
         published_date_only: dates::is_date_only(published_value),
         updated,
-        authors: names(&fields, "authors")?,
+        authors: names(fields, "authors")?,
         editor: fields
             .string("editor")?
             .map(|e| squash_whitespace(&e))
             .filter(|e| !e.is_empty()),
-        source: source(&fields)?,
-        categories: names(&fields, "categories")?,
+        source: source(fields)?,
+        categories: names(fields, "categories")?,
         summary: String::new(),
         body_html: String::new(),
         links: Vec::new(),
         origin: at.path.to_path_buf(),
     };
-    Ok(Parsed {
-        entry,
-        summary: fields.string("summary")?,
-        body: split.body,
-        body_line: crate::text::line_of(text, text.len() - split.body.len()),
-    })
+    Ok((entry, fields.string("summary")?, Hold::default()))
+}
+
+/// `feed.toml`'s `permalink` for an article of make-feed's own format.
+fn permalink_url(
+    channel: &Channel,
+    pattern: &crate::model::Permalink,
+    published: &DateTime<FixedOffset>,
+    slug: &str,
+    title: &str,
+    at: Location<'_>,
+) -> Url {
+    use chrono::{Datelike, Timelike};
+    let local = match channel.timezone {
+        Some(zone) => published.with_timezone(&zone).fixed_offset(),
+        None => *published,
+    };
+    let values = crate::model::PermalinkValues {
+        date: [
+            u32::try_from(local.year()).unwrap_or(0),
+            local.month(),
+            local.day(),
+            local.hour(),
+            local.minute(),
+            local.second(),
+        ],
+        ordinal: local.ordinal(),
+        slug: slug.to_string(),
+        title: title.to_string(),
+        section: at
+            .relative
+            .split('/')
+            .next()
+            .filter(|_| at.relative.contains('/'))
+            .unwrap_or("")
+            .to_string(),
+        filename: at.stem.to_string(),
+        categories: Vec::new(),
+    };
+    channel.url_of(pattern.expand(&values).trim_start_matches('/'))
+}
+
+/// A post read the way its generator reads it.
+fn from_generator(
+    generator: Generator,
+    fields: &Fields<'_>,
+    at: Location<'_>,
+    channel: &Channel,
+) -> Result<(Entry, Option<String>, Hold), Diagnostic> {
+    let front = generator::front(generator, fields, at, channel)?;
+    let url = channel.url_of(front.path.trim_start_matches('/'));
+    let (published, date_only) = front
+        .published
+        .unwrap_or((DateTime::UNIX_EPOCH.fixed_offset(), true));
+    let slug = if check_slug(&front.slug).is_ok() {
+        front.slug
+    } else {
+        crate::model::uri_component(&front.slug)
+    };
+    let id = match channel.dialect.ids {
+        IdScheme::Generator => match &front.id_path {
+            Some(path) => channel.url_of(path.trim_start_matches('/')).to_string(),
+            None => url.to_string(),
+        },
+        IdScheme::Tag => tag_uri(&channel.id_authority, &published, &slug),
+    };
+    let updated = front.updated.filter(|updated| *updated > published);
+    let entry = Entry {
+        id,
+        slug,
+        url,
+        title: front.title,
+        published,
+        published_date_only: date_only,
+        updated,
+        authors: front.authors.into_iter().take(MAX_CATEGORIES).collect(),
+        editor: None,
+        source: None,
+        categories: front.categories.into_iter().take(MAX_CATEGORIES).collect(),
+        summary: String::new(),
+        body_html: String::new(),
+        links: Vec::new(),
+        origin: at.path.to_path_buf(),
+    };
+    let hold = Hold {
+        draft: front.draft,
+        undated: front.published.is_none(),
+        publish_at: front.publish_at,
+        expires: front.expires,
+    };
+    Ok((entry, front.summary, hold))
 }
 
 /// Reads one article, body included.
@@ -117,9 +269,10 @@ pub(crate) fn read_entry(
     text: &str,
     at: Location<'_>,
     channel: &Channel,
+    posts: &PostUrls,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Entry, Diagnostic> {
-    read_front(text, at, channel, warnings)?.render(at, warnings)
+    read_front(text, at, channel, warnings)?.render(at, channel, posts, warnings)
 }
 
 impl Parsed<'_> {
@@ -135,16 +288,50 @@ impl Parsed<'_> {
 
     /// The absolute URLs the rendered body will link to or show, found
     /// without rendering it; `None` for a body with raw HTML, footnotes or
-    /// tables, whose links only the sanitiser can tell.
-    pub(crate) fn links(&self) -> Option<Vec<String>> {
+    /// tables, whose links only the sanitiser can tell, and for a
+    /// generator's post, whose links to other posts only the whole site
+    /// tells.
+    pub(crate) fn links(&self, channel: &Channel) -> Option<Vec<String>> {
+        if channel.dialect.generator != Generator::MakeFeed {
+            return None;
+        }
         let anchors = Anchors::for_slug(&self.entry.slug);
         markdown::links_of(self.body, &self.entry.url, &anchors)
+    }
+
+    /// Why the post's generator would leave it out of its feeds at `now`
+    /// (no `now`: nothing is held back for its date), if it would.
+    pub(crate) fn held_back(
+        &self,
+        dialect: &Dialect,
+        now: Option<DateTime<FixedOffset>>,
+    ) -> Option<HeldBack> {
+        let hold = &self.hold;
+        let publish_at = hold.publish_at.unwrap_or(self.entry.published);
+        if hold.draft && !dialect.drafts {
+            Some(HeldBack::Draft)
+        } else if hold.undated {
+            Some(HeldBack::Undated)
+        } else if now.is_some_and(|now| publish_at > now) && !dialect.future {
+            Some(HeldBack::Future)
+        } else if hold
+            .expires
+            .zip(now)
+            .is_some_and(|(expires, now)| expires <= now)
+            && !dialect.expired
+        {
+            Some(HeldBack::Expired)
+        } else {
+            None
+        }
     }
 
     /// The whole entry, body rendered.
     pub(crate) fn render(
         self,
         at: Location<'_>,
+        channel: &Channel,
+        posts: &PostUrls,
         warnings: &mut Vec<Diagnostic>,
     ) -> Result<Entry, Diagnostic> {
         let Parsed {
@@ -152,9 +339,30 @@ impl Parsed<'_> {
             summary,
             body,
             body_line,
+            hold: _,
         } = self;
         let anchors = Anchors::for_slug(&entry.slug);
-        let rendered = markdown::render(body, &entry.url, &anchors).map_err(|refused| match refused {
+        let generator = channel.dialect.generator;
+        let folder = at
+            .relative
+            .rsplit_once('/')
+            .map_or("", |(folder, _)| folder);
+        let folder = if folder.is_empty() {
+            String::new()
+        } else {
+            format!("{folder}/")
+        };
+        let place = generator::Body {
+            path: at.path,
+            folder: &folder,
+            first_line: body_line,
+        };
+        let body = generator::expand(body, generator, posts, &place, warnings);
+        let links = markdown::PostLinks {
+            posts: (generator != Generator::MakeFeed).then_some(posts),
+            folder: &folder,
+        };
+        let rendered = markdown::render_with(&body, &entry.url, &anchors, &links).map_err(|refused| match refused {
             markdown::Refused::TooDeep => Diagnostic::new(
                 at.path,
                 format!(

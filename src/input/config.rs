@@ -1,12 +1,11 @@
 //! `feed.toml`: the channel's settings, read into a [`Channel`].
 
-use std::path::Path;
-
 use url::Url;
 
 use super::fields::Fields;
+use super::generator::SiteConfig;
 use crate::error::Diagnostic;
-use crate::model::{Channel, Person};
+use crate::model::{Channel, Dialect, Generator, IdScheme, Permalink, Person};
 
 /// How many entries the main feeds hold unless `limit` says otherwise.
 pub(crate) const DEFAULT_LIMIT: usize = 20;
@@ -32,25 +31,81 @@ const KEYS: &[&str] = &[
     "limit",
     "archives",
     "archive_page_size",
+    "generator",
+    "articles",
+    "permalink",
+    "pages",
+    "ids",
 ];
 
-/// Reads the channel from the text of `feed.toml` at `path`.
+/// Reads the channel from the text of `feed.toml` at `path`, for a site of
+/// make-feed's own format.
+#[cfg(test)]
 pub(crate) fn parse_channel(
     text: &str,
-    path: &Path,
+    path: &std::path::Path,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Channel, Diagnostic> {
     let fields = Fields::parse(text, path, 1, warnings)?;
+    channel(&fields, Generator::MakeFeed, None)
+}
+
+/// The generator `feed.toml` names, if it names one (`make-feed` included).
+pub(crate) fn generator(fields: &Fields<'_>) -> Result<Option<Generator>, Diagnostic> {
+    match fields.string("generator")? {
+        None => Ok(None),
+        Some(name) if name == "make-feed" => Ok(Some(Generator::MakeFeed)),
+        Some(name) => Generator::from_name(&name).map(Some).ok_or_else(|| {
+            fields
+                .error("generator", format!("{name:?} is not a generator make-feed reads"))
+                .help("use \"hugo\", \"jekyll\" or \"zola\", or leave it out for make-feed's own format")
+        }),
+    }
+}
+
+/// Reads the channel from `feed.toml`'s fields, taking what it leaves out
+/// from the generator's configuration (`site`), if the site has one.
+pub(crate) fn channel(
+    fields: &Fields<'_>,
+    generator: Generator,
+    site: Option<&SiteConfig>,
+) -> Result<Channel, Diagnostic> {
     fields.deny_unknown(KEYS)?;
-    let title = fields.required_string("title")?;
-    let description = fields.required_string("description")?;
-    let base_url = fields.required_string("base_url")?;
+    let from_site = |key: &str, value: Option<&String>| -> Result<String, Diagnostic> {
+        match (fields.string(key)?, value) {
+            (Some(own), _) => Ok(own),
+            (None, Some(theirs)) => Ok(theirs.clone()),
+            (None, None) => Err(match site.and_then(|s| s.path.as_ref()) {
+                Some(config) => fields.error(
+                    key,
+                    format!(
+                        "is required: neither feed.toml nor {} sets it",
+                        config.display()
+                    ),
+                ),
+                None => fields.error(key, "is required but missing"),
+            }),
+        }
+    };
+    let title = from_site("title", site.and_then(|s| s.title.as_ref()))?;
+    let description = match site {
+        Some(site) => fields
+            .string("description")?
+            .or_else(|| site.description.clone())
+            .unwrap_or_else(|| title.clone()),
+        None => fields.required_string("description")?,
+    };
+    let base_url = from_site("base_url", site.and_then(|s| s.base_url.as_ref()))?;
     let base_url = parse_base_url(&base_url).map_err(|message| {
         fields.error("base_url", message)
             .help("give the absolute address the output folder is served at, e.g. \"https://feeds.example.org/\"")
     })?;
-    let timezone = fields
-        .string("timezone")?
+    let dialect = dialect(fields, generator, site)?;
+    let zone_name = match fields.string("timezone")? {
+        Some(name) => Some(name),
+        None => site.and_then(|s| s.timezone.clone()),
+    };
+    let timezone = zone_name
         .map(|name| {
             name.parse::<chrono_tz::Tz>().map_err(|_| {
                 fields
@@ -61,7 +116,11 @@ pub(crate) fn parse_channel(
                     .help("use a name such as \"Asia/Shanghai\", \"Europe/Berlin\" or \"UTC\"")
             })
         })
-        .transpose()?;
+        .transpose()?
+        // Hugo and Zola read dates without an offset in UTC unless told
+        // otherwise; Jekyll in the machine's zone, which make-feed never
+        // depends on: UTC too, and the README says to set `timezone`.
+        .or(site.map(|_| chrono_tz::UTC));
     let absolute = |field: &str| -> Result<Option<Url>, Diagnostic> {
         fields
             .string(field)?
@@ -73,12 +132,17 @@ pub(crate) fn parse_channel(
     };
     let author_uri = absolute("author_url")?;
     let author_email = fields.string("author_email")?;
-    let author = fields.string("author")?.map(|name| Person {
-        name,
-        email: author_email,
-        uri: author_uri,
-    });
-    let language = fields.string("language")?;
+    let author = fields
+        .string("author")?
+        .or_else(|| site.and_then(|s| s.author.clone()))
+        .map(|name| Person {
+            name,
+            email: author_email,
+            uri: author_uri,
+        });
+    let language = fields
+        .string("language")?
+        .or_else(|| site.and_then(|s| s.language.clone()));
     if let Some(language) = &language {
         if !is_language_tag(language) {
             return Err(fields
@@ -129,7 +193,64 @@ pub(crate) fn parse_channel(
         timezone,
         author,
         rights: fields.string("rights")?,
+        dialect,
     })
+}
+
+/// How the articles are read and where entries link: `generator`'s rules
+/// (from `site`'s configuration), and `feed.toml`'s `permalink`, `pages`
+/// and `ids`.
+fn dialect(
+    fields: &Fields<'_>,
+    generator: Generator,
+    site: Option<&SiteConfig>,
+) -> Result<Dialect, Diagnostic> {
+    let mut dialect = Dialect::make_feed();
+    dialect.generator = generator;
+    let pattern = |key: &str, text: &str| {
+        Permalink::parse(text).map_err(|message| {
+            fields
+                .error(key, message)
+                .help("write a path such as \"/:year/:month/:day/:slug/\"")
+        })
+    };
+    if let Some(site) = site {
+        dialect.ids = IdScheme::Generator;
+        dialect.ugly_urls = site.ugly_urls;
+        dialect.drafts = site.drafts;
+        dialect.future = site.future;
+        dialect.expired = site.expired;
+        for (section, text) in &site.section_permalinks {
+            // A pattern the generator takes but make-feed does not know is
+            // reported against feed.toml's `permalink`, which overrides it.
+            dialect
+                .section_permalinks
+                .push((section.clone(), pattern("permalink", text)?));
+        }
+        if generator == Generator::Jekyll {
+            dialect.permalink = site
+                .permalink
+                .as_deref()
+                .map(|p| pattern("permalink", &super::generator::jekyll_style(p)))
+                .transpose()?;
+        }
+    }
+    if let Some(text) = fields.string("permalink")? {
+        dialect.permalink = Some(pattern("permalink", &text)?);
+        dialect.section_permalinks.clear();
+    }
+    dialect.pages = fields.boolean("pages")?.unwrap_or(true);
+    dialect.ids = match fields.string("ids")?.as_deref() {
+        None => dialect.ids,
+        Some("tag") => IdScheme::Tag,
+        Some("generator") if generator != Generator::MakeFeed => IdScheme::Generator,
+        Some(other) => {
+            return Err(fields
+                .error("ids", format!("{other:?} is not an id scheme"))
+                .help("use \"tag\" for make-feed's tag: ids, or \"generator\" (with a generator) for the ids its own feed used"));
+        }
+    };
+    Ok(dialect)
 }
 
 fn is_host_name(authority: &str) -> bool {
@@ -199,6 +320,8 @@ fn is_language_tag(tag: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
 
     const MINIMAL: &str =

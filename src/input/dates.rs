@@ -74,8 +74,7 @@ pub(crate) fn from_value(
 ) -> Result<DateTime<FixedOffset>, DateError> {
     let datetime = match value {
         Value::Datetime(datetime) => *datetime,
-        Value::String(text) => text
-            .trim()
+        Value::String(text) => normalise(text)
             .parse::<Datetime>()
             .map_err(|_| DateError::NotADate(format!("{text:?}")))?,
         Value::Integer(n) => return Err(DateError::NotADate(n.to_string())),
@@ -93,10 +92,52 @@ pub(crate) fn from_value(
 pub(crate) fn is_date_only(value: &Value) -> bool {
     let datetime = match value {
         Value::Datetime(datetime) => Some(*datetime),
-        Value::String(text) => text.trim().parse::<Datetime>().ok(),
+        Value::String(text) => normalise(text).parse::<Datetime>().ok(),
         _ => None,
     };
     datetime.is_some_and(|d| d.date.is_some() && d.time.is_none())
+}
+
+/// A date-time as the generators' YAML writes it, in RFC 3339's form:
+/// `2016-03-10 10:00:00 -0800` becomes `2016-03-10 10:00:00-08:00`, and
+/// `… UTC` becomes `…Z`.
+fn normalise(text: &str) -> String {
+    let text = text.trim();
+    let (head, tail) = match text.rsplit_once(' ') {
+        Some((head, tail)) if head.contains(':') && is_offset(tail) => (head, tail),
+        _ => match text
+            .len()
+            .checked_sub(5)
+            .and_then(|at| text.get(at..).map(|t| (at, t)))
+        {
+            Some((at, tail)) if text[..at].contains(':') && is_offset(tail) => (&text[..at], tail),
+            _ => return text.to_string(),
+        },
+    };
+    let offset = match tail {
+        "UTC" | "Z" => "Z".to_string(),
+        _ if tail.len() == 5 => format!("{}:{}", &tail[..3], &tail[3..]),
+        _ => tail.to_string(),
+    };
+    format!("{head}{offset}")
+}
+
+/// `Z`, `UTC`, `+0800` or `-08:00`.
+fn is_offset(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    matches!(text, "Z" | "UTC")
+        || (matches!(bytes.first(), Some(b'+' | b'-'))
+            && match bytes.len() {
+                5 => bytes[1..].iter().all(u8::is_ascii_digit),
+                6 => {
+                    bytes[3] == b':'
+                        && bytes[1..3]
+                            .iter()
+                            .chain(&bytes[4..])
+                            .all(u8::is_ascii_digit)
+                }
+                _ => false,
+            })
 }
 
 fn resolve(datetime: &Datetime, zone: Option<Tz>) -> Result<DateTime<FixedOffset>, DateError> {
@@ -146,6 +187,29 @@ fn resolve(datetime: &Datetime, zone: Option<Tz>) -> Result<DateTime<FixedOffset
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yaml_style_offsets_are_read() {
+        let read =
+            |text: &str| from_value(&Value::String(text.into()), None).map(|d| d.to_rfc3339());
+        assert_eq!(
+            read("2016-03-10 10:00:00 -0800").unwrap(),
+            "2016-03-10T10:00:00-08:00"
+        );
+        assert_eq!(
+            read("2016-03-10 10:00:00+0530").unwrap(),
+            "2016-03-10T10:00:00+05:30"
+        );
+        assert_eq!(
+            read("2016-03-10 10:00:00 UTC").unwrap(),
+            "2016-03-10T10:00:00+00:00"
+        );
+        assert_eq!(
+            read("2016-03-10T10:00:00Z").unwrap(),
+            "2016-03-10T10:00:00+00:00"
+        );
+        assert_eq!(read("2016-03-10"), Err(DateError::NoZone));
+    }
 
     fn parse(text: &str, zone: Option<Tz>) -> Result<DateTime<FixedOffset>, DateError> {
         let text = format!("v = {text}\n");

@@ -43,12 +43,13 @@ impl UniqueField {
 /// The error for the first article (by path) whose `field` an earlier one
 /// already has, if any does.
 pub(crate) fn find_duplicate(site: &Site, field: UniqueField) -> Result<()> {
-    let mut paths: Vec<PathBuf> = article_files(&site.articles_dir).collect::<Result<_>>()?;
+    let mut paths: Vec<PathBuf> =
+        article_files(&site.articles_dir, site.channel.dialect.generator).collect::<Result<_>>()?;
     paths.sort();
     let values: Vec<String> = paths
         .par_iter()
         .map(|path| {
-            let article = ArticleText::read(&site.articles_dir, path.clone())?;
+            let article = ArticleText::read(&site.content_root, path.clone())?;
             let front = read_front(&article.text, article.at(), &site.channel, &mut Vec::new())?;
             Ok(field.of(front.head()))
         })
@@ -75,7 +76,7 @@ pub(crate) fn find_duplicate(site: &Site, field: UniqueField) -> Result<()> {
 /// read again: for a problem that only shows once every article is read,
 /// such as two categories that would share a folder.
 pub(crate) fn line_of_key(site: &Site, path: &Path, key: &str) -> Option<usize> {
-    let article = ArticleText::read(&site.articles_dir, path.to_path_buf()).ok()?;
+    let article = ArticleText::read(&site.content_root, path.to_path_buf()).ok()?;
     let split = front_matter::split(&article.text, path).ok()?;
     Fields::parse(split.front, path, split.front_line, &mut Vec::new())
         .ok()?

@@ -13,6 +13,8 @@ use toml::de::{DeTable, DeValue};
 use toml::value::Datetime;
 use toml::Spanned;
 
+use super::front_matter::Syntax;
+use super::yaml;
 use crate::error::Diagnostic;
 use crate::text::strip_xml_unsafe;
 
@@ -92,6 +94,104 @@ impl<'p> Fields<'p> {
             first_line,
             fields,
         })
+    }
+
+    /// Parses front matter in any of the syntaxes generators use, starting
+    /// on line `first_line` of the file at `path`.
+    pub(crate) fn parse_front(
+        syntax: Syntax,
+        text: &str,
+        path: &'p Path,
+        first_line: usize,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Result<Fields<'p>, Diagnostic> {
+        if syntax == Syntax::Toml {
+            return Fields::parse(text, path, first_line, warnings);
+        }
+        let entries = yaml::top_level(text).map_err(|error| {
+            Diagnostic::new(path, format!("front matter: {}", error.message))
+                .line(first_line + error.line.saturating_sub(1))
+        })?;
+        let fields = entries
+            .into_iter()
+            .map(|(key, line, mut value)| {
+                let line = first_line + line - 1;
+                clean_all(&mut value, &mut |text: &mut String| {
+                    clean(text, &key, line, path, warnings);
+                });
+                Field { key, line, value }
+            })
+            .collect();
+        Ok(Fields {
+            path,
+            first_line,
+            fields,
+        })
+    }
+
+    /// The same keys in lower case, as Hugo reads front matter.
+    pub(crate) fn lower_case_keys(&self) -> Fields<'p> {
+        Fields {
+            path: self.path,
+            first_line: self.first_line,
+            fields: self
+                .fields
+                .iter()
+                .map(|field| Field {
+                    key: field.key.to_lowercase(),
+                    line: field.line,
+                    value: field.value.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The keys set, in the order the file has them.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
+        self.fields.iter().map(|field| field.key.as_str())
+    }
+
+    /// The first of `keys` that is set, with its value.
+    pub(crate) fn first_of<'k>(&self, keys: &[&'k str]) -> Option<(&'k str, &Value)> {
+        keys.iter()
+            .find_map(|key| self.value(key).map(|value| (*key, value)))
+    }
+
+    /// A list of strings written as a list or as one string (which
+    /// `split` may cut, as Jekyll cuts `categories: a b` at spaces).
+    pub(crate) fn string_or_strings(
+        &self,
+        key: &str,
+        split: bool,
+    ) -> Result<Vec<String>, Diagnostic> {
+        match self.value(key) {
+            Some(Value::String(text)) if split => {
+                Ok(text.split_whitespace().map(str::to_string).collect())
+            }
+            Some(Value::String(text)) => Ok(vec![text.clone()]),
+            Some(Value::Integer(n)) => Ok(vec![n.to_string()]),
+            _ => self.strings(key),
+        }
+    }
+
+    /// A boolean, also as the strings YAML 1.1 and Ruby take (`"true"`, `yes`).
+    pub(crate) fn loose_boolean(&self, key: &str) -> Result<Option<bool>, Diagnostic> {
+        match self.value(key) {
+            Some(Value::String(text)) => match text.to_ascii_lowercase().as_str() {
+                "true" | "yes" | "on" => Ok(Some(true)),
+                "false" | "no" | "off" => Ok(Some(false)),
+                _ => self.boolean(key),
+            },
+            _ => self.boolean(key),
+        }
+    }
+
+    /// A table's keys and values.
+    pub(crate) fn table(&self, key: &str) -> Option<&[(String, Value)]> {
+        match self.value(key) {
+            Some(Value::Table(entries)) => Some(entries),
+            _ => None,
+        }
     }
 
     /// An error unless every key is one of `known`: a misspelt key would
@@ -226,6 +326,16 @@ fn convert(value: Spanned<DeValue<'_>>, clean: &mut impl FnMut(&mut String)) -> 
                     .collect(),
             )
         }
+    }
+}
+
+/// `clean` applied to every string in `value`.
+fn clean_all(value: &mut Value, clean: &mut impl FnMut(&mut String)) {
+    match value {
+        Value::String(text) => clean(text),
+        Value::Array(values) => values.iter_mut().for_each(|v| clean_all(v, clean)),
+        Value::Table(entries) => entries.iter_mut().for_each(|(_, v)| clean_all(v, clean)),
+        _ => {}
     }
 }
 

@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::model::uri_component;
+use crate::model::{uri_component, Generator};
 use crate::text::{line_of, strip_xml_unsafe};
 
 /// The largest input file make-feed reads: far beyond any real article, and
@@ -22,6 +22,9 @@ pub(crate) struct Location<'a> {
     pub(crate) folder: &'a str,
     /// The file name without `.md`: the default slug.
     pub(crate) stem: &'a str,
+    /// The path below the content folder (`articles/`, or a generator's
+    /// content folder), `/`-separated: `posts/a.md`.
+    pub(crate) relative: &'a str,
 }
 
 /// One article file as read: its text, where it is, and a fingerprint of
@@ -31,6 +34,7 @@ pub(crate) struct ArticleText {
     pub(crate) text: String,
     folder: String,
     stem: String,
+    relative: String,
     pub(crate) fingerprint: u64,
     /// Characters XML forbids that were removed, each a warning.
     pub(crate) warnings: Vec<Diagnostic>,
@@ -42,6 +46,11 @@ impl ArticleText {
         let mut warnings = Vec::new();
         let text = read_text(&path, &mut warnings)?;
         let relative = path.strip_prefix(articles_dir).unwrap_or(&path);
+        let relative_text = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
         let folder: String = relative
             .parent()
             .into_iter()
@@ -60,6 +69,7 @@ impl ArticleText {
             text,
             folder,
             stem,
+            relative: relative_text,
             fingerprint,
             warnings,
         })
@@ -70,13 +80,19 @@ impl ArticleText {
             path: &self.path,
             folder: &self.folder,
             stem: &self.stem,
+            relative: &self.relative,
         }
     }
 }
 
-/// Every `*.md` below `dir`, in the order the file system lists them. A
-/// symbolic link is followed only to a file inside `dir`.
-pub(crate) fn article_files(dir: &Path) -> impl Iterator<Item = Result<PathBuf>> + '_ {
+/// Every article below `dir`, in the order the file system lists them: for
+/// make-feed's own format every `*.md`; for a generator, the files it
+/// publishes as posts ([`is_post`]). A symbolic link is followed only to a
+/// file inside `dir`.
+pub(crate) fn article_files(
+    dir: &Path,
+    generator: Generator,
+) -> impl Iterator<Item = Result<PathBuf>> + '_ {
     let root = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     walkdir::WalkDir::new(dir)
         .into_iter()
@@ -93,7 +109,7 @@ pub(crate) fn article_files(dir: &Path) -> impl Iterator<Item = Result<PathBuf>>
                     return Some(Err(Error::io(path, e.into())));
                 }
             };
-            if item.path().extension().is_none_or(|ext| ext != "md") {
+            if !is_post(item.path(), dir, generator) {
                 return None;
             }
             // A folder named `x.md` is a folder; anything else must be a
@@ -108,6 +124,59 @@ pub(crate) fn article_files(dir: &Path) -> impl Iterator<Item = Result<PathBuf>>
                 },
             )
         })
+}
+
+/// Whether the file at `path` (below `dir`) is an article: `*.md` for
+/// make-feed; for Hugo and Zola `*.md` and `*.markdown` but `_index.md`
+/// (a section's page) and the other files of a leaf bundle (a folder with
+/// an `index.md`, which is the page); for Jekyll, the files in a `_posts`
+/// folder named `YYYY-MM-DD-title.md` (or `.markdown`), never in `_drafts`
+/// or the built `_site`.
+fn is_post(path: &Path, dir: &Path, generator: Generator) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let markdown = name.ends_with(".md") || name.ends_with(".markdown");
+    match generator {
+        Generator::MakeFeed => path.extension().is_some_and(|ext| ext == "md"),
+        Generator::Hugo | Generator::Zola => {
+            if !markdown || name.starts_with("_index.") {
+                return false;
+            }
+            if name.starts_with("index.") {
+                return true;
+            }
+            // A file inside a leaf bundle is one of the bundle's resources.
+            let inside = path.parent().into_iter().flat_map(Path::ancestors);
+            !inside
+                .take_while(|folder| folder.starts_with(dir) && *folder != dir)
+                .any(|folder| {
+                    folder.join("index.md").is_file() || folder.join("index.markdown").is_file()
+                })
+        }
+        Generator::Jekyll => {
+            let relative = path.strip_prefix(dir).unwrap_or(path);
+            let folders: Vec<_> = relative
+                .parent()
+                .into_iter()
+                .flat_map(Path::components)
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect();
+            markdown
+                && folders.iter().any(|f| f == "_posts")
+                && !folders
+                    .iter()
+                    .any(|f| f == "_drafts" || f == "_site" || f == "node_modules" || f == "vendor")
+                && name.len() > 11
+                && name.as_bytes()[..10].iter().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        *b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                })
+        }
+    }
 }
 
 /// Why the file at `path` cannot be read as one of the site's sources, said

@@ -22,6 +22,7 @@ use url::Url;
 
 use super::anchors::{heading_ids, Anchors};
 use super::footnotes::footnotes;
+use super::generator::PostUrls;
 use super::sanitize::{absolute_url, oversized_tag, raw_html_depth, sanitize};
 use crate::text::{escape, line_of, squash_whitespace, strip_xml_unsafe};
 
@@ -78,15 +79,60 @@ fn needs_sanitiser(event: &Event<'_>) -> bool {
     )
 }
 
+/// Links to other posts of a generator's site (`other.md`, Zola's
+/// `@/blog/other.md`), which go to the other post's URL.
+pub(crate) struct PostLinks<'a> {
+    /// `None` for make-feed's own format, whose links name files as they are.
+    pub(crate) posts: Option<&'a PostUrls>,
+    /// The folder of the post being rendered, below the content folder.
+    pub(crate) folder: &'a str,
+}
+
+impl PostLinks<'_> {
+    /// No links to posts: every link is a file's or a page's.
+    pub(crate) fn none() -> PostLinks<'static> {
+        PostLinks {
+            posts: None,
+            folder: "",
+        }
+    }
+
+    /// The URL of the post `dest` names, if it names one.
+    fn resolve(&self, dest: &str) -> Option<String> {
+        let posts = self.posts?;
+        let (path, fragment) = dest
+            .split_once('#')
+            .map_or((dest, None), |(p, f)| (p, Some(f)));
+        let names_post =
+            path.starts_with("@/") || path.ends_with(".md") || path.ends_with(".markdown");
+        if !names_post || path.contains("://") {
+            return None;
+        }
+        let url = posts.find(self.folder, path)?;
+        Some(match fragment {
+            Some(fragment) => format!("{url}#{fragment}"),
+            None => url.to_string(),
+        })
+    }
+}
+
 /// The URL a Markdown link or image gives, as the rendered body has it, or
 /// `None` for other events (and e-mail autolinks, which pulldown-cmark
 /// writes with `mailto:` itself).
-fn link_of(event: &Event<'_>, base: &Url, anchors: &Anchors) -> Option<String> {
+fn link_of(
+    event: &Event<'_>,
+    base: &Url,
+    anchors: &Anchors,
+    posts: &PostLinks<'_>,
+) -> Option<String> {
     match event {
         Event::Start(Tag::Link {
             link_type: LinkType::Email,
             ..
         }) => None,
+        Event::Start(Tag::Link { dest_url, .. }) if posts.resolve(dest_url).is_some() => {
+            posts.resolve(dest_url)
+        }
         Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
             Some(absolute_url(&anchors.href(dest_url), base))
         }
@@ -103,14 +149,26 @@ pub(crate) fn links_of(markdown: &str, base: &Url, anchors: &Anchors) -> Option<
         if needs_sanitiser(&event) {
             return None;
         }
-        links.extend(link_of(&event, base, anchors));
+        links.extend(link_of(&event, base, anchors, &PostLinks::none()));
     }
     Some(each_once(links))
 }
 
 /// Renders `markdown` as HTML for a page at `base`, its ids made unique by
 /// `anchors`.
+#[cfg(test)]
 pub(crate) fn render(markdown: &str, base: &Url, anchors: &Anchors) -> Result<Rendered, Refused> {
+    render_with(markdown, base, anchors, &PostLinks::none())
+}
+
+/// Renders `markdown` as HTML for a page at `base`, its ids made unique by
+/// `anchors` and its links to other posts going to their URLs.
+pub(crate) fn render_with(
+    markdown: &str,
+    base: &Url,
+    anchors: &Anchors,
+    posts: &PostLinks<'_>,
+) -> Result<Rendered, Refused> {
     let mut events: Vec<Event> = Parser::new_ext(markdown, OPTIONS).collect();
     let mut depth = 0usize;
     for event in &events {
@@ -144,7 +202,7 @@ pub(crate) fn render(markdown: &str, base: &Url, anchors: &Anchors) -> Result<Re
     let mut links = Vec::new();
     if !needs_sanitiser {
         for event in &mut events {
-            if let Some(url) = link_of(event, base, anchors) {
+            if let Some(url) = link_of(event, base, anchors, posts) {
                 if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) =
                     event
                 {

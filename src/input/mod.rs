@@ -16,16 +16,19 @@ mod fields;
 mod files;
 mod footnotes;
 mod front_matter;
+mod generator;
 mod markdown;
 mod sanitize;
 mod site;
+mod yaml;
 
 use std::path::PathBuf;
 
-pub(crate) use article::{read_entry, read_front};
+pub(crate) use article::{read_entry, read_front, HeldBack};
 pub(crate) use assets::{Asset, Assets, Unresolved};
 pub(crate) use duplicates::{find_duplicate, UniqueField};
 pub(crate) use files::{article_files, ArticleText};
+pub(crate) use generator::PostUrls;
 pub(crate) use site::read_site;
 
 use crate::error::{Diagnostic, Result};
@@ -50,10 +53,11 @@ pub(crate) fn with_line(site: &Site, error: crate::Error) -> crate::Error {
 /// text that was planned (its `fingerprint` is unchanged).
 pub(crate) fn read_back(
     site: &Site,
+    posts: &PostUrls,
     path: PathBuf,
     fingerprint: u64,
 ) -> Result<(Entry, Vec<Diagnostic>)> {
-    let mut article = ArticleText::read(&site.articles_dir, path)?;
+    let mut article = ArticleText::read(&site.content_root, path)?;
     if article.fingerprint != fingerprint {
         return Err(
             Diagnostic::new(&article.path, "changed while make-feed was building")
@@ -62,6 +66,12 @@ pub(crate) fn read_back(
         );
     }
     let mut warnings = std::mem::take(&mut article.warnings);
-    let entry = read_entry(&article.text, article.at(), &site.channel, &mut warnings)?;
+    let entry = read_entry(
+        &article.text,
+        article.at(),
+        &site.channel,
+        posts,
+        &mut warnings,
+    )?;
     Ok((entry, warnings))
 }

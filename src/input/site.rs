@@ -2,12 +2,14 @@
 //! templates that replace the built-in ones.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::config;
+use super::fields::Fields;
 use super::files::{read_text, source_problem};
+use super::generator::{self, SiteConfig};
 use crate::error::{Diagnostic, Error, Result};
-use crate::model::{Site, SiteTemplate};
+use crate::model::{Generator, Site, SiteTemplate};
 
 /// The folder below the data folder whose files replace the built-in templates.
 pub(crate) const TEMPLATES_DIR: &str = "templates";
@@ -27,17 +29,82 @@ pub(crate) fn read_site(data_dir: &Path) -> Result<(Site, Vec<Diagnostic>)> {
         return Err(problem.into());
     }
     let text = read_text(&feed_toml, &mut warnings)?;
-    let channel = config::parse_channel(&text, &feed_toml, &mut warnings)?;
+    let fields = Fields::parse(&text, &feed_toml, 1, &mut warnings)?;
+    let wanted = config::generator(&fields)?;
+    let articles = fields.string("articles")?;
+    let search_from = articles
+        .as_ref()
+        .map_or_else(|| data_dir.to_path_buf(), |a| data_dir.join(a));
+    let found = match wanted {
+        Some(Generator::MakeFeed) => None,
+        wanted => generator::find(&search_folders(&search_from, data_dir), wanted)?,
+    };
+    let generator = found
+        .as_ref()
+        .map(|(g, _)| *g)
+        .or(wanted)
+        .unwrap_or(Generator::MakeFeed);
+    let site_config = match (&found, generator) {
+        (Some((generator, path)), _) => Some(generator::read(*generator, path, &mut warnings)?),
+        (None, Generator::MakeFeed) => None,
+        // Named in feed.toml but with no configuration file: its defaults.
+        (None, _) => Some(SiteConfig {
+            root: data_dir.to_path_buf(),
+            content_dir: if generator == Generator::Jekyll {
+                String::new()
+            } else {
+                "content".into()
+            },
+            future: generator == Generator::Zola,
+            expired: generator != Generator::Hugo,
+            ..SiteConfig::default()
+        }),
+    };
+    let channel = config::channel(&fields, generator, site_config.as_ref())?;
+    let content_root = site_config
+        .as_ref()
+        .map(|site| site.root.join(&site.content_dir));
+    let articles_dir = match (&articles, &content_root) {
+        (Some(articles), _) => data_dir.join(articles),
+        (None, Some(content)) => content.clone(),
+        (None, None) => data_dir.join("articles"),
+    };
+    let content_root = content_root
+        .filter(|root| articles_dir.starts_with(root))
+        .unwrap_or_else(|| articles_dir.clone());
     let templates = templates(data_dir, &mut warnings)?;
     let site = Site {
         channel,
         templates,
         data_dir: data_dir.to_path_buf(),
-        articles_dir: data_dir.join("articles"),
+        articles_dir,
+        content_root,
+        generator_config: found.map(|(_, path)| path),
         config_path: feed_toml,
         config_text: text,
     };
     Ok((site, warnings))
+}
+
+/// Where a generator's configuration is looked for, nearest first: the
+/// folder the articles are in and every folder above it, up to the data
+/// folder's parent (a `feed-data/` kept inside the site's folder).
+fn search_folders(start: &Path, data_dir: &Path) -> Vec<PathBuf> {
+    let absolute = |path: &Path| fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let data = absolute(data_dir);
+    let stop = data.parent().unwrap_or(&data).to_path_buf();
+    let start = absolute(start);
+    let mut folders: Vec<PathBuf> = start
+        .ancestors()
+        .take_while(|folder| folder.starts_with(&stop))
+        .map(Path::to_path_buf)
+        .collect();
+    for folder in [data.clone(), stop] {
+        if !folders.contains(&folder) {
+            folders.push(folder);
+        }
+    }
+    folders
 }
 
 /// The site's own templates: the `.html` files and `style.css` in

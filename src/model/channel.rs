@@ -2,6 +2,8 @@
 
 use url::Url;
 
+use super::Dialect;
+
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Channel {
     pub(crate) title: String,
@@ -27,6 +29,8 @@ pub(crate) struct Channel {
     pub(crate) limit: usize,
     /// Entries per archive page (RFC 5005) when archives are on.
     pub(crate) archive_page_size: Option<usize>,
+    /// How the articles are written and where entries link.
+    pub(crate) dialect: Dialect,
 }
 
 impl Channel {
@@ -47,6 +51,7 @@ impl Channel {
             feed_id: "https://example.org/".into(),
             limit: 20,
             archive_page_size: None,
+            dialect: Dialect::make_feed(),
         }
     }
 

@@ -9,22 +9,26 @@
 //! HTML is sanitised. Renderers can therefore format without re-validating.
 
 mod channel;
+mod dialect;
 mod document;
 mod entry;
 mod id;
 mod listing;
 mod neighbours;
+mod permalink;
 mod place;
 mod site;
 mod site_path;
 mod slug;
 
 pub(crate) use channel::{Channel, Person};
+pub(crate) use dialect::{Dialect, Generator, IdScheme};
 pub(crate) use document::{Document, History};
 pub(crate) use entry::{Entry, Head, Source};
 pub(crate) use id::tag_uri;
 pub(crate) use listing::{Listing, LISTING_PAGE_SIZE};
 pub(crate) use neighbours::{Neighbour, Neighbours};
+pub(crate) use permalink::{Permalink, PermalinkValues};
 pub(crate) use place::{Format, Place};
 pub(crate) use site::{Site, SiteTemplate};
 pub(crate) use site_path::{is_safe_path, on_site, relative_href, site_path};

@@ -11,8 +11,15 @@ pub(crate) struct Site {
     pub(crate) templates: Vec<SiteTemplate>,
     /// The data folder, as the user named it (for messages and assets).
     pub(crate) data_dir: PathBuf,
-    /// `articles/` in the data folder.
+    /// Where the articles are: `articles/` in the data folder, `feed.toml`'s
+    /// `articles`, or the generator's content folder.
     pub(crate) articles_dir: PathBuf,
+    /// What an article's path is taken relative to: the articles folder,
+    /// or the generator's content folder (Hugo's sections and links
+    /// between posts start there).
+    pub(crate) content_root: PathBuf,
+    /// The generator's configuration file make-feed read, if any.
+    pub(crate) generator_config: Option<PathBuf>,
     /// `feed.toml`, where it is and its text (for messages about the files
     /// it names).
     pub(crate) config_path: PathBuf,

@@ -135,6 +135,7 @@ impl Fingerprint for Channel {
             // rewrite every page.
             limit: _,
             archive_page_size: _,
+            dialect,
         } = self;
         hasher
             .add(title)
@@ -147,7 +148,10 @@ impl Fingerprint for Channel {
             .add(icon)
             .add(logo)
             .add(id_authority)
-            .add(feed_id);
+            .add(feed_id)
+            // Every rule of a dialect decides URLs or ids; its Debug form
+            // names every field, so none can be forgotten here.
+            .add(&format!("{dialect:?}"));
     }
 }
 

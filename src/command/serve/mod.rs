@@ -105,6 +105,7 @@ pub(crate) fn serve(
     let options = Options {
         progress,
         on_wait: &|message| eprintln!("{message}"),
+        now: Some(super::now(None).fixed_offset()),
     };
     let report = build(data_dir, out_dir, &options).map_err(ServeError::Build)?;
     let _ = write_report(&mut io::stderr(), &report, data_dir, out_dir);

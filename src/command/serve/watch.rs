@@ -115,6 +115,7 @@ pub(super) fn rebuild_on_changes(
         let options = Options {
             progress: ProgressBar::hidden(),
             on_wait: &|message| eprintln!("{message}"),
+            now: Some(crate::command::now(None).fixed_offset()),
         };
         let stderr = &mut io::stderr();
         let error = match build(data_dir, out_dir, &options) {

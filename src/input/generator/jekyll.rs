@@ -1,0 +1,167 @@
+//! Jekyll's reading of a post (jekyllrb.com/docs/posts, /permalinks,
+//! /front-matter): the date and slug in `_posts/YYYY-MM-DD-title.md`,
+//! categories from the folders above `_posts` and the front matter, its
+//! permalink styles, and jekyll-feed's entry id.
+
+use super::{authors, date, date_parts, dated_name, names, text, Front};
+use crate::error::Diagnostic;
+use crate::input::dates;
+use crate::input::fields::{Fields, Value};
+use crate::input::files::Location;
+use crate::model::{Channel, Permalink, PermalinkValues};
+
+/// Jekyll's default permalink style.
+const DEFAULT_STYLE: &str = "date";
+
+pub(super) fn front(
+    fields: &Fields<'_>,
+    at: Location<'_>,
+    channel: &Channel,
+) -> Result<Front, Diagnostic> {
+    let (folders, file) = at.relative.rsplit_once('/').unwrap_or(("", at.relative));
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    let Some((day, name)) = dated_name(stem) else {
+        return Err(Diagnostic::new(at.path, "is not named YYYY-MM-DD-title, as Jekyll's posts are")
+            .help("Jekyll publishes only the posts in _posts/ named by their date, e.g. 2016-03-10-my-post.md"));
+    };
+    let zone = channel.timezone.unwrap_or(chrono_tz::UTC);
+    let published = match date(fields, &["date"], channel)? {
+        Some(published) => published,
+        None => {
+            let value = Value::String(day.to_string());
+            let instant = dates::from_value(&value, Some(zone)).map_err(|e| {
+                Diagnostic::new(at.path, e.message()).field("date (from the file name)")
+            })?;
+            (instant, true)
+        }
+    };
+    let slug = text(fields, "slug")?.unwrap_or_else(|| name.to_string());
+    // Categories: the folders above `_posts`, then the front matter's.
+    let mut categories: Vec<String> = folders
+        .split('/')
+        .take_while(|folder| *folder != "_posts")
+        .filter(|folder| !folder.is_empty())
+        .map(str::to_string)
+        .collect();
+    for category in names(fields, &["category", "categories"], true)? {
+        if !categories.contains(&category) {
+            categories.push(category);
+        }
+    }
+    let title = match text(fields, "title")? {
+        Some(title) => title,
+        None => titleize(&slug),
+    };
+    let pattern = match text(fields, "permalink")? {
+        Some(own) => Permalink::parse(&style(&own)).map_err(|message| {
+            fields
+                .error("permalink", message)
+                .help("use a Jekyll style (date, pretty, ordinal, none) or a pattern such as /:year/:month/:title/")
+        })?,
+        None => match &channel.dialect.permalink {
+            Some(pattern) => pattern.clone(),
+            None => Permalink::parse(&style(DEFAULT_STYLE)).expect("Jekyll's default style is a pattern"),
+        },
+    };
+    // Jekyll's dates in URLs are in the site's zone.
+    let local = published.0.with_timezone(&zone).fixed_offset();
+    let values = PermalinkValues {
+        date: date_parts(&local),
+        ordinal: chrono::Datelike::ordinal(&local),
+        slug: slugify(&slug, false, false),
+        title: slugify(&slug, true, true),
+        section: String::new(),
+        filename: name.to_string(),
+        categories: categories.iter().map(|c| c.to_lowercase()).collect(),
+    };
+    let path = pattern.expand(&values);
+    // jekyll-feed's `post.id`: the page's folder and the raw slug.
+    let folder = match path.strip_suffix('/') {
+        Some(folder) => folder.rsplit_once('/').map_or("", |(folder, _)| folder),
+        None => path.rsplit_once('/').map_or("", |(folder, _)| folder),
+    };
+    let id_path = format!("{folder}/{}", crate::model::uri_component(&slug));
+    Ok(Front {
+        title,
+        published: Some(published),
+        publish_at: None,
+        updated: date(fields, &["last_modified_at"], channel)?.map(|(d, _)| d),
+        expires: None,
+        draft: fields.loose_boolean("published")? == Some(false),
+        authors: authors(fields)?,
+        categories,
+        summary: match text(fields, "description")? {
+            Some(summary) => Some(summary),
+            None => text(fields, "excerpt")?,
+        },
+        slug,
+        path,
+        id_path: Some(id_path),
+    })
+}
+
+/// A permalink style's pattern, or the pattern itself.
+pub(crate) fn style(name: &str) -> String {
+    match name {
+        "date" => "/:categories/:year/:month/:day/:title:output_ext".into(),
+        "pretty" => "/:categories/:year/:month/:day/:title/".into(),
+        "ordinal" => "/:categories/:year/:y_day/:title:output_ext".into(),
+        "none" => "/:categories/:title:output_ext".into(),
+        pattern => pattern.to_string(),
+    }
+}
+
+/// Jekyll's `Utils.slugify`: runs of characters other than letters and
+/// digits (and, `pretty`, `._~!$&'()+,;=@`) become `-`, trimmed, lower case
+/// unless `cased`.
+fn slugify(text: &str, pretty: bool, cased: bool) -> String {
+    let kept = |c: char| c.is_alphanumeric() || (pretty && "._~!$&'()+,;=@".contains(c));
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if kept(c) {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-');
+    if cased {
+        out.to_string()
+    } else {
+        out.to_lowercase()
+    }
+}
+
+/// Jekyll's title for a post without one: its slug's words, capitalised.
+fn titleize(slug: &str) -> String {
+    slug.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first
+                    .to_uppercase()
+                    .chain(chars.flat_map(char::to_lowercase))
+                    .collect()
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jekyll_slugs_and_titles() {
+        assert_eq!(
+            slugify("Jekyll 3.1.3 Released!", false, false),
+            "jekyll-3-1-3-released"
+        );
+        assert_eq!(
+            slugify("Jekyll 3.1.3 Released!", true, true),
+            "Jekyll-3.1.3-Released!"
+        );
+        assert_eq!(titleize("welcome-to-jekyll"), "Welcome To Jekyll");
+    }
+}
