@@ -9,6 +9,7 @@ mod check;
 mod crawl;
 mod errors;
 mod fuzz;
+mod generators;
 mod hostile;
 mod hosting;
 mod matrix;

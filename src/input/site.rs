@@ -37,7 +37,8 @@ pub(crate) fn read_site(data_dir: &Path) -> Result<(Site, Vec<Diagnostic>)> {
         .map_or_else(|| data_dir.to_path_buf(), |a| data_dir.join(a));
     let found = match wanted {
         Some(Generator::MakeFeed) => None,
-        wanted => generator::find(&search_folders(&search_from, data_dir), wanted)?,
+        wanted => generator::find(&search_folders(&search_from, data_dir), wanted)?
+            .map(|(generator, path)| (generator, as_given(path, data_dir))),
     };
     let generator = found
         .as_ref()
@@ -84,6 +85,16 @@ pub(crate) fn read_site(data_dir: &Path) -> Result<(Site, Vec<Diagnostic>)> {
         config_text: text,
     };
     Ok((site, warnings))
+}
+
+/// `path` (found below the data folder's real path) as below the data
+/// folder as the user named it, so that messages name files as they did.
+fn as_given(path: PathBuf, data_dir: &Path) -> PathBuf {
+    let real = fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
+    match path.strip_prefix(&real) {
+        Ok(rest) => data_dir.join(rest),
+        Err(_) => path,
+    }
 }
 
 /// Where a generator's configuration is looked for, nearest first: the

@@ -25,7 +25,7 @@ pub(super) fn front(
             .help("Jekyll publishes only the posts in _posts/ named by their date, e.g. 2016-03-10-my-post.md"));
     };
     let zone = channel.timezone.unwrap_or(chrono_tz::UTC);
-    let published = match date(fields, &["date"], channel)? {
+    let published = match jekyll_date(fields, channel)? {
         Some(published) => published,
         None => {
             let value = Value::String(day.to_string());
@@ -100,6 +100,51 @@ pub(super) fn front(
     })
 }
 
+/// `date` as Jekyll reads it: Ruby's YAML takes a full time of day
+/// without an offset (`2016-03-15 18:30:00`) as UTC; anything else without
+/// an offset (a date alone, a time without seconds) is read by Jekyll
+/// itself, in the site's `timezone`.
+fn jekyll_date(
+    fields: &Fields<'_>,
+    channel: &Channel,
+) -> Result<Option<(chrono::DateTime<chrono::FixedOffset>, bool)>, Diagnostic> {
+    let yaml_timestamp = match fields.value("date") {
+        Some(Value::String(text)) => is_naive_yaml_timestamp(text.trim()),
+        _ => false,
+    };
+    if !yaml_timestamp {
+        return date(fields, &["date"], channel);
+    }
+    let value = fields.value("date").expect("set");
+    dates::from_value(value, Some(chrono_tz::UTC))
+        .map(|instant| Some((instant, false)))
+        .map_err(|e| fields.error("date", e.message()).help(e.help()))
+}
+
+/// `YYYY-MM-DD HH:MM:SS` (or with `T`, and fractions of a second), with no
+/// offset: what YAML's timestamp type reads as UTC.
+fn is_naive_yaml_timestamp(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        bytes
+            .get(range)
+            .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
+    };
+    bytes.len() >= 19
+        && digits(0..4)
+        && bytes[4] == b'-'
+        && digits(5..7)
+        && bytes[7] == b'-'
+        && digits(8..10)
+        && matches!(bytes[10], b' ' | b'T' | b't')
+        && digits(11..13)
+        && bytes[13] == b':'
+        && digits(14..16)
+        && bytes[16] == b':'
+        && digits(17..19)
+        && bytes[19..].iter().all(|b| b.is_ascii_digit() || *b == b'.')
+}
+
 /// A permalink style's pattern, or the pattern itself.
 pub(crate) fn style(name: &str) -> String {
     match name {
@@ -163,5 +208,9 @@ mod tests {
             "Jekyll-3.1.3-Released!"
         );
         assert_eq!(titleize("welcome-to-jekyll"), "Welcome To Jekyll");
+        assert!(is_naive_yaml_timestamp("2016-03-15 18:30:00"));
+        assert!(is_naive_yaml_timestamp("2016-03-15T18:30:00.25"));
+        assert!(!is_naive_yaml_timestamp("2016-03-15 18:30"));
+        assert!(!is_naive_yaml_timestamp("2016-03-15 18:30:00 -0800"));
     }
 }
