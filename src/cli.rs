@@ -66,6 +66,17 @@ from the title unless --slug is given. An existing file is never overwritten.",
         after_long_help = "EXAMPLES:\n  make-feed new \"疫线党员干部的“硬核”担当\"\n  make-feed new \"Release notes\" --slug release-2-0"
     )]
     New(NewArgs),
+    /// Write a feed.toml for the Hugo, Jekyll or Zola site here, or start a new site
+    #[command(
+        long_about = "In a Hugo, Jekyll or Zola site's folder, write feed-data/feed.toml for it: \
+make-feed finds the site's configuration (hugo.toml, _config.yml, config.toml), reads its posts \
+as that generator does, and writes the feeds only (pages = false) at the site's own URLs, with \
+the ids the generator's own feed used. Every setting it wrote is explained in a comment. In any \
+other folder, start a new make-feed site: feed-data/feed.toml and one example article. An \
+existing file is never overwritten.",
+        after_long_help = "EXAMPLES:\n  cd my-hugo-site && make-feed init && make-feed\n  make-feed init --data site"
+    )]
+    Init(InitArgs),
     /// Build, then serve the output folder on this machine and rebuild when the data changes
     #[command(
         long_about = "Build the data folder into the output folder as `make-feed build` does, then \
@@ -101,6 +112,16 @@ pub(crate) struct ServeArgs {
     /// The port to listen on at 127.0.0.1; 0 lets the system pick a free one
     #[arg(long, value_name = "PORT", default_value_t = 8000)]
     pub(crate) port: u16,
+}
+
+#[derive(Debug, Clone, Args)]
+pub(crate) struct InitArgs {
+    /// The folder to write feed.toml into; a generator's site is looked for in the folder above it
+    #[arg(long, value_name = "DIR", default_value = "feed-data")]
+    pub(crate) data: PathBuf,
+    /// The publication time of a new site's example article (RFC 3339; default: now)
+    #[arg(long, value_name = "TIME")]
+    pub(crate) now: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -29,9 +29,29 @@ const CASES: &[Case] = &[
         expected: &["data/articles: not found"],
     },
     Case {
-        name: "an articles folder without articles",
-        break_it: |t| t.remove("articles/first.md").file("articles/notes.txt", "x"),
-        expected: &["data/articles: holds no articles"],
+        name: "an unknown generator",
+        break_it: |t| t.file("feed.toml", &format!("{FEED_TOML}generator = \"gatsby\"\n")),
+        expected: &["data/feed.toml:6: field `generator`: \"gatsby\" is not a generator", "\"hugo\""],
+    },
+    Case {
+        name: "a permalink with an unknown token",
+        break_it: |t| t.file("feed.toml", &format!("{FEED_TOML}permalink = \"/:yaer/:slug/\"\n")),
+        expected: &["data/feed.toml:6: field `permalink`: `:yaer` is not a token"],
+    },
+    Case {
+        name: "an unknown id scheme",
+        break_it: |t| t.file("feed.toml", &format!("{FEED_TOML}ids = \"uuid\"\n")),
+        expected: &["data/feed.toml:6: field `ids`: \"uuid\" is not an id scheme"],
+    },
+    Case {
+        name: "YAML syntax error",
+        break_it: |t| t.file("articles/first.md", "---\ntitle: [x\npublished: 2022-06-01T00:00:00Z\n---\nBody.\n"),
+        expected: &["data/articles/first.md:", "front matter:"],
+    },
+    Case {
+        name: "a YAML alias",
+        break_it: |t| t.file("articles/first.md", "---\ntitle: &t x\nsummary: *t\npublished: 2022-06-01T00:00:00Z\n---\nBody.\n"),
+        expected: &["data/articles/first.md:3: front matter: uses an alias"],
     },
     Case {
         name: "TOML syntax error",

@@ -316,3 +316,57 @@ fn yaml_and_json_front_matter_and_a_permalink_in_make_feeds_own_format() {
         .failure()
         .stderr_contains("odd.md:4: field `tags`: is not a known key");
 }
+
+#[test]
+fn init_writes_a_feed_toml_for_each_kind_of_site_and_a_new_site_elsewhere() {
+    for (name, generator, articles) in [
+        ("hugo", "hugo", "../content"),
+        ("jekyll", "jekyll", ".."),
+        ("zola", "zola", "../content"),
+    ] {
+        let test = site(name).remove("feed.toml");
+        let run = test.run(&["init", "--data", "data/feed-data"]).success();
+        assert_eq!(run.stdout, "data/feed-data/feed.toml\n");
+        let written = std::fs::read_to_string(test.data().join("feed-data/feed.toml")).unwrap();
+        assert!(
+            written.contains(&format!("generator = \"{generator}\"")),
+            "{written}"
+        );
+        assert!(
+            written.contains(&format!("articles = \"{articles}\"")),
+            "{written}"
+        );
+        assert!(written.contains("pages = false"), "{written}");
+        // What init wrote builds the site, with the same entries.
+        test.run(&[
+            "build",
+            "--data",
+            "data/feed-data",
+            "--out",
+            "out",
+            "--now",
+            NOW,
+        ])
+        .success();
+        let direct = site(name);
+        build(&direct).success();
+        assert_eq!(
+            entries(&test.out().join("atom.xml")),
+            entries(&direct.out().join("atom.xml")),
+            "{name}"
+        );
+        // Never over a file.
+        test.run(&["init", "--data", "data/feed-data"])
+            .failure()
+            .stderr_contains("already exists; nothing was written");
+    }
+    let test = Test::empty();
+    test.run(&["init", "--data", "data", "--now", "2026-12-01T08:00:00Z"])
+        .success();
+    test.build().success().stderr_contains("built 1 entry");
+    let article = std::fs::read_to_string(test.data().join("articles/welcome.md")).unwrap();
+    assert!(
+        article.contains("published = 2026-12-01T08:00:00Z"),
+        "{article}"
+    );
+}

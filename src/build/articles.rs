@@ -93,7 +93,7 @@ impl Build<'_> {
                         self.warn(read.warnings);
                         match read.head {
                             Ok(head) => {
-                                catalog.add_with_links(path, read.fingerprint, head, read.links)
+                                catalog.add_with_links(path, read.fingerprint, head, read.links);
                             }
                             Err(reason) => *held.entry(reason).or_default() += 1,
                         }

@@ -1,12 +1,14 @@
 //! The commands on top of the stages: the command line parsed, the right
 //! command run, its report printed, the exit status chosen.
 //!
-//! This is the only code that reads the clock: `new` writes the present
-//! into a new article (input, not output) and `check` compares dates with
-//! it. Builds never do.
+//! This is the only code that reads the clock: `new` and `init` write the
+//! present into a new article (input, not output), `check` compares dates
+//! with it, and builds are given it (or `--now`) only for a generator's
+//! rule that holds back posts dated in the future. Builds never read it.
 
 mod build;
 mod check;
+mod init;
 mod new;
 #[cfg(feature = "serve")]
 mod serve;
@@ -27,6 +29,7 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Build(args) => build::run(&args),
         Command::Check(args) => check::run(&args),
         Command::New(args) => new::run(&args),
+        Command::Init(args) => init::run(&args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => build::serve(&args),
     };

@@ -71,56 +71,9 @@ pub(crate) fn channel(
     site: Option<&SiteConfig>,
 ) -> Result<Channel, Diagnostic> {
     fields.deny_unknown(KEYS)?;
-    let from_site = |key: &str, value: Option<&String>| -> Result<String, Diagnostic> {
-        match (fields.string(key)?, value) {
-            (Some(own), _) => Ok(own),
-            (None, Some(theirs)) => Ok(theirs.clone()),
-            (None, None) => Err(match site.and_then(|s| s.path.as_ref()) {
-                Some(config) => fields.error(
-                    key,
-                    format!(
-                        "is required: neither feed.toml nor {} sets it",
-                        config.display()
-                    ),
-                ),
-                None => fields.error(key, "is required but missing"),
-            }),
-        }
-    };
-    let title = from_site("title", site.and_then(|s| s.title.as_ref()))?;
-    let description = match site {
-        Some(site) => fields
-            .string("description")?
-            .or_else(|| site.description.clone())
-            .unwrap_or_else(|| title.clone()),
-        None => fields.required_string("description")?,
-    };
-    let base_url = from_site("base_url", site.and_then(|s| s.base_url.as_ref()))?;
-    let base_url = parse_base_url(&base_url).map_err(|message| {
-        fields.error("base_url", message)
-            .help("give the absolute address the output folder is served at, e.g. \"https://feeds.example.org/\"")
-    })?;
+    let (title, description, base_url) = names_and_address(fields, site)?;
     let dialect = dialect(fields, generator, site)?;
-    let zone_name = match fields.string("timezone")? {
-        Some(name) => Some(name),
-        None => site.and_then(|s| s.timezone.clone()),
-    };
-    let timezone = zone_name
-        .map(|name| {
-            name.parse::<chrono_tz::Tz>().map_err(|_| {
-                fields
-                    .error(
-                        "timezone",
-                        format!("{name:?} is not an IANA time zone name"),
-                    )
-                    .help("use a name such as \"Asia/Shanghai\", \"Europe/Berlin\" or \"UTC\"")
-            })
-        })
-        .transpose()?
-        // Hugo and Zola read dates without an offset in UTC unless told
-        // otherwise; Jekyll in the machine's zone, which make-feed never
-        // depends on: UTC too, and the README says to set `timezone`.
-        .or(site.map(|_| chrono_tz::UTC));
+    let timezone = zone(fields, site)?;
     let absolute = |field: &str| -> Result<Option<Url>, Diagnostic> {
         fields
             .string(field)?
@@ -195,6 +148,76 @@ pub(crate) fn channel(
         rights: fields.string("rights")?,
         dialect,
     })
+}
+
+/// `title`, `description` and `base_url`: `feed.toml`'s, or else the
+/// generator's configuration's (a generator's site may leave out the
+/// description, which is then the title).
+fn names_and_address(
+    fields: &Fields<'_>,
+    site: Option<&SiteConfig>,
+) -> Result<(String, String, Url), Diagnostic> {
+    let from_site = |key: &str, value: Option<&String>| -> Result<String, Diagnostic> {
+        match (fields.string(key)?, value) {
+            (Some(own), _) => Ok(own),
+            (None, Some(theirs)) => Ok(theirs.clone()),
+            (None, None) => {
+                let missing = fields.required_string(key).expect_err("the key is not set");
+                Err(match site.and_then(|s| s.path.as_ref()) {
+                    Some(config) => Diagnostic {
+                        message: format!(
+                            "is required: neither feed.toml nor {} sets it",
+                            config.display()
+                        ),
+                        ..missing
+                    },
+                    None => missing,
+                })
+            }
+        }
+    };
+    let title = from_site("title", site.and_then(|s| s.title.as_ref()))?;
+    let description = match site {
+        Some(site) => fields
+            .string("description")?
+            .or_else(|| site.description.clone())
+            .unwrap_or_else(|| title.clone()),
+        None => fields.required_string("description")?,
+    };
+    let base_url = from_site("base_url", site.and_then(|s| s.base_url.as_ref()))?;
+    let base_url = parse_base_url(&base_url).map_err(|message| {
+        fields.error("base_url", message)
+            .help("give the absolute address the output folder is served at, e.g. \"https://feeds.example.org/\"")
+    })?;
+    Ok((title, description, base_url))
+}
+
+/// `timezone`: `feed.toml`'s, or the generator's configuration's.
+fn zone(
+    fields: &Fields<'_>,
+    site: Option<&SiteConfig>,
+) -> Result<Option<chrono_tz::Tz>, Diagnostic> {
+    let zone_name = match fields.string("timezone")? {
+        Some(name) => Some(name),
+        None => site.and_then(|s| s.timezone.clone()),
+    };
+    let timezone = zone_name
+        .map(|name| {
+            name.parse::<chrono_tz::Tz>().map_err(|_| {
+                fields
+                    .error(
+                        "timezone",
+                        format!("{name:?} is not an IANA time zone name"),
+                    )
+                    .help("use a name such as \"Asia/Shanghai\", \"Europe/Berlin\" or \"UTC\"")
+            })
+        })
+        .transpose()?
+        // Hugo and Zola read dates without an offset in UTC unless told
+        // otherwise; Jekyll in the machine's zone, which make-feed never
+        // depends on: UTC too, and the README says to set `timezone`.
+        .or(site.map(|_| chrono_tz::UTC));
+    Ok(timezone)
 }
 
 /// How the articles are read and where entries link: `generator`'s rules

@@ -98,8 +98,17 @@ pub(crate) fn article_files(
         .into_iter()
         // Hidden files and folders (`.drafts/`, an editor's `.a.md.swp`)
         // are not articles, as for most site generators.
-        .filter_entry(|item| {
-            item.depth() == 0 || !item.file_name().to_string_lossy().starts_with('.')
+        .filter_entry(move |item| {
+            let name = item.file_name().to_string_lossy();
+            // What Jekyll itself never reads: its output and the folders
+            // of dependencies, which can hold thousands of files.
+            let skipped = generator == Generator::Jekyll
+                && item.file_type().is_dir()
+                && matches!(
+                    name.as_ref(),
+                    "_site" | "node_modules" | "vendor" | "_drafts"
+                );
+            item.depth() == 0 || !(name.starts_with('.') || skipped)
         })
         .filter_map(move |item| {
             let item = match item {

@@ -28,7 +28,8 @@ pub(crate) use article::{read_entry, read_front, HeldBack};
 pub(crate) use assets::{Asset, Assets, Unresolved};
 pub(crate) use duplicates::{find_duplicate, UniqueField};
 pub(crate) use files::{article_files, ArticleText};
-pub(crate) use generator::PostUrls;
+pub(crate) use generator::{PostUrls, SiteConfig};
+pub(crate) use site::detect_site;
 pub(crate) use site::read_site;
 
 use crate::error::{Diagnostic, Result};

@@ -87,6 +87,15 @@ pub(crate) fn read_site(data_dir: &Path) -> Result<(Site, Vec<Diagnostic>)> {
     Ok((site, warnings))
 }
 
+/// The generator site whose configuration is in `folder`, if there is one.
+pub(crate) fn detect_site(folder: &Path) -> Result<Option<(Generator, PathBuf, SiteConfig)>> {
+    let Some((generator, path)) = generator::find(&[folder.to_path_buf()], None)? else {
+        return Ok(None);
+    };
+    let config = generator::read(generator, &path, &mut Vec::new())?;
+    Ok(Some((generator, path, config)))
+}
+
 /// `path` (found below the data folder's real path) as below the data
 /// folder as the user named it, so that messages name files as they did.
 fn as_given(path: PathBuf, data_dir: &Path) -> PathBuf {

@@ -15,15 +15,26 @@ pub(crate) struct Document<'a> {
     pub(crate) history: History,
 }
 
+/// The `updated` of a feed with no entries (a site whose last article was
+/// removed): fixed, because make-feed never reads the clock, and after 1990,
+/// because validators call earlier dates implausible. Readers order entries
+/// by their own dates, never by this.
+pub(crate) const EMPTY_UPDATED: &str = "2000-01-01T00:00:00Z";
+
 impl Document<'_> {
     /// When the document last changed: its newest entry's `updated` (or
     /// `published`). Never the clock, so rebuilding gives identical bytes.
+    /// A document with no entry has no such date, yet Atom requires one:
+    /// it gets [`EMPTY_UPDATED`].
     pub(crate) fn updated(&self) -> DateTime<FixedOffset> {
-        self.entries
-            .iter()
-            .map(|entry| entry.updated())
-            .max()
-            .unwrap_or_default()
+        self.newest().unwrap_or_else(|| {
+            DateTime::parse_from_rfc3339(EMPTY_UPDATED).expect("a constant date")
+        })
+    }
+
+    /// Its newest entry's `updated` (or `published`), if it has entries.
+    pub(crate) fn newest(&self) -> Option<DateTime<FixedOffset>> {
+        self.entries.iter().map(|entry| entry.updated()).max()
     }
 }
 

@@ -58,7 +58,7 @@ pub(super) fn render(doc: &Document<'_>, path: &str) -> Vec<u8> {
         .docs(Some(
             "https://www.rssboard.org/rss-specification".to_string(),
         ))
-        .last_build_date(Some(rfc822(&doc.updated())))
+        .last_build_date(doc.newest().map(|newest| rfc822(&newest)))
         .image(image)
         .atom_ext(Some(AtomExtension { links }))
         .extensions(extensions)

@@ -100,7 +100,11 @@ pub(crate) fn serve(
         .map_err(|source| ServeError::Port { port, source })?;
     let port = listener.local_addr().map_err(ServeError::Io)?.port();
     let (changes, received) = mpsc::channel();
-    let watcher = watch::watch(data_dir, out_dir, changes.clone());
+    // The articles may be outside the data folder (`articles` in feed.toml).
+    let articles = crate::input::read_site(data_dir)
+        .ok()
+        .map(|(site, _)| site.articles_dir);
+    let watcher = watch::watch(data_dir, articles.as_deref(), out_dir, changes.clone());
 
     let options = Options {
         progress,

@@ -24,10 +24,12 @@ pub(super) enum Signal {
     Stop,
 }
 
-/// Watches `data_dir` recursively and sends [`Signal::Changed`] for each
+/// Watches `data_dir` recursively (and `articles_dir`, when `feed.toml`
+/// puts the articles outside it) and sends [`Signal::Changed`] for each
 /// event that may change what a build reads.
 pub(super) fn watch(
     data_dir: &Path,
+    articles_dir: Option<&Path>,
     out_dir: &Path,
     changes: Sender<Signal>,
 ) -> Result<RecommendedWatcher, ServeError> {
@@ -37,9 +39,17 @@ pub(super) fn watch(
     };
     let data = std::fs::canonicalize(data_dir)
         .map_err(|e| watch_error(notify::Error::io(e).add_path(data_dir.to_path_buf())))?;
-    // The build writes into the output folder; when that lies inside the data
-    // folder, its own writes must not start the next build.
-    let out = resolve(out_dir).filter(|out| out.starts_with(&data) && *out != data);
+    let articles = articles_dir
+        .and_then(|dir| std::fs::canonicalize(dir).ok())
+        .filter(|dir| !dir.starts_with(&data));
+    let roots: Vec<_> = std::iter::once(data.clone()).chain(articles).collect();
+    // The build writes into the output folder; when that lies inside a
+    // watched folder, its own writes must not start the next build.
+    let out = resolve(out_dir).filter(|out| {
+        roots
+            .iter()
+            .any(|root| out.starts_with(root) && out != root)
+    });
     let mut watcher =
         notify::recommended_watcher(move |event: notify::Result<notify::Event>| match event {
             Ok(event) if is_edit(&event, out.as_deref()) => {
@@ -49,9 +59,11 @@ pub(super) fn watch(
             Err(error) => eprintln!("warning: watching for changes: {error}"),
         })
         .map_err(watch_error)?;
-    watcher
-        .watch(&data, RecursiveMode::Recursive)
-        .map_err(watch_error)?;
+    for root in &roots {
+        watcher
+            .watch(root, RecursiveMode::Recursive)
+            .map_err(watch_error)?;
+    }
     Ok(watcher)
 }
 
