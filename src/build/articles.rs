@@ -106,6 +106,15 @@ impl Build<'_> {
         if !errors.is_empty() {
             return Err(all_errors(errors));
         }
+        if catalog.total == 0 {
+            let message = if held.is_empty() {
+                "holds no articles yet; the feeds are published with no entries"
+            } else {
+                "holds no article the feeds may show (see the notes for what was held back); the feeds are published with no entries"
+            };
+            self.warn([Diagnostic::new(articles_dir, message)
+                .help("add one with `make-feed new \"A title\"`, or put a Markdown file with title and published in its front matter there")]);
+        }
         let notes = held
             .into_iter()
             .map(|(reason, count)| {
@@ -140,10 +149,6 @@ impl Build<'_> {
     /// slug (for make-feed's pages) or an id. A site with no article yet is
     /// published with empty feeds, so that subscribers see the last one go.
     fn finish(&self, mut catalog: Catalog) -> Result<Catalog> {
-        if catalog.total == 0 {
-            self.warn([Diagnostic::new(&self.site.articles_dir, "holds no articles yet; the feeds are published with no entries")
-                .help("add one with `make-feed new \"A title\"`, or put a Markdown file with title and published in its front matter there")]);
-        }
         let (slugs, ids) = catalog.may_repeat();
         let own_pages = self.site.channel.dialect.generator == Generator::MakeFeed;
         for (repeats, field) in [

@@ -96,7 +96,10 @@ pub(crate) fn read_front<'t>(
     channel: &Channel,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Parsed<'t>, Diagnostic> {
-    let split = front_matter::split(text, at.path)?;
+    let split = match channel.dialect.generator {
+        Generator::MakeFeed => front_matter::split(text, at.path)?,
+        _ => front_matter::split_optional(text, at.path)?,
+    };
     let fields = Fields::parse_front(
         split.syntax,
         split.front,

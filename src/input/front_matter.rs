@@ -27,6 +27,25 @@ pub(crate) struct Split<'t> {
     pub(crate) body: &'t str,
 }
 
+/// Splits as [`split`] does, but a file with no front matter at all is all
+/// body, as the generators take it (Hugo and Zola publish such a page; it
+/// has no date, so it is in no feed).
+pub(crate) fn split_optional<'t>(text: &'t str, path: &Path) -> Result<Split<'t>, Diagnostic> {
+    let first = text
+        .lines()
+        .find(|line| !line.trim().is_empty())
+        .unwrap_or("");
+    if matches!(first.trim_end(), "+++" | "---") || first.starts_with('{') {
+        return split(text, path);
+    }
+    Ok(Split {
+        syntax: Syntax::Toml,
+        front: "",
+        front_line: 1,
+        body: text,
+    })
+}
+
 /// Splits `+++\n<toml>\n+++\n<body>`, `---\n<yaml>\n---\n<body>` or
 /// `{<json>}\n<body>`.
 pub(crate) fn split<'t>(text: &'t str, path: &Path) -> Result<Split<'t>, Diagnostic> {

@@ -73,7 +73,13 @@ pub(crate) fn read_site(data_dir: &Path) -> Result<(Site, Vec<Diagnostic>)> {
     let content_root = content_root
         .filter(|root| articles_dir.starts_with(root))
         .unwrap_or_else(|| articles_dir.clone());
-    let templates = templates(data_dir, &mut warnings)?;
+    // A site whose generator makes the pages has no use for templates
+    // (and its `templates/` may be the generator's own, as Zola's are).
+    let templates = if channel.dialect.pages {
+        templates(data_dir, &mut warnings)?
+    } else {
+        Vec::new()
+    };
     let site = Site {
         channel,
         templates,

@@ -25,8 +25,39 @@ pub(crate) struct YamlError {
     pub(crate) line: usize,
 }
 
+/// How many closing brackets at the start of a line [`top_level`] indents
+/// before it gives up.
+const MAX_INDENTED: usize = 100;
+
 /// The top-level keys of the mapping `text` holds (empty text: none).
+///
+/// A flow list or mapping whose closing `]` or `}` starts a line at column
+/// 0 (`aliases: [\n  '/a/',\n]`) is accepted, as the YAML parsers of Hugo
+/// (go-yaml) and Jekyll (libyaml) accept it, though YAML 1.2 asks for the
+/// bracket to be indented.
 pub(crate) fn top_level(text: &str) -> Result<Vec<Entry>, YamlError> {
+    let mut text = std::borrow::Cow::Borrowed(text);
+    for _ in 0..MAX_INDENTED {
+        match parse(&text) {
+            Err(error) if error.message.contains("indentation") => {
+                let Some(line) = text.lines().nth(error.line.saturating_sub(1)) else {
+                    return Err(error);
+                };
+                if !line.starts_with([']', '}']) {
+                    return Err(error);
+                }
+                let start = line.as_ptr() as usize - text.as_ptr() as usize;
+                let mut fixed = text.into_owned();
+                fixed.insert(start, ' ');
+                text = std::borrow::Cow::Owned(fixed);
+            }
+            done => return done,
+        }
+    }
+    parse(&text)
+}
+
+fn parse(text: &str) -> Result<Vec<Entry>, YamlError> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
     parser
@@ -227,6 +258,14 @@ mod tests {
         );
         assert_eq!(entries[3].2, Value::Boolean(false));
         assert_eq!(entries[4].2, Value::Integer(3));
+    }
+
+    #[test]
+    fn a_closing_bracket_at_the_start_of_a_line_is_accepted() {
+        let entries =
+            top_level("title: x\naliases: [\n  '/a/',\n  '/b/',\n]\nweight: 3\n").unwrap();
+        assert_eq!(entries.len(), 3);
+        assert_eq!(entries[2].1, 6);
     }
 
     #[test]

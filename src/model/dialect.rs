@@ -77,6 +77,10 @@ pub(crate) struct Dialect {
     pub(crate) drafts: bool,
     pub(crate) future: bool,
     pub(crate) expired: bool,
+    /// Hugo's `[frontmatter]`: where `date`, `publishDate`, `lastmod` and
+    /// `expiryDate` come from, first set first (lower case keys, or
+    /// `:default`, `:filename`); empty for Hugo's defaults.
+    pub(crate) date_rules: [Vec<String>; 4],
 }
 
 impl Dialect {
@@ -92,6 +96,7 @@ impl Dialect {
             drafts: true,
             future: true,
             expired: true,
+            date_rules: Default::default(),
         }
     }
 

@@ -21,8 +21,11 @@ pub(super) fn front(
     channel: &Channel,
 ) -> Result<Front, Diagnostic> {
     let fields = &fields.lower_case_keys();
-    let published = date(fields, DATE, channel)?;
     let (folders, name) = page_name(at.relative);
+    let rules = &channel.dialect.date_rules;
+    let dated =
+        |rule: usize, default: &[&str]| hugo_date(fields, &rules[rule], default, name, channel);
+    let published = dated(0, DATE)?;
     let title = text(fields, "title")?.unwrap_or_else(|| name.to_string());
     let slug = text(fields, "slug")?;
     let mut categories = names(fields, &["categories", "tags"], false)?;
@@ -65,9 +68,9 @@ pub(super) fn front(
     Ok(Front {
         title,
         published,
-        publish_at: date(fields, PUBLISH_DATE, channel)?.map(|(d, _)| d),
-        updated: date(fields, LASTMOD, channel)?.map(|(d, _)| d),
-        expires: date(fields, EXPIRY, channel)?.map(|(d, _)| d),
+        publish_at: dated(1, PUBLISH_DATE)?.map(|(d, _)| d),
+        updated: dated(2, LASTMOD)?.map(|(d, _)| d),
+        expires: dated(3, EXPIRY)?.map(|(d, _)| d),
         draft: fields.loose_boolean("draft")?.unwrap_or(false),
         authors: authors(fields)?,
         categories,
@@ -79,6 +82,44 @@ pub(super) fn front(
         path,
         id_path: None,
     })
+}
+
+/// A date by one of Hugo's `[frontmatter]` rules: the first of `rule`'s
+/// keys that is set, where `:default` stands for Hugo's own order and
+/// `:filename` for a `YYYY-MM-DD-` prefix of the page's name; `:git` and
+/// `:fileModTime` are skipped (make-feed reads neither history nor the
+/// file system's clock). An empty rule is Hugo's default.
+fn hugo_date(
+    fields: &Fields<'_>,
+    rule: &[String],
+    default: &[&str],
+    name: &str,
+    channel: &Channel,
+) -> Result<Option<(chrono::DateTime<chrono::FixedOffset>, bool)>, Diagnostic> {
+    if rule.is_empty() {
+        return date(fields, default, channel);
+    }
+    for key in rule {
+        let found = match key.as_str() {
+            ":default" => date(fields, default, channel)?,
+            ":filename" => match super::dated_name(name) {
+                Some((day, _)) => {
+                    let value = crate::input::fields::Value::String(day.to_string());
+                    let zone = channel.timezone.or(Some(chrono_tz::UTC));
+                    crate::input::dates::from_value(&value, zone)
+                        .ok()
+                        .map(|d| (d, true))
+                }
+                None => None,
+            },
+            key if key.starts_with(':') => None,
+            key => date(fields, &[key], channel)?,
+        };
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    Ok(None)
 }
 
 /// The folders below the content folder and the page's name: a leaf

@@ -113,12 +113,60 @@ fn jekyll_date(
         _ => false,
     };
     if !yaml_timestamp {
-        return date(fields, &["date"], channel);
+        return date(fields, &["date"], channel).or_else(|error| {
+            // Jekyll hands a date YAML does not read to Ruby's lenient
+            // `Time.parse`, which takes the date, the time and the zone it
+            // finds and ignores the rest (`2023-01-29 18:30:22 2023 -0800`).
+            match fields.value("date") {
+                Some(Value::String(text)) => lenient(text)
+                    .and_then(|text| {
+                        dates::from_value(
+                            &Value::String(text),
+                            channel.timezone.or(Some(chrono_tz::UTC)),
+                        )
+                        .ok()
+                    })
+                    .map(|instant| Some((instant, false)))
+                    .ok_or(error),
+                _ => Err(error),
+            }
+        });
     }
     let value = fields.value("date").expect("set");
     dates::from_value(value, Some(chrono_tz::UTC))
         .map(|instant| Some((instant, false)))
         .map_err(|e| fields.error("date", e.message()).help(e.help()))
+}
+
+/// The date, time of day and offset found among the words of `text`, as
+/// one date-time, if it has a date.
+fn lenient(text: &str) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let is = |word: &str, shape: &str| {
+        word.len() == shape.len()
+            && word.bytes().zip(shape.bytes()).all(|(c, s)| {
+                if s == b'9' {
+                    c.is_ascii_digit()
+                } else {
+                    c == s
+                }
+            })
+    };
+    let day = words.iter().find(|w| is(w, "9999-99-99"))?;
+    let time = words.iter().find(|w| is(w, "99:99:99") || is(w, "99:99"));
+    let offset = words.iter().find(|w| {
+        is(w, "+9999")
+            || is(w, "-9999")
+            || is(w, "+99:99")
+            || is(w, "-99:99")
+            || **w == "UTC"
+            || **w == "Z"
+    });
+    Some(match (time, offset) {
+        (Some(time), Some(offset)) => format!("{day} {time} {offset}"),
+        (Some(time), None) => format!("{day} {time}"),
+        (None, _) => (*day).to_string(),
+    })
 }
 
 /// `YYYY-MM-DD HH:MM:SS` (or with `T`, and fractions of a second), with no
@@ -209,6 +257,10 @@ mod tests {
         );
         assert_eq!(titleize("welcome-to-jekyll"), "Welcome To Jekyll");
         assert!(is_naive_yaml_timestamp("2016-03-15 18:30:00"));
+        assert_eq!(
+            lenient("2023-01-29 18:30:22 2023 -0800").as_deref(),
+            Some("2023-01-29 18:30:22 -0800")
+        );
         assert!(is_naive_yaml_timestamp("2016-03-15T18:30:00.25"));
         assert!(!is_naive_yaml_timestamp("2016-03-15 18:30"));
         assert!(!is_naive_yaml_timestamp("2016-03-15 18:30:00 -0800"));

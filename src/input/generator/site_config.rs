@@ -36,6 +36,9 @@ pub(crate) struct SiteConfig {
     pub(crate) future: bool,
     pub(crate) drafts: bool,
     pub(crate) expired: bool,
+    /// Hugo's `[frontmatter]` date orders: `date`, `publishDate`, `lastmod`,
+    /// `expiryDate`.
+    pub(crate) date_rules: [Vec<String>; 4],
 }
 
 /// The configuration files each generator reads, in its own order.
@@ -155,6 +158,25 @@ fn hugo(fields: &Fields<'_>, config: &mut SiteConfig) {
     config.future = flag(fields, "buildFuture");
     config.drafts = flag(fields, "buildDrafts");
     config.expired = flag(fields, "buildExpired");
+    if let Some(key) = fields
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case("frontmatter"))
+    {
+        for (name, value) in fields.table(key).unwrap_or_default() {
+            let at = ["date", "publishdate", "lastmod", "expirydate"]
+                .iter()
+                .position(|rule| name.eq_ignore_ascii_case(rule));
+            if let (Some(at), Value::Array(keys)) = (at, value) {
+                config.date_rules[at] = keys
+                    .iter()
+                    .filter_map(|key| match key {
+                        Value::String(key) => Some(key.to_lowercase()),
+                        _ => None,
+                    })
+                    .collect();
+            }
+        }
+    }
     if let Some(key) = fields.keys().find(|k| k.eq_ignore_ascii_case("permalinks")) {
         for (section, pattern) in fields.table(key).unwrap_or_default() {
             match pattern {
@@ -189,16 +211,67 @@ fn jekyll(fields: &Fields<'_>, config: &mut SiteConfig) {
             baseurl.trim_matches('/')
         )
     });
-    config.title = text(fields, "title");
+    // jekyll-feed's title is `site.title`, else `site.name`.
+    config.title = text(fields, "title").or_else(|| text(fields, "name"));
     config.description = text(fields, "description");
     config.language = text(fields, "lang");
     config.timezone = text(fields, "timezone");
     config.author = text(fields, "author").or_else(|| nested(fields, "author", "name"));
-    config.permalink = text(fields, "permalink");
+    // A post's permalink: the posts collection's, else a front-matter
+    // default for posts, else the site's.
+    config.permalink = lookup(fields, &["collections", "posts", "permalink"])
+        .or_else(|| posts_default(fields, "permalink"))
+        .or_else(|| text(fields, "permalink"));
     config.content_dir = String::new();
     config.future = flag(fields, "future");
     config.drafts = flag(fields, "show_drafts");
     config.expired = true;
+}
+
+/// The string at `path` in nested tables (`collections.posts.permalink`).
+fn lookup(fields: &Fields<'_>, path: &[&str]) -> Option<String> {
+    let (first, rest) = path.split_first()?;
+    let mut value = fields.value(first)?;
+    for key in rest {
+        let Value::Table(entries) = value else {
+            return None;
+        };
+        value = &entries.iter().find(|(k, _)| k == key)?.1;
+    }
+    match value {
+        Value::String(text) => Some(text.clone()),
+        _ => None,
+    }
+}
+
+/// A value of Jekyll's front-matter `defaults` that applies to every post
+/// (a scope of type `posts`, or of no type, with no path or `_posts`).
+fn posts_default(fields: &Fields<'_>, key: &str) -> Option<String> {
+    let Some(Value::Array(defaults)) = fields.value("defaults") else {
+        return None;
+    };
+    defaults.iter().rev().find_map(|default| {
+        let Value::Table(default) = default else {
+            return None;
+        };
+        let get = |name: &str| default.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+        let scope = match get("scope") {
+            Some(Value::Table(scope)) => scope.as_slice(),
+            _ => &[],
+        };
+        let in_scope = scope.iter().all(|(k, v)| match (k.as_str(), v) {
+            ("type", Value::String(kind)) => kind == "posts",
+            ("path", Value::String(path)) => path.is_empty() || path == "_posts",
+            _ => true,
+        });
+        match get("values") {
+            Some(Value::Table(values)) if in_scope => values.iter().find_map(|(k, v)| match v {
+                Value::String(text) if k == key => Some(text.clone()),
+                _ => None,
+            }),
+            _ => None,
+        }
+    })
 }
 
 fn zola(fields: &Fields<'_>, config: &mut SiteConfig) {
