@@ -130,7 +130,8 @@ impl Build<'_> {
 
     /// Every post's URL by its path below the content folder.
     pub(super) fn post_urls(&self, catalog: &Catalog) -> PostUrls {
-        let mut posts = PostUrls::new(&self.site.channel.base_url);
+        let channel = &self.site.channel;
+        let mut posts = PostUrls::new(&channel.base_url, &channel.dialect.site_variables);
         for article in &catalog.articles {
             let relative = article
                 .path

@@ -244,6 +244,7 @@ fn dialect(
         dialect.future = site.future;
         dialect.expired = site.expired;
         dialect.date_rules = site.date_rules.clone();
+        dialect.site_variables = site.variables.clone();
         for (section, text) in &site.section_permalinks {
             // A pattern the generator takes but make-feed does not know is
             // reported against feed.toml's `permalink`, which overrides it.

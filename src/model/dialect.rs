@@ -81,6 +81,8 @@ pub(crate) struct Dialect {
     /// `expiryDate` come from, first set first (lower case keys, or
     /// `:default`, `:filename`); empty for Hugo's defaults.
     pub(crate) date_rules: [Vec<String>; 4],
+    /// Jekyll's `_config.yml` strings, which Liquid's `{{ site.x }}` prints.
+    pub(crate) site_variables: Vec<(String, String)>,
 }
 
 impl Dialect {
@@ -97,6 +99,7 @@ impl Dialect {
             future: true,
             expired: true,
             date_rules: Default::default(),
+            site_variables: Vec::new(),
         }
     }
 

@@ -2,7 +2,7 @@
 //! /urls, /organization): keys compared without case, its date order, its
 //! sections, leaf bundles and URLs.
 
-use super::{authors, date, date_parts, names, text, Front};
+use super::{authors, date, date_parts, names, taxonomy_terms, text, Front};
 use crate::error::Diagnostic;
 use crate::input::fields::Fields;
 use crate::input::files::Location;
@@ -29,19 +29,7 @@ pub(super) fn front(
     let title = text(fields, "title")?.unwrap_or_else(|| name.to_string());
     let slug = text(fields, "slug")?;
     let mut categories = names(fields, &["categories", "tags"], false)?;
-    if let Some(taxonomies) = fields.table("taxonomies") {
-        for (_, value) in taxonomies {
-            if let crate::input::fields::Value::Array(items) = value {
-                for item in items {
-                    if let crate::input::fields::Value::String(name) = item {
-                        if !categories.contains(name) {
-                            categories.push(name.clone());
-                        }
-                    }
-                }
-            }
-        }
-    }
+    taxonomy_terms(fields, &mut categories);
     let section = folders.first().copied().unwrap_or_default().to_string();
     let path = match text(fields, "url")? {
         Some(url) if url.starts_with('/') => url,

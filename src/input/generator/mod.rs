@@ -100,16 +100,10 @@ fn authors(fields: &Fields<'_>) -> Result<Vec<String>, Diagnostic> {
     let mut out = Vec::new();
     for key in ["author", "authors"] {
         match fields.value(key) {
-            Some(Value::Table(entries)) => out.extend(entries.iter().find_map(|(k, v)| match v {
-                Value::String(name) if k == "name" => Some(name.clone()),
-                _ => None,
-            })),
+            Some(Value::Table(entries)) => out.extend(name_in(entries)),
             Some(Value::Array(items)) => out.extend(items.iter().filter_map(|item| match item {
                 Value::String(name) => Some(name.clone()),
-                Value::Table(entries) => entries.iter().find_map(|(k, v)| match v {
-                    Value::String(name) if k == "name" => Some(name.clone()),
-                    _ => None,
-                }),
+                Value::Table(entries) => name_in(entries),
                 _ => None,
             })),
             Some(_) => out.extend(names(fields, &[key], false)?),
@@ -118,6 +112,31 @@ fn authors(fields: &Fields<'_>) -> Result<Vec<String>, Diagnostic> {
     }
     out.dedup();
     Ok(out)
+}
+
+/// A person table's `name`.
+fn name_in(entries: &[(String, Value)]) -> Option<String> {
+    entries.iter().find_map(|(k, v)| match v {
+        Value::String(name) if k == "name" => Some(name.clone()),
+        _ => None,
+    })
+}
+
+/// The terms of every taxonomy in `[taxonomies]` (Zola's, and Hugo's
+/// custom ones), each once, added to `out`.
+fn taxonomy_terms(fields: &Fields<'_>, out: &mut Vec<String>) {
+    for (_, value) in fields.table("taxonomies").unwrap_or_default() {
+        let Value::Array(items) = value else {
+            continue;
+        };
+        for item in items {
+            if let Value::String(name) = item {
+                if !out.contains(name) {
+                    out.push(name.clone());
+                }
+            }
+        }
+    }
 }
 
 /// A string field, white space squashed, `None` when empty.

@@ -23,12 +23,15 @@ pub(crate) struct PostUrls {
     by_name: HashMap<String, Option<String>>,
     /// The site's base URL, for Liquid's `site.url` and `relative_url`.
     base: String,
+    /// Jekyll's `site.x` strings.
+    variables: Vec<(String, String)>,
 }
 
 impl PostUrls {
-    pub(crate) fn new(base: &url::Url) -> PostUrls {
+    pub(crate) fn new(base: &url::Url, variables: &[(String, String)]) -> PostUrls {
         PostUrls {
             base: base.as_str().trim_end_matches('/').to_string(),
+            variables: variables.to_vec(),
             ..PostUrls::default()
         }
     }
@@ -305,7 +308,7 @@ fn replace(
             end if end.starts_with("end") => Replaced::Text(String::new()),
             _ => removed(warnings),
         },
-        Generator::Jekyll => match liquid_output(tag.inner.trim_matches(['-', ' ']), &posts.base) {
+        Generator::Jekyll => match liquid_output(tag.inner.trim_matches(['-', ' ']), posts) {
             Some(text) => Replaced::Text(text),
             None => removed(warnings),
         },
@@ -340,9 +343,11 @@ fn first_argument(text: &str) -> String {
     }
 }
 
-/// What Liquid prints for `{{ site.url }}`, `{{ site.baseurl }}` and
+/// What Liquid prints for `{{ site.url }}`, `{{ site.baseurl }}`, any
+/// other string of `_config.yml` (`{{ site.repository }}`) and
 /// `{{ "/x" | relative_url }}`; `None` for anything else.
-fn liquid_output(inner: &str, base: &str) -> Option<String> {
+fn liquid_output(inner: &str, posts: &PostUrls) -> Option<String> {
+    let base = posts.base.as_str();
     let site_path = url::Url::parse(base)
         .map(|u| u.path().trim_end_matches('/').to_string())
         .unwrap_or_default();
@@ -351,6 +356,11 @@ fn liquid_output(inner: &str, base: &str) -> Option<String> {
         "site.url" => return Some(origin.to_string()),
         "site.baseurl" => return Some(site_path),
         _ => {}
+    }
+    if let Some(name) = inner.strip_prefix("site.") {
+        if let Some((_, value)) = posts.variables.iter().find(|(key, _)| key == name) {
+            return Some(value.clone());
+        }
     }
     let (value, filter) = inner.split_once('|')?;
     let value = first_argument(value);
@@ -367,7 +377,14 @@ mod tests {
     use super::*;
 
     fn posts() -> PostUrls {
-        let mut posts = PostUrls::new(&url::Url::parse("https://example.org/blog/").unwrap());
+        let variables = [(
+            "repository".to_string(),
+            "https://github.com/x/y".to_string(),
+        )];
+        let mut posts = PostUrls::new(
+            &url::Url::parse("https://example.org/blog/").unwrap(),
+            &variables,
+        );
         posts.add(
             "_posts/2016-03-10-hello.md",
             "https://example.org/blog/2016/03/10/hello.html",
@@ -411,12 +428,12 @@ mod tests {
     #[test]
     fn liquid_links_raw_and_highlight() {
         let (out, warnings) = run(
-            "[a]({% post_url 2016-03-10-hello %}) ![i]({{ site.baseurl }}/i.png)\n{% raw %}{{ x }}{% endraw %}\n{% highlight ruby %}\nputs 1\n{% endhighlight %}\n{% include x.html %}\n",
+            "[a]({% post_url 2016-03-10-hello %}) ![i]({{ site.baseurl }}/i.png) {{ site.repository }}\n{% raw %}{{ x }}{% endraw %}\n{% highlight ruby %}\nputs 1\n{% endhighlight %}\n{% include x.html %}\n",
             Generator::Jekyll,
         );
         assert_eq!(
             out,
-            "[a](https://example.org/blog/2016/03/10/hello.html) ![i](/blog/i.png)\n{{ x }}\n\n```ruby\nputs 1\n```\n\n\n"
+            "[a](https://example.org/blog/2016/03/10/hello.html) ![i](/blog/i.png) https://github.com/x/y\n{{ x }}\n\n```ruby\nputs 1\n```\n\n\n"
         );
         assert_eq!(warnings.len(), 1, "{warnings:?}");
     }

@@ -39,6 +39,8 @@ pub(crate) struct SiteConfig {
     /// Hugo's `[frontmatter]` date orders: `date`, `publishDate`, `lastmod`,
     /// `expiryDate`.
     pub(crate) date_rules: [Vec<String>; 4],
+    /// The configuration's top-level strings (Jekyll's `site.x`).
+    pub(crate) variables: Vec<(String, String)>,
 }
 
 /// The configuration files each generator reads, in its own order.
@@ -224,6 +226,13 @@ fn jekyll(fields: &Fields<'_>, config: &mut SiteConfig) {
         .or_else(|| text(fields, "permalink"));
     config.content_dir = String::new();
     config.future = flag(fields, "future");
+    config.variables = fields
+        .keys()
+        .filter_map(|key| match fields.value(key) {
+            Some(Value::String(text)) => Some((key.to_string(), text.clone())),
+            _ => None,
+        })
+        .collect();
     config.drafts = flag(fields, "show_drafts");
     config.expired = true;
 }

@@ -2,7 +2,7 @@
 //! its own keys, `date` or a dated file name, slugs and section paths made
 //! by its slugifier, and `path`.
 
-use super::{authors, date, dated_name, text, Front};
+use super::{authors, date, dated_name, taxonomy_terms, text, Front};
 use crate::error::Diagnostic;
 use crate::input::dates;
 use crate::input::fields::{Fields, Value};
@@ -82,17 +82,7 @@ pub(super) fn front(
         }
     };
     let mut categories = Vec::new();
-    for (_, value) in fields.table("taxonomies").unwrap_or_default() {
-        if let Value::Array(items) = value {
-            for item in items {
-                if let Value::String(name) = item {
-                    if !categories.contains(name) {
-                        categories.push(name.clone());
-                    }
-                }
-            }
-        }
-    }
+    taxonomy_terms(fields, &mut categories);
     Ok(Front {
         title: text(fields, "title")?.unwrap_or_else(|| name.to_string()),
         published,
