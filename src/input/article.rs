@@ -293,9 +293,10 @@ impl Parsed<'_> {
     /// without rendering it; `None` for a body with raw HTML, footnotes or
     /// tables, whose links only the sanitiser can tell, and for a
     /// generator's post, whose links to other posts only the whole site
-    /// tells.
+    /// tells. With the feeds alone (`pages = false`), nothing publishes the
+    /// files a body links to, so the body is not parsed for them.
     pub(crate) fn links(&self, channel: &Channel) -> Option<Vec<String>> {
-        if channel.dialect.generator != Generator::MakeFeed {
+        if channel.dialect.generator != Generator::MakeFeed || !channel.dialect.pages {
             return None;
         }
         let anchors = Anchors::for_slug(&self.entry.slug);
