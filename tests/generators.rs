@@ -370,3 +370,28 @@ fn init_writes_a_feed_toml_for_each_kind_of_site_and_a_new_site_elsewhere() {
         "{article}"
     );
 }
+
+#[test]
+fn feeds_only_reads_heads_yet_publishes_whole_bodies_and_sees_every_edit() {
+    let long_summary = "长".repeat(2000);
+    let test = Test::empty()
+        .file("feed.toml", &format!("{}pages = false\n", crate::common::FEED_TOML))
+        .file(
+            "articles/long.md",
+            &format!("+++\ntitle = \"Long front matter\"\npublished = 2022-06-01T10:00:00Z\nsummary = \"{long_summary}\"\n+++\n\nThe body of the long one.\n"),
+        )
+        .file("articles/short.md", &format!("+++\ntitle = \"Short\"\npublished = 2022-06-02T10:00:00Z\n+++\n\n{}\n\nThe end of a long body.\n", "A paragraph. ".repeat(400)));
+    test.build().success();
+    let atom = test.read_out("atom.xml");
+    assert!(atom.contains("The body of the long one."), "{atom}");
+    assert!(
+        atom.contains("The end of a long body."),
+        "the whole body, past the head"
+    );
+    assert!(atom.contains(&long_summary));
+    assert!(!test.out().join("index.html").exists() && !test.out().join("style.css").exists());
+    // An edit past the head is seen.
+    let test = test.file("articles/short.md", &format!("+++\ntitle = \"Short\"\npublished = 2022-06-02T10:00:00Z\n+++\n\n{}\n\nA new ending.\n", "A paragraph. ".repeat(400)));
+    test.build().success();
+    assert!(test.read_out("atom.xml").contains("A new ending."));
+}

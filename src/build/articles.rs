@@ -167,7 +167,8 @@ impl Build<'_> {
     /// Reads one article and checks its front matter and that its page can
     /// have a URL.
     fn article(&self, path: PathBuf, now: Option<Instant>) -> Result<ReadArticle> {
-        let mut article = ArticleText::read(&self.site.content_root, path)?;
+        let reading = self.site.first_reading();
+        let mut article = ArticleText::read_as(&self.site.content_root, path, reading, reading)?;
         let mut warnings = std::mem::take(&mut article.warnings);
         let at = article.at();
         let channel = &self.site.channel;

@@ -40,12 +40,40 @@ pub(crate) struct ArticleText {
     pub(crate) warnings: Vec<Diagnostic>,
 }
 
+/// How much of an article a build's first reading takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reading {
+    /// The whole file: its page needs the body (and the files it links to).
+    Whole,
+    /// The first [`HEAD_BYTES`] (or up to the end of the front matter, if
+    /// later): with the feeds alone, only the newest articles' bodies are
+    /// ever rendered, and those are read again in full. Its fingerprint is
+    /// taken over those bytes, the file's size and its modification time.
+    Head,
+}
+
+/// How much of an article [`Reading::Head`] reads first: front matter is a
+/// few hundred bytes.
+pub(crate) const HEAD_BYTES: usize = 2048;
+
 impl ArticleText {
-    /// Reads the article at `path` below `articles_dir`.
-    pub(crate) fn read(articles_dir: &Path, path: PathBuf) -> Result<ArticleText> {
+    /// Reads the whole article at `path` below `root`.
+    pub(crate) fn read(root: &Path, path: PathBuf) -> Result<ArticleText> {
+        ArticleText::read_as(root, path, Reading::Whole, Reading::Whole)
+    }
+
+    /// Reads the article at `path` below `root`, whole or its head, its
+    /// fingerprint taken as a `keyed` reading takes it (a whole article read
+    /// back can be checked against the fingerprint its head had).
+    pub(crate) fn read_as(
+        root: &Path,
+        path: PathBuf,
+        reading: Reading,
+        keyed: Reading,
+    ) -> Result<ArticleText> {
         let mut warnings = Vec::new();
-        let text = read_text(&path, &mut warnings)?;
-        let relative = path.strip_prefix(articles_dir).unwrap_or(&path);
+        let (bytes, meta) = read_bytes(&path, reading)?;
+        let relative = path.strip_prefix(root).unwrap_or(&path);
         let relative_text = relative
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
@@ -63,7 +91,17 @@ impl ArticleText {
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        let fingerprint = fingerprint(&[&folder, &stem, &text]);
+        let head_fingerprint = |bytes: &[u8]| {
+            let head = &bytes[..bytes.len().min(HEAD_BYTES)];
+            fingerprint(
+                &[&folder, &stem, &meta.0.to_string(), &meta.1.to_string()],
+                head,
+            )
+        };
+        let head = (keyed == Reading::Head).then(|| head_fingerprint(&bytes));
+        let partial = reading == Reading::Head && (bytes.len() as u64) < meta.0;
+        let text = decode(&path, bytes, partial, &mut warnings)?;
+        let fingerprint = head.unwrap_or_else(|| fingerprint(&[&folder, &stem], text.as_bytes()));
         Ok(ArticleText {
             path,
             text,
@@ -271,20 +309,27 @@ fn is_loop(error: &std::io::Error) -> bool {
     }
 }
 
-/// A fingerprint of `parts` (each length-prefixed, so `("ab", "c")` and
-/// `("a", "bc")` differ). xxh3 is specified, so it is the same on every
-/// platform and in every version.
-fn fingerprint(parts: &[&str]) -> u64 {
+/// A fingerprint of `parts` and `bytes` (each length-prefixed, so
+/// `("ab", "c")` and `("a", "bc")` differ). xxh3 is specified, so it is the
+/// same on every platform and in every version.
+fn fingerprint(parts: &[&str], bytes: &[u8]) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    for part in parts {
+    for part in parts.iter().map(|p| p.as_bytes()).chain([bytes]) {
         hasher.update(&(part.len() as u64).to_le_bytes());
-        hasher.update(part.as_bytes());
+        hasher.update(part);
     }
     hasher.digest()
 }
 
 /// Reads a UTF-8 file, removing (with a warning) any character XML forbids.
 pub(crate) fn read_text(path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<String> {
+    let (bytes, _) = read_bytes(path, Reading::Whole)?;
+    decode(path, bytes, false, warnings)
+}
+
+/// The bytes of the file at `path` (all of them, or a head that ends past
+/// its front matter), its size and its modification time in nanoseconds.
+fn read_bytes(path: &Path, reading: Reading) -> Result<(Vec<u8>, (u64, i128))> {
     // Opening a FIFO would wait for a writer, and a device could be endless.
     if fs::metadata(path).is_ok_and(|meta| !meta.is_file()) {
         return Err(Diagnostic::new(
@@ -295,14 +340,31 @@ pub(crate) fn read_text(path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<S
         .into());
     }
     let mut bytes = Vec::new();
-    fs::File::open(path)
-        .and_then(|file| {
-            // Sized up front: one read for the whole file, not a dozen.
-            let size = file.metadata().map_or(0, |m| m.len()).min(MAX_FILE_BYTES);
-            bytes.reserve_exact(size as usize + 1);
-            file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
-        })
-        .map_err(|e| Error::io(path, e))?;
+    let mut file = fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+    let size = meta.len();
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(i128::MAX));
+    let whole = match reading {
+        Reading::Whole => true,
+        Reading::Head => {
+            let want = (HEAD_BYTES as u64).min(size) as usize;
+            bytes.resize(want, 0);
+            file.read_exact(&mut bytes)
+                .map_err(|e| Error::io(path, e))?;
+            // A head whose front matter goes on is read to the end.
+            want as u64 == size || !ends_front_matter(&bytes)
+        }
+    };
+    if whole {
+        (&mut file)
+            .take(MAX_FILE_BYTES + 1 - bytes.len() as u64)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(path, e))?;
+    }
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(
             Diagnostic::new(path, format!("is larger than {} MB", MAX_FILE_BYTES >> 20))
@@ -310,7 +372,51 @@ pub(crate) fn read_text(path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<S
                 .into(),
         );
     }
-    // simdutf8 first: most of a build's time is spent checking text.
+    Ok((bytes, (size, modified)))
+}
+
+/// Whether `head` (the start of an article) holds the whole of its front
+/// matter: a closing `+++`, `---`, `...` or `}` line after the first.
+fn ends_front_matter(head: &[u8]) -> bool {
+    // The last line may be cut short; only whole lines count.
+    let complete = &head[..head
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |at| at + 1)];
+    let mut lines = complete
+        .split(|b| *b == b'\n')
+        .skip_while(|line| line.trim_ascii().is_empty());
+    let Some(first) = lines.next() else {
+        return false;
+    };
+    let closing: &[&[u8]] = match first.trim_ascii_end() {
+        b"+++" => &[b"+++"],
+        b"---" => &[b"---", b"..."],
+        open if open.starts_with(b"{") => &[b"}"],
+        // No front matter: the head is all that is needed.
+        _ => return true,
+    };
+    lines.any(|line| closing.contains(&line.trim_ascii_end()))
+}
+
+/// `bytes` as text: UTF-8 (a head cut inside a character ends before it),
+/// without a byte-order mark or any character XML forbids (each removal a
+/// warning).
+fn decode(
+    path: &Path,
+    mut bytes: Vec<u8>,
+    partial: bool,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<String> {
+    if partial {
+        if let Err(error) = simdutf8::compat::from_utf8(&bytes) {
+            if error.error_len().is_none() {
+                bytes.truncate(error.valid_up_to());
+            }
+        }
+    }
+    // simdutf8 first: most of a build's time is spent checking text (and a
+    // copy costs less than std's second check).
     let text = if let Ok(text) = simdutf8::basic::from_utf8(&bytes) {
         text.to_owned()
     } else {
@@ -332,4 +438,18 @@ pub(crate) fn read_text(path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<S
         std::borrow::Cow::Borrowed(_) => text,
         std::borrow::Cow::Owned(kept) => kept,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ends_front_matter;
+
+    #[test]
+    fn a_head_holds_the_front_matter_only_when_its_closing_line_is_whole() {
+        assert!(ends_front_matter(b"+++\ntitle = 1\n+++\nbody"));
+        assert!(ends_front_matter(b"\n---\ntitle: x\n...\n"));
+        assert!(!ends_front_matter(b"+++\ntitle = 1\n++"));
+        assert!(!ends_front_matter(b"+++\ntitle = \"a very long"));
+        assert!(ends_front_matter(b"no front matter at all\n"));
+    }
 }

@@ -27,13 +27,25 @@ use std::path::PathBuf;
 pub(crate) use article::{read_entry, read_front, HeldBack};
 pub(crate) use assets::{Asset, Assets, Unresolved};
 pub(crate) use duplicates::{find_duplicate, UniqueField};
-pub(crate) use files::{article_files, ArticleText};
+pub(crate) use files::{article_files, ArticleText, Reading};
 pub(crate) use generator::{PostUrls, SiteConfig};
 pub(crate) use site::detect_site;
 pub(crate) use site::read_site;
 
 use crate::error::{Diagnostic, Result};
 use crate::model::{Entry, Site};
+
+impl Site {
+    /// How much of each article the first reading takes: the head alone
+    /// when no page needs the body.
+    pub(crate) fn first_reading(&self) -> Reading {
+        if self.channel.dialect.pages {
+            Reading::Whole
+        } else {
+            Reading::Head
+        }
+    }
+}
 
 /// `error` with its line, when it names an article's field but no line
 /// (planning, which reads no file, cannot know it).
@@ -58,7 +70,8 @@ pub(crate) fn read_back(
     path: PathBuf,
     fingerprint: u64,
 ) -> Result<(Entry, Vec<Diagnostic>)> {
-    let mut article = ArticleText::read(&site.content_root, path)?;
+    let keyed = site.first_reading();
+    let mut article = ArticleText::read_as(&site.content_root, path, Reading::Whole, keyed)?;
     if article.fingerprint != fingerprint {
         return Err(
             Diagnostic::new(&article.path, "changed while make-feed was building")
