@@ -2,7 +2,7 @@
 """Benchmark make-feed on synthetic corpora: wall time and peak memory.
 
 Usage: benches/run.py [--sizes 1000,10000,50000,100000] [--runs 5] [--work DIR]
-                      [--configs default,newest50,archive]
+                      [--configs default,feeds,newest50,archive] [--no-peers]
 
 For each size N it writes a corpus of N articles with ../shared/bench/make-corpus
 (about 6.8 KB each; set MAKE_CORPUS to use another copy) and measures, with a
@@ -13,16 +13,32 @@ warm page cache, the median of --runs (after one warm-up run) of:
            asset written
   rebuild  `make-feed build` again after one new article is added: the everyday case
            (pages whose input did not change are kept without rendering)
-  cp       `cp -r` of the default configuration's output into a new folder: what the file
-           system alone takes to create that many files (the floor for a first build)
+  same     `make-feed build` again with nothing changed
+  cp       `cp -r` of the default configuration's output into a new folder, then `sync`:
+           what the file system alone takes to create that many files (the floor for a
+           first build)
+
+and, when they are installed, the peers on the same corpus:
+
+  hugo     Debian's `hugo` building the corpus (benches/peers/hugo/: a page per article,
+           list pages, RSS with the full content for the site and each category)
+  npm feed npm's `feed` with `marked` (benches/peers/npm-feed.mjs, locked by
+           benches/peers/package-lock.json; `npm ci` there installs it): the newest 20
+           of the site and of each category, in RSS, Atom and JSON Feed
 
 for each configuration of feed.toml:
 
   default  the defaults: the newest 20 entries in the main feeds and each category's
+  feeds    `pages = false`: the feeds alone, as for a site whose generator makes the pages
   newest50 the same with `limit = 50`
   archive  `archives = true`: every entry written, in RFC 5005 archive pages
 
-Every build writes a page per article, the index, and the feeds.
+Every build but `feeds` writes a page per article, the index, and the feeds.
+
+Then it prints each ratio the speed targets are stated in (make-feed's time over
+the other's: below 1 is faster): whole site first build against Hugo and against
+`cp -r` + `sync` of its own output; feeds only against npm feed and against `cat`;
+a rebuild with nothing changed against `cat`.
 
 First builds go into new folders that are only deleted when the whole run is over:
 on ext4, creating files right after deleting many others is several times slower
@@ -44,7 +60,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MAKE_CORPUS = os.environ.get("MAKE_CORPUS", os.path.join(ROOT, "..", "shared", "bench", "make-corpus"))
 BINARY = os.path.join(ROOT, "target", "release", "make-feed")
 TIME = "/usr/bin/time"
-CONFIGS = {"default": "", "newest50": "limit = 50\n", "archive": "archives = true\n"}
+CONFIGS = {
+    "default": "",
+    "feeds": "pages = false\n",
+    "newest50": "limit = 50\n",
+    "archive": "archives = true\n",
+}
+PEERS = os.path.join(ROOT, "benches", "peers")
 NEW_ARTICLE = """+++
 title = "Benchmark: one more article ({n})"
 published = 2030-01-01T00:00:{n:02}+08:00
@@ -79,6 +101,7 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--work", default="/tmp/make-feed-bench")
     parser.add_argument("--configs", default=",".join(CONFIGS))
+    parser.add_argument("--no-peers", action="store_true", help="measure make-feed and the floors only")
     args = parser.parse_args()
     if not os.path.exists(TIME):
         sys.exit(f"{TIME} (GNU time) is needed: apt-get install time")
@@ -96,7 +119,7 @@ def main():
                 subprocess.run([sys.executable, MAKE_CORPUS, str(size), data], check=True)
             feed_toml = os.path.join(data, "feed.toml")
             with open(feed_toml, encoding="utf-8") as f:
-                base_config = "".join(l for l in f if not l.startswith(("archives", "limit")))
+                base_config = "".join(l for l in f if not l.startswith(("archives", "limit", "pages")))
             new_article = os.path.join(data, "articles", "zz-benchmark-new.md")
             cat = median([timed(f"find {data}/articles -name '*.md' -print0 | xargs -0 cat > /dev/null")
                           for _ in range(args.runs + 1)])
@@ -104,35 +127,67 @@ def main():
             for config in configs:
                 with open(feed_toml, "w", encoding="utf-8") as f:
                     f.write(base_config + CONFIGS[config])
-                firsts, rebuilds = [], []
+                firsts, rebuilds, sames = [], [], []
                 for run in range(args.runs + 1):
                     out = os.path.join(outputs, f"{size}-{config}-{run}")
                     firsts.append(timed(f"{BINARY} build --data {data} --out {out}"))
+                    sames.append(timed(f"{BINARY} build --data {data} --out {out}"))
                     with open(new_article, "w", encoding="utf-8") as f:
                         f.write(NEW_ARTICLE.format(n=run))
                     rebuilds.append(timed(f"{BINARY} build --data {data} --out {out}"))
                     os.remove(new_article)
-                row[config] = (median(firsts), median(rebuilds))
-                if config == configs[0]:
+                row[config] = (median(firsts), median(rebuilds), median(sames))
+                if config == "default":
                     source = os.path.join(outputs, f"{size}-{config}-0")
-                    row["cp"] = median([timed(f"cp -r {source} {source}-copy-{run}")
+                    row["cp"] = median([timed(f"cp -r {source} {source}-copy-{run} && sync")
                                         for run in range(args.runs + 1)])
-                print(f"{size} {config}: first {show(row[config][0])}; rebuild {show(row[config][1])}",
-                      file=sys.stderr)
+                print(f"{size} {config}: first {show(row[config][0])}; rebuild {show(row[config][1])};"
+                      f" nothing changed {show(row[config][2])}", file=sys.stderr)
+            if not args.no_peers:
+                row.update(peers(data, outputs, size, args.runs))
             with open(feed_toml, "w", encoding="utf-8") as f:
                 f.write(base_config)
             rows.append(row)
     finally:
         shutil.rmtree(outputs, ignore_errors=True)
 
-    print("| articles | `cat` input | `cp -r` output | " + " | ".join(f"{c}: first build | {c}: rebuild" for c in configs) + " |")
-    print("| ---: | ---: | ---: | " + " | ".join("---: | ---:" for _ in configs) + " |")
+    print("| articles | `cat` input | `cp -r` + `sync` output | hugo | npm feed | " + " | ".join(f"{c}: first build | {c}: rebuild | {c}: nothing changed" for c in configs) + " |")
+    print("| ---: | ---: | ---: | ---: | ---: | " + " | ".join("---: | ---: | ---:" for _ in configs) + " |")
     for row in rows:
-        cells = [f"{row['size']:,}", f"{row['cat'][0]:.2f} s", f"{row['cp'][0]:.2f} s"]
+        cells = [f"{row['size']:,}", f"{row['cat'][0]:.2f} s", show(row["cp"]) if "cp" in row else "",
+                 show(row["hugo"]) if "hugo" in row else "", show(row["npm"]) if "npm" in row else ""]
         for config in configs:
-            first, rebuild = row[config]
-            cells += [show(first), show(rebuild)]
+            cells += [show(result) for result in row[config]]
         print("| " + " | ".join(cells) + " |")
+    print()
+    print("| articles | whole site / hugo (target ≤ 0.1) | whole site / `cp -r` + `sync` (≤ 1.5) | feeds only / npm feed (≤ 0.17) | feeds only / `cat` (≤ 0.8) | nothing changed / `cat` (≤ 0.3) |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    for row in rows:
+        def ratio(config, index, other):
+            if config not in row or other not in row:
+                return ""
+            return f"{row[config][index][0] / row[other][0]:.2f}"
+        print(f"| {row['size']:,} | {ratio('default', 0, 'hugo')} | {ratio('default', 0, 'cp')} | "
+              f"{ratio('feeds', 0, 'npm')} | {ratio('feeds', 0, 'cat')} | {ratio('default', 2, 'cat')} |")
+
+
+def peers(data, outputs, size, runs):
+    """Median time and peak memory of Hugo and npm feed on the corpus, if installed."""
+    found = {}
+    if shutil.which("hugo"):
+        found["hugo"] = median([timed(f"hugo --quiet --source {PEERS}/hugo --contentDir {data}/articles"
+                                      f" --destination {outputs}/{size}-hugo-{run}")
+                                for run in range(runs + 1)])
+        print(f"{size} hugo: {show(found['hugo'])}", file=sys.stderr)
+    else:
+        print("hugo is not installed (apt-get install hugo): not measured", file=sys.stderr)
+    if shutil.which("node") and os.path.isdir(os.path.join(PEERS, "node_modules", "feed")):
+        found["npm"] = median([timed(f"node {PEERS}/npm-feed.mjs {data} {outputs}/{size}-npm-{run}")
+                               for run in range(runs + 1)])
+        print(f"{size} npm feed: {show(found['npm'])}", file=sys.stderr)
+    else:
+        print("npm feed is not installed (cd benches/peers && npm ci): not measured", file=sys.stderr)
+    return found
 
 
 def show(result):
