@@ -181,7 +181,8 @@ impl Build<'_> {
                 warnings,
             });
         }
-        if channel.dialect.pages && site_path(front.url().as_str(), &channel.base_url).is_none() {
+        let page = site_path(front.url().as_str(), &channel.base_url);
+        if channel.dialect.pages && page.is_none() {
             return Err(Diagnostic::new(
                 at.path,
                 "is in a folder whose name cannot be part of a URL",
@@ -189,8 +190,12 @@ impl Build<'_> {
             .help("rename the folder: no backslash, and no name that is only dots")
             .into());
         }
-        let links = front
-            .links(channel)
+        // The links vouch for a kept page's trailer; with no page from the
+        // previous build (a first build) there is none to vouch for, and the
+        // body is not parsed here.
+        let links = page
+            .filter(|page| self.stager.wrote_before(page))
+            .and_then(|_| front.links(channel))
             .map(|links| links_digest(&site_paths(&links, &channel.base_url)));
         Ok(ReadArticle {
             head: Ok(front.head()),

@@ -271,6 +271,12 @@ impl Stager {
         Some(Tail { bytes, file_len })
     }
 
+    /// Whether the previous build wrote `path`: only then can an output be
+    /// kept there.
+    pub(crate) fn wrote_before(&self, path: &str) -> bool {
+        self.previous.contains(path)
+    }
+
     /// Keeps the output at `path` as it is.
     pub(crate) fn keep(&self, path: &str) {
         self.staged().unchanged.push(path.to_string());

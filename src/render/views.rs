@@ -140,7 +140,7 @@ impl Views<'_> {
                     title: format!("{title} ({})", format.label()),
                     label: format.label(),
                     r#type: format.media_type(),
-                    url: self.channel.url_of(&path).to_string(),
+                    url: self.channel.url_text_of(&path),
                     href: format!("{root}{}", relative_href(&path)),
                 }
             })
