@@ -135,6 +135,9 @@ pub(crate) struct CheckArgs {
     /// The present, for "date in the future" (RFC 3339; default: the clock)
     #[arg(long, value_name = "TIME")]
     pub(crate) now: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Show at most this many findings per file (the exit status still counts them all)
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub(crate) max_findings: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -143,6 +146,8 @@ pub(crate) enum Format {
     Text,
     /// A JSON array of findings, for machines
     Json,
+    /// GitHub Actions workflow commands (`::error file=...,line=...::message`), shown on the diff
+    Github,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -9,6 +9,8 @@
 
 mod atom;
 mod dates;
+mod encoding;
+mod entities;
 mod html;
 mod json;
 mod json_places;
@@ -38,6 +40,10 @@ impl fmt::Display for Severity {
         })
     }
 }
+
+/// The largest file `make-feed check` reads: twice what `build` reads for
+/// an article, as a feed holds many.
+pub const MAX_FEED_BYTES: u64 = 64 << 20;
 
 /// One thing wrong with a feed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -46,6 +46,8 @@ macro_rules! rules {
 rules! {
     XmlNotWellFormed = ("xml-not-well-formed", Error, "the file is not well-formed XML"),
     XmlIllegalCharacter = ("xml-illegal-character", Error, "a character XML 1.0 forbids"),
+    XmlEncoding = ("xml-encoding", Error, "bytes that are not in the file's encoding, an unknown encoding, or a declaration contradicting the byte order mark"),
+    XmlEntityExpansion = ("xml-entity-expansion", Error, "entities that expand to more text than the checker reads"),
     UnknownFormat = ("unknown-format", Error, "neither RSS 2.0, Atom 1.0 nor JSON Feed"),
     DateImplausible = ("date-implausible", Warning, "a date before 1990 or in the future"),
     SelfLinkMissing = ("self-link-missing", Warning, "no link to the feed's own URL (rel=\"self\")"),

@@ -2,26 +2,28 @@
 
 use roxmltree::{Document, Node, ParsingOptions};
 
-use super::{atom, rss, Context, Findings, Place, Rule};
+use super::{atom, encoding, entities, rss, Context, Findings, Place, Rule};
 
 pub(super) const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
 pub(super) fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
-    // simdutf8 first: feeds of CJK text are slow to validate otherwise.
-    let text = match simdutf8::basic::from_utf8(bytes).or_else(|_| std::str::from_utf8(bytes)) {
-        Ok(text) => text.strip_prefix('\u{FEFF}').unwrap_or(text),
-        Err(e) => {
-            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
-            let line = valid.matches('\n').count() as u32 + 1;
-            let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
-            findings.add(
-                (line, column),
-                Rule::XmlNotWellFormed,
-                "the file is not UTF-8",
-            );
-            return;
-        }
+    let Some(text) = encoding::decode(bytes, findings) else {
+        return;
     };
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+    if let Some((offset, size)) = entities::too_wide(text) {
+        findings.add(
+            Place::Offset(offset),
+            Rule::XmlEntityExpansion,
+            format!(
+                "the entities expand to {} MB of text, more than the {} MB this checker reads",
+                size >> 20,
+                entities::EXPANSION_LIMIT >> 20
+            ),
+        );
+        findings.resolve(text);
+        return;
+    }
     let options = ParsingOptions {
         allow_dtd: true,
         ..ParsingOptions::default()
