@@ -21,3 +21,4 @@ mod roundtrip;
 #[cfg(feature = "serve")]
 mod serve;
 mod site;
+mod w3c;
