@@ -8,13 +8,17 @@
 //! reads only the bytes it is given.
 
 mod atom;
+mod atom_constructs;
 mod dates;
 mod encoding;
 mod entities;
+mod forms;
 mod html;
 mod json;
 mod json_places;
+mod rdf;
 mod rss;
+mod rss_modules;
 mod rule;
 mod xml;
 

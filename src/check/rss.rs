@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use roxmltree::{Document, Node};
 
 use super::dates::{check_plausible, parse_rfc822, Rfc822Problem};
+use super::forms::is_language_tag;
 use super::xml::{
     at, check_html, check_self_link, children, require_children, text, unknown_elements,
 };
@@ -54,11 +55,13 @@ pub(super) fn check(
     context: &Context,
     findings: &mut Findings,
 ) {
-    if rss.attribute("version") != Some("2.0") {
+    // 0.91 to 0.94 are what 2.0 grew from; it reads them unchanged.
+    let version = rss.attribute("version");
+    if !matches!(version, Some("2.0" | "0.91" | "0.92" | "0.93" | "0.94")) {
         findings.add(
             at(doc, rss),
             Rule::RssVersion,
-            "the rss element needs version=\"2.0\"",
+            format!("the rss element's version is {version:?}; it needs version=\"2.0\""),
         );
     }
     let Some(channel) = children(rss, None, "channel").next() else {
@@ -83,6 +86,18 @@ pub(super) fn check(
         findings,
     );
     check_self_link(doc, channel, context, findings);
+    check_duplicates_and_text(doc, rss, channel, findings);
+    super::rss_modules::check(doc, rss, false, findings);
+    for language in children(channel, None, "language") {
+        let value = text(language);
+        if !is_language_tag(&value) {
+            findings.add(
+                at(doc, language),
+                Rule::LanguageTag,
+                format!("<language> {value:?} is not a language tag such as en-US"),
+            );
+        }
+    }
     for link in children(channel, None, "link") {
         check_link(doc, link, findings);
     }
@@ -181,6 +196,45 @@ fn check_item(
         children(item, None, "description").chain(children(item, Some(CONTENT_NS), "encoded"))
     {
         check_html(doc, html, &text(html), findings);
+    }
+}
+
+/// Elements but category appear once in a channel or item; text belongs
+/// inside elements.
+fn check_duplicates_and_text(
+    doc: &Document<'_>,
+    rss: Node<'_, '_>,
+    channel: Node<'_, '_>,
+    findings: &mut Findings,
+) {
+    let items = children(channel, None, "item");
+    for parent in [rss, channel].into_iter().chain(items) {
+        let mut seen = HashSet::new();
+        for child in parent.children() {
+            if child.is_text() && child.text().is_some_and(|t| !t.trim().is_empty()) {
+                findings.add(
+                    at(doc, child),
+                    Rule::RssStrayText,
+                    format!(
+                        "text {:?} directly inside <{}>",
+                        text(child),
+                        parent.tag_name().name()
+                    ),
+                );
+            }
+            let name = child.tag_name().name();
+            if child.is_element()
+                && child.tag_name().namespace().is_none()
+                && !matches!(name, "category" | "item")
+                && !seen.insert(name)
+            {
+                findings.add(
+                    at(doc, child),
+                    Rule::RssDuplicateElement,
+                    format!("{} has more than one <{name}>", parent.tag_name().name()),
+                );
+            }
+        }
     }
 }
 

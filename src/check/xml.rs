@@ -2,7 +2,7 @@
 
 use roxmltree::{Document, Node, ParsingOptions};
 
-use super::{atom, encoding, entities, rss, Context, Findings, Place, Rule};
+use super::{atom, encoding, entities, forms, rdf, rss, Context, Findings, Place, Rule};
 
 pub(super) const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
@@ -40,6 +40,7 @@ pub(super) fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
             return;
         }
     };
+    check_xml_attributes(&doc, findings);
     check_document(&doc, context, findings);
     // roxmltree's offsets count from the text it parsed.
     findings.resolve(text);
@@ -50,15 +51,41 @@ fn check_document(doc: &Document<'_>, context: &Context, findings: &mut Findings
     let root = doc.root_element();
     match (root.tag_name().namespace(), root.tag_name().name()) {
         (None, "rss") => rss::check(doc, root, context, findings),
-        (Some(ATOM_NS), "feed") => atom::check(doc, root, context, findings),
+        (Some(ATOM_NS), "feed" | "entry") => atom::check(doc, root, context, findings),
+        (Some(rdf::RDF_NS), "RDF") => rdf::check(doc, root, findings),
         (namespace, name) => findings.add(
             at(doc, root),
             Rule::UnknownFormat,
             format!(
-                "the root element is {}{name}, not rss (RSS 2.0) or feed (Atom 1.0)",
+                "the root element is {}{name}, not rss (RSS 2.0), rdf:RDF (RSS 1.0) or feed (Atom 1.0)",
                 namespace.map(|ns| format!("{{{ns}}}")).unwrap_or_default()
             ),
         ),
+    }
+}
+
+/// `xml:base` and `xml:lang`, wherever they are (XML 1.0 2.12, XML Base).
+fn check_xml_attributes(doc: &Document<'_>, findings: &mut Findings) {
+    const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+    for node in doc.descendants().filter(Node::is_element) {
+        if let Some(base) = node.attribute((XML_NS, "base")) {
+            if !forms::is_iri_reference(base) {
+                findings.add(
+                    at(doc, node),
+                    Rule::XmlBase,
+                    format!("xml:base {base:?} is not an IRI reference"),
+                );
+            }
+        }
+        if let Some(language) = node.attribute((XML_NS, "lang")) {
+            if !language.is_empty() && !forms::is_language_tag(language) {
+                findings.add(
+                    at(doc, node),
+                    Rule::LanguageTag,
+                    format!("xml:lang {language:?} is not a language tag such as en-US"),
+                );
+            }
+        }
     }
 }
 
