@@ -61,7 +61,10 @@ pub(super) fn check(
         findings.add(
             at(doc, rss),
             Rule::RssVersion,
-            format!("the rss element's version is {version:?}; it needs version=\"2.0\""),
+            format!(
+                "the rss element's version is {:?}; it needs version=\"2.0\"",
+                version.unwrap_or("missing")
+            ),
         );
     }
     let Some(channel) = children(rss, None, "channel").next() else {
