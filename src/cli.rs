@@ -136,8 +136,8 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_name = "TIME")]
     pub(crate) now: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Show at most this many findings per file (the exit status still counts them all)
-    #[arg(long, value_name = "N", default_value_t = 1000)]
-    pub(crate) max_findings: usize,
+    #[arg(long, value_name = "N")]
+    pub(crate) max_findings: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -288,7 +288,7 @@ fn check_common(
         }
     }
     for generator in children(parent, atom, "generator") {
-        super::atom_constructs::text_only(doc, generator, findings);
+        super::xml::text_only(doc, generator, Rule::AtomUnknownElement, findings);
         if let Some(uri) = generator.attribute("uri") {
             super::atom_constructs::check_iri(doc, generator, uri, findings);
         }

@@ -9,7 +9,7 @@ use super::forms::{
     is_absolute_iri, is_base64, is_email, is_iri_reference, is_language_tag, is_media_type,
     is_non_negative_integer,
 };
-use super::xml::{at, check_html, children, text, ATOM_NS};
+use super::xml::{at, check_html, children, text, text_only, ATOM_NS};
 use super::{Findings, Rule};
 
 const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
@@ -22,7 +22,9 @@ pub(super) fn check_text_construct(
 ) {
     let name = construct.tag_name().name();
     match construct.attribute("type") {
-        None | Some("text" | "html") => text_only(doc, construct, findings),
+        None | Some("text" | "html") => {
+            text_only(doc, construct, Rule::AtomUnknownElement, findings);
+        }
         Some("xhtml") => check_xhtml_div(doc, construct, findings),
         Some(kind) => findings.add(
             at(doc, construct),
@@ -66,9 +68,9 @@ pub(super) fn check_content(
         return;
     }
     match kind {
-        None | Some("text") => text_only(doc, content, findings),
+        None | Some("text") => text_only(doc, content, Rule::AtomUnknownElement, findings),
         Some("html") => {
-            text_only(doc, content, findings);
+            text_only(doc, content, Rule::AtomUnknownElement, findings);
             check_html(doc, content, &text(content), findings);
         }
         Some("xhtml") => check_xhtml_div(doc, content, findings),
@@ -90,7 +92,7 @@ pub(super) fn check_content(
             }
         }
         Some(media) if media.to_ascii_lowercase().starts_with("text/") => {
-            text_only(doc, content, findings);
+            text_only(doc, content, Rule::AtomUnknownElement, findings);
         }
         Some(media) => {
             if content.children().any(|c| c.is_element()) || !is_base64(&text(content)) {
@@ -150,19 +152,18 @@ fn check_xhtml_div(doc: &Document<'_>, construct: Node<'_, '_>, findings: &mut F
                 construct.tag_name().name()
             ),
         );
+        return;
     }
-}
-
-/// Flags child elements of an element that holds only text.
-pub(super) fn text_only(doc: &Document<'_>, node: Node<'_, '_>, findings: &mut Findings) {
-    if let Some(child) = node.children().find(Node::is_element) {
+    let no_namespace = elements[0]
+        .descendants()
+        .find(|d| d.is_element() && d.tag_name().namespace().is_none_or(str::is_empty));
+    if let Some(element) = no_namespace {
         findings.add(
-            at(doc, child),
-            Rule::AtomUnknownElement,
+            at(doc, element),
+            Rule::AtomXhtmlDiv,
             format!(
-                "<{}> holds an element <{}>; it may hold only text (use type=\"xhtml\" for markup)",
-                node.tag_name().name(),
-                child.tag_name().name()
+                "<{}> inside xhtml has no namespace (xmlns=\"\" takes it out of XHTML)",
+                element.tag_name().name()
             ),
         );
     }

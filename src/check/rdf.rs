@@ -4,7 +4,7 @@
 use roxmltree::{Document, Node};
 
 use super::forms::is_absolute_iri;
-use super::xml::{at, check_html, children, require_children, text, unknown_elements};
+use super::xml::{at, check_html, children, require_children, text, text_only, unknown_elements};
 use super::{is_absolute_url, Findings, Rule};
 
 pub(super) const RDF_NS: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
@@ -143,13 +143,34 @@ pub(super) fn check(doc: &Document<'_>, root: Node<'_, '_>, findings: &mut Findi
     super::rss_modules::check(doc, root, namespace == RSS1_NS, findings);
     if namespace == RSS1_NS {
         if let Some(items) = children(channel, Some(namespace), "items").next() {
-            if children(items, Some(RDF_NS), "Seq").next().is_none() {
-                findings.add(
-                    at(doc, items),
-                    Rule::Rss1MissingElement,
-                    "items has no rdf:Seq",
-                );
-            }
+            check_items(doc, items, findings);
+        }
+    }
+}
+
+/// The channel's list of items: an `rdf:Seq` (or nothing) of `rdf:li`
+/// naming each item with `rdf:resource`.
+fn check_items(doc: &Document<'_>, items: Node<'_, '_>, findings: &mut Findings) {
+    let has_children = items.children().any(|c| c.is_element());
+    let seq = children(items, Some(RDF_NS), "Seq").next();
+    if has_children && seq.is_none() {
+        findings.add(
+            at(doc, items),
+            Rule::Rss1MissingElement,
+            "items has no rdf:Seq",
+        );
+    }
+    for li in seq
+        .into_iter()
+        .flat_map(|seq| children(seq, Some(RDF_NS), "li"))
+    {
+        // The RSS 1.0 specification's own sample omits the prefix.
+        if li.attribute((RDF_NS, "resource")).is_none() && li.attribute("resource").is_none() {
+            findings.add(
+                at(doc, li),
+                Rule::Rss1About,
+                "rdf:li has no rdf:resource naming an item",
+            );
         }
     }
 }
@@ -214,6 +235,11 @@ fn check_element(
                     link.tag_name().name()
                 ),
             );
+        }
+    }
+    for &name in shape.allowed.iter().filter(|&&n| n != "items") {
+        for element in children(node, rss, name) {
+            text_only(doc, element, Rule::Rss1UnknownElement, findings);
         }
     }
     for html in

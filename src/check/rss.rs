@@ -8,7 +8,7 @@ use roxmltree::{Document, Node};
 use super::dates::{check_plausible, parse_rfc822, Rfc822Problem};
 use super::forms::is_language_tag;
 use super::xml::{
-    at, check_html, check_self_link, children, require_children, text, unknown_elements,
+    at, check_html, check_self_link, children, require_children, text, text_only, unknown_elements,
 };
 use super::{is_absolute_url, Context, Findings, Rule};
 
@@ -35,6 +35,27 @@ const CHANNEL_ELEMENTS: &[&str] = &[
     "skipHours",
     "skipDays",
     "item",
+];
+/// The core elements whose value is text.
+const TEXT_ONLY: &[&str] = &[
+    "title",
+    "link",
+    "description",
+    "language",
+    "copyright",
+    "managingEditor",
+    "webMaster",
+    "pubDate",
+    "lastBuildDate",
+    "category",
+    "generator",
+    "docs",
+    "ttl",
+    "rating",
+    "author",
+    "comments",
+    "guid",
+    "source",
 ];
 const ITEM_ELEMENTS: &[&str] = &[
     "title",
@@ -226,6 +247,12 @@ fn check_duplicates_and_text(
                 );
             }
             let name = child.tag_name().name();
+            if child.is_element()
+                && child.tag_name().namespace().is_none()
+                && TEXT_ONLY.contains(&name)
+            {
+                text_only(doc, child, Rule::RssUnknownElement, findings);
+            }
             if child.is_element()
                 && child.tag_name().namespace().is_none()
                 && !matches!(name, "category" | "item")

@@ -26,6 +26,20 @@ pub(super) fn check(doc: &Document<'_>, root: Node<'_, '_>, rdf: bool, findings:
         let Some(namespace) = node.tag_name().namespace() else {
             continue;
         };
+        const MODULES: &[&str] = &[
+            DC_NS,
+            DCTERMS_NS,
+            GEO_NS,
+            ICBM_NS,
+            GEOURL_NS,
+            SLASH_NS,
+            SY_NS,
+            TRACKBACK_NS,
+            ITUNES_NS,
+        ];
+        if !MODULES.contains(&namespace) {
+            continue;
+        }
         let name = node.tag_name().name();
         let value = text(node);
         let problem = match (namespace, name) {

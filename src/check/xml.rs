@@ -67,7 +67,20 @@ fn check_document(doc: &Document<'_>, context: &Context, findings: &mut Findings
 /// `xml:base` and `xml:lang`, wherever they are (XML 1.0 2.12, XML Base).
 fn check_xml_attributes(doc: &Document<'_>, findings: &mut Findings) {
     const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+    let mut reported = std::collections::HashSet::new();
     for node in doc.descendants().filter(Node::is_element) {
+        // Namespaces in XML 1.0: a namespace name is a URI reference. The
+        // first element to have it in scope is the one declaring it.
+        for namespace in node.namespaces() {
+            let uri = namespace.uri();
+            if uri.contains(char::is_whitespace) && reported.insert(uri) {
+                findings.add(
+                    at(doc, node),
+                    Rule::XmlNotWellFormed,
+                    format!("namespace name {uri:?} has white space; it must be a URI"),
+                );
+            }
+        }
         if let Some(base) = node.attribute((XML_NS, "base")) {
             if !forms::is_iri_reference(base) {
                 findings.add(
@@ -157,6 +170,27 @@ pub(super) fn check_html(
             at(doc, node),
             Rule::ContentRelativeUrl,
             format!("relative URL {url:?} in content; readers may not resolve it"),
+        );
+    }
+}
+
+/// Flags the first child element of `node`, which holds only text (HTML
+/// in it must be escaped or in CDATA).
+pub(super) fn text_only(
+    doc: &Document<'_>,
+    node: Node<'_, '_>,
+    rule: Rule,
+    findings: &mut Findings,
+) {
+    if let Some(child) = node.children().find(Node::is_element) {
+        findings.add(
+            at(doc, child),
+            rule,
+            format!(
+                "<{}> holds an element <{}>; it holds only text (escape HTML, or put it in CDATA)",
+                node.tag_name().name(),
+                child.tag_name().name()
+            ),
         );
     }
 }

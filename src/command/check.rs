@@ -34,18 +34,18 @@ pub(super) fn run(args: &CheckArgs) -> io::Result<ExitCode> {
         for finding in &findings {
             failed |= finding.severity == Severity::Error || args.strict;
         }
-        for finding in findings.iter().take(args.max_findings) {
+        let shown_at_most = args.max_findings.unwrap_or(usize::MAX);
+        for finding in findings.iter().take(shown_at_most) {
             match args.format {
                 Format::Text => writeln!(out, "{}", text(&shown, finding))?,
                 Format::Github => writeln!(out, "{}", github(&shown, finding))?,
                 Format::Json => all.push(json(shown.clone(), finding)),
             }
         }
-        if findings.len() > args.max_findings {
+        if findings.len() > shown_at_most {
             eprintln!(
-                "{shown}: {} more findings not shown (--max-findings {})",
-                findings.len() - args.max_findings,
-                args.max_findings
+                "{shown}: {} more findings not shown (--max-findings {shown_at_most})",
+                findings.len() - shown_at_most,
             );
         }
     }
