@@ -31,17 +31,9 @@ const FEED_ELEMENTS: &[&str] = &[
     "updated",
     "entry",
 ];
-/// What a feed (or an entry's source) may have at most once (RFC 4287 4.1.1).
-const FEED_ONCE: &[&str] = &[
-    "generator",
-    "icon",
-    "id",
-    "logo",
-    "rights",
-    "subtitle",
-    "title",
-    "updated",
-];
+/// What may appear more than once (RFC 4287 4.1.1, 4.1.2, 4.2.11); all
+/// else, at most once.
+const REPEATABLE: &[&str] = &["author", "category", "contributor", "link", "entry"];
 /// What feeds and entries must both have (RFC 4287 4.1.1, 4.1.2).
 const REQUIRED: &[&str] = &["id", "title", "updated"];
 const ENTRY_ELEMENTS: &[&str] = &[
@@ -51,17 +43,6 @@ const ENTRY_ELEMENTS: &[&str] = &[
     "contributor",
     "id",
     "link",
-    "published",
-    "rights",
-    "source",
-    "summary",
-    "title",
-    "updated",
-];
-/// What an entry may have at most once (RFC 4287 4.1.2).
-const ENTRY_ONCE: &[&str] = &[
-    "content",
-    "id",
     "published",
     "rights",
     "source",
@@ -100,7 +81,7 @@ pub(super) fn check(
         findings,
     );
     check_self_link(doc, feed, context, findings);
-    check_common(doc, feed, FEED_ONCE, context, findings);
+    check_common(doc, feed, FEED_ELEMENTS, context, findings);
     let feed_has_author = children(feed, atom, "author").next().is_some();
 
     let mut ids = HashMap::new();
@@ -177,7 +158,7 @@ fn check_entry(
             );
         }
     }
-    check_common(doc, entry, ENTRY_ONCE, context, findings);
+    check_common(doc, entry, ENTRY_ELEMENTS, context, findings);
     let source = children(entry, atom, "source").next();
     if let Some(source) = source {
         check_source(doc, source, context, findings);
@@ -235,7 +216,7 @@ fn check_source(
         Rule::AtomUnknownElement,
         findings,
     );
-    check_common(doc, source, FEED_ONCE, context, findings);
+    check_common(doc, source, known, context, findings);
 }
 
 /// What feeds, entries and sources share: id, dates, text constructs,
@@ -243,12 +224,12 @@ fn check_source(
 fn check_common(
     doc: &Document<'_>,
     parent: Node<'_, '_>,
-    once: &[&str],
+    known: &[&str],
     context: &Context,
     findings: &mut Findings,
 ) {
     let atom = Some(ATOM_NS);
-    for &name in once {
+    for &name in known.iter().filter(|n| !REPEATABLE.contains(n)) {
         for extra in children(parent, atom, name).skip(1) {
             findings.add(
                 at(doc, extra),

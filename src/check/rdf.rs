@@ -5,7 +5,7 @@ use roxmltree::{Document, Node};
 
 use super::forms::is_absolute_iri;
 use super::xml::{at, check_html, children, require_children, text, text_only, unknown_elements};
-use super::{is_absolute_url, Findings, Rule};
+use super::{Findings, Rule};
 
 pub(super) const RDF_NS: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 pub(super) const RSS1_NS: &str = "http://purl.org/rss/1.0/";
@@ -19,6 +19,17 @@ struct Shape {
     required: &'static [&'static str],
     allowed: &'static [&'static str],
 }
+
+const IMAGE: Shape = Shape {
+    name: "image",
+    required: &["title", "url", "link"],
+    allowed: &["title", "url", "link"],
+};
+const TEXTINPUT: Shape = Shape {
+    name: "textinput",
+    required: &["title", "description", "name", "link"],
+    allowed: &["title", "description", "name", "link"],
+};
 
 const RSS1_SHAPES: &[Shape] = &[
     Shape {
@@ -38,16 +49,8 @@ const RSS1_SHAPES: &[Shape] = &[
         required: &["title", "link"],
         allowed: &["title", "link", "description"],
     },
-    Shape {
-        name: "image",
-        required: &["title", "url", "link"],
-        allowed: &["title", "url", "link"],
-    },
-    Shape {
-        name: "textinput",
-        required: &["title", "description", "name", "link"],
-        allowed: &["title", "description", "name", "link"],
-    },
+    IMAGE,
+    TEXTINPUT,
 ];
 
 const RSS090_SHAPES: &[Shape] = &[
@@ -61,16 +64,8 @@ const RSS090_SHAPES: &[Shape] = &[
         required: &["title", "link"],
         allowed: &["title", "link"],
     },
-    Shape {
-        name: "image",
-        required: &["title", "url", "link"],
-        allowed: &["title", "url", "link"],
-    },
-    Shape {
-        name: "textinput",
-        required: &["title", "description", "name", "link"],
-        allowed: &["title", "description", "name", "link"],
-    },
+    IMAGE,
+    TEXTINPUT,
 ];
 
 /// An `rdf:RDF` document: RSS 1.0 or 0.90 by the namespace of its channel.
@@ -225,17 +220,7 @@ fn check_element(
         }
     }
     for link in children(node, rss, "link").chain(children(node, rss, "url")) {
-        let value = text(link);
-        if !is_absolute_url(&value) {
-            findings.add(
-                at(doc, link),
-                Rule::RssLinkRelative,
-                format!(
-                    "<{}> {value:?} is not an absolute URL",
-                    link.tag_name().name()
-                ),
-            );
-        }
+        super::rss::check_link(doc, link, findings);
     }
     for &name in shape.allowed.iter().filter(|&&n| n != "items") {
         for element in children(node, rss, name) {

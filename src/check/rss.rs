@@ -36,26 +36,16 @@ const CHANNEL_ELEMENTS: &[&str] = &[
     "skipDays",
     "item",
 ];
-/// The core elements whose value is text.
-const TEXT_ONLY: &[&str] = &[
-    "title",
-    "link",
-    "description",
-    "language",
-    "copyright",
-    "managingEditor",
-    "webMaster",
-    "pubDate",
-    "lastBuildDate",
-    "category",
-    "generator",
-    "docs",
-    "ttl",
-    "rating",
-    "author",
-    "comments",
-    "guid",
-    "source",
+/// The core elements that hold elements; all others hold text.
+const CONTAINERS: &[&str] = &[
+    "channel",
+    "cloud",
+    "enclosure",
+    "image",
+    "item",
+    "skipDays",
+    "skipHours",
+    "textInput",
 ];
 const ITEM_ELEMENTS: &[&str] = &[
     "title",
@@ -249,7 +239,7 @@ fn check_duplicates_and_text(
             let name = child.tag_name().name();
             if child.is_element()
                 && child.tag_name().namespace().is_none()
-                && TEXT_ONLY.contains(&name)
+                && !CONTAINERS.contains(&name)
             {
                 text_only(doc, child, Rule::RssUnknownElement, findings);
             }
@@ -268,7 +258,7 @@ fn check_duplicates_and_text(
     }
 }
 
-fn check_link(doc: &Document<'_>, link: Node<'_, '_>, findings: &mut Findings) {
+pub(super) fn check_link(doc: &Document<'_>, link: Node<'_, '_>, findings: &mut Findings) {
     let value = text(link);
     if !is_absolute_url(&value) {
         findings.add(
