@@ -45,6 +45,15 @@ pub(super) fn decode<'a>(bytes: &'a [u8], findings: &mut Findings) -> Option<Cow
             marked
         }
         (Some(marked), _) => marked,
+        // UTF-16 without a mark would begin `<?` in two bytes each.
+        (None, Some(declared)) if declared == UTF_16LE || declared == UTF_16BE => {
+            findings.add(
+                (1, 1),
+                Rule::XmlEncoding,
+                "the XML declaration says UTF-16, but the file is not (UTF-16 begins with a byte order mark)",
+            );
+            return None;
+        }
         (None, Some(declared)) => declared,
         (None, None) => UTF_8,
     };
@@ -159,6 +168,7 @@ mod tests {
         assert!(decoded(&utf16le(xml, true)).is_err());
         assert!(decoded(b"<?xml version='1.0' encoding='klingon'?><a/>").is_err());
         assert!(decoded(b"<a>\xE9</a>").is_err());
+        assert!(decoded(b"<?xml version='1.0' encoding='utf-16'?><a/>").is_err());
         assert_eq!(decoded(b"\xEF\xBB\xBF<a/>").unwrap(), "<a/>");
     }
 }
