@@ -19,6 +19,7 @@ mod json_places;
 mod rdf;
 mod rss;
 mod rss_modules;
+mod rss_parts;
 mod rule;
 mod xml;
 

@@ -102,6 +102,7 @@ pub(super) fn check(
     check_self_link(doc, channel, context, findings);
     check_duplicates_and_text(doc, rss, channel, findings);
     super::rss_modules::check(doc, rss, false, findings);
+    super::rss_parts::check_channel(doc, channel, findings);
     for language in children(channel, None, "language") {
         let value = text(language);
         if !is_language_tag(&value) {
@@ -186,6 +187,7 @@ fn check_item(
             );
         }
     }
+    super::rss_parts::check_item(doc, item, findings);
     for enclosure in children(item, None, "enclosure") {
         for attribute in ["url", "length", "type"] {
             if enclosure.attribute(attribute).is_none() {
@@ -245,7 +247,7 @@ fn check_duplicates_and_text(
             }
             if child.is_element()
                 && child.tag_name().namespace().is_none()
-                && !matches!(name, "category" | "item")
+                && !matches!(name, "category" | "item" | "enclosure")
                 && !seen.insert(name)
             {
                 findings.add(
