@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Records the W3C Feed Validation Service's verdict on each of its own RSS
-and Atom test cases, for tests/w3c.rs.
+and Atom test cases (testcases/atom, rss and rss20), for tests/w3c.rs.
 
     git clone https://github.com/w3c/feedvalidator /tmp/feedvalidator
     python3 tests/w3c/verdicts.py /tmp/feedvalidator > tests/w3c/verdicts.txt
@@ -29,7 +29,7 @@ commit = subprocess.run(
 print(f"# The W3C feed validator's verdicts on its test cases, at commit {commit}.")
 print("# Made by tests/w3c/verdicts.py; read by tests/w3c.rs.")
 cases = os.path.join(root, "testcases")
-for folder in ("atom", "rss"):
+for folder in ("atom", "rss", "rss20"):
     for path in sorted(glob.glob(os.path.join(cases, folder, "**", "*.xml"), recursive=True)):
         base = path.replace(root, "http://www.feedvalidator.org")
         with open(path, "rb") as stream:
