@@ -46,16 +46,18 @@ renamed into place only when the whole build has succeeded; unchanged files are 
 rewritten."
     )]
     Build(BuildArgs),
-    /// Check feed files (RSS 2.0, Atom 1.0, JSON Feed 1.1) against the W3C validator's rules
+    /// Check feed files (RSS, Atom, JSON Feed) against the W3C validator's rules
     #[command(
         long_about = "Check feed files against rules modelled on the W3C Feed Validation Service: \
-well-formedness and illegal characters, required elements, RFC 822 and RFC 3339 dates, implausible \
-dates, absolute links, guid and id uniqueness and form, self links, e-mail addresses in RSS authors, \
-relative URLs in content, unknown elements, and JSON Feed's fields and types. The format is found \
-from the content, not the file name.\n\n\
+well-formedness, encodings and illegal characters, required elements and those allowed once, RFC 822 \
+and RFC 3339 dates, implausible dates, absolute links, guid and id uniqueness and form, self links, \
+e-mail addresses, Atom's text, content and person constructs, links and IRIs, xml:base and xml:lang, \
+the common RSS modules, relative URLs in content, unknown elements, and JSON Feed's fields and types. \
+RSS 2.0 (and 0.91 to 0.94), RSS 1.0 and 0.90, Atom 1.0 and JSON Feed 1.1 are found from the content, \
+not the file name.\n\n\
 Each finding is printed as `file:line:column: error|warning: message [rule-id]`. The exit status \
 is 1 if any file has an error (with --strict, also a warning), 0 otherwise.",
-        after_long_help = "EXAMPLES:\n  make-feed check public/*.xml public/*.json\n  make-feed check --strict --format json feed.xml"
+        after_long_help = "EXAMPLES:\n  make-feed check public/*.xml public/*.json\n  make-feed check --strict --format json feed.xml\n  make-feed check --format github public/atom.xml"
     )]
     Check(CheckArgs),
     /// Start a new article: writes articles/<slug>.md with its front matter filled in
@@ -156,6 +158,9 @@ pub(crate) struct CheckArgs {
     /// The present, for "date in the future" (RFC 3339; default: the clock)
     #[arg(long, value_name = "TIME")]
     pub(crate) now: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Show at most this many findings per file (the exit status still counts them all)
+    #[arg(long, value_name = "N")]
+    pub(crate) max_findings: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -164,6 +169,8 @@ pub(crate) enum Format {
     Text,
     /// A JSON array of findings, for machines
     Json,
+    /// GitHub Actions workflow commands (`::error file=...,line=...::message`), shown on the diff
+    Github,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -170,10 +170,8 @@ fn a_self_link_elsewhere_than_the_given_url_is_flagged() {
     assert!(out.contains("[self-link-mismatch]"), "{out}");
 }
 
-#[test]
-fn the_bundled_feeds_have_no_findings() {
-    let test = Test::bundled();
-    test.build().success();
+/// Every XML and JSON file a build wrote, checked with --strict.
+fn check_everything_written(test: &Test) -> (Option<i32>, String) {
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(test.out()) {
         let entry = entry.unwrap();
@@ -188,5 +186,73 @@ fn the_bundled_feeds_have_no_findings() {
     assert!(files.len() >= 2);
     let mut args = vec!["check", "--strict", "--now", NOW];
     args.extend(files.iter().map(String::as_str));
-    assert_eq!(make_feed(&args), (Some(0), String::new()));
+    make_feed(&args)
+}
+
+#[test]
+fn the_bundled_feeds_have_no_findings() {
+    let test = Test::bundled();
+    test.build().success();
+    assert_eq!(check_everything_written(&test), (Some(0), String::new()));
+}
+
+#[test]
+fn html_shown_as_code_in_an_article_draws_no_finding() {
+    let test = Test::new().file(
+        "articles/code.md",
+        "+++\ntitle = \"Images in HTML\"\npublished = 2022-06-02 10:00:00\n+++\n\n\
+         Use `<img src=\"photo.jpg\">` or `<a href=\"page.html\">`.\n\n\
+         ```html\n<img src=\"photo.jpg\" alt=\"\">\n<a href=\"../x.html\">x</a>\n```\n\n\
+         \tsrc=\"indented.jpg\"\n",
+    );
+    test.build().success();
+    assert_eq!(check_everything_written(&test), (Some(0), String::new()));
+}
+
+#[test]
+fn github_format_annotates_the_line() {
+    let (status, out) = make_feed(&[
+        "check",
+        "--now",
+        NOW,
+        "--format",
+        "github",
+        "tests/check/rss-date-day-of-week.xml",
+    ]);
+    assert_eq!(status, Some(1));
+    assert_eq!(
+        out,
+        "::error file=tests/check/rss-date-day-of-week.xml,line=13,col=7,title=rss-date-day-of-week::\
+         <pubDate> \"Tue, 01 Jun 2022 17:52:50 +0800\" says Tue, but that date is a Wed\n"
+    );
+}
+
+#[test]
+fn max_findings_bounds_the_output_not_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("feed.xml");
+    fs::write(&path, r#"<rss version="1.0"><channel/></rss>"#).unwrap();
+    let file = path.to_str().unwrap();
+    let (_, all) = make_feed(&["check", "--now", NOW, file]);
+    assert!(all.lines().count() >= 3, "{all}");
+    let (status, out) = make_feed(&["check", "--now", NOW, "--max-findings", "1", file]);
+    assert_eq!((status, out.lines().count()), (Some(1), 1));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_device_is_refused_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("feed.xml");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    for file in [fifo.to_str().unwrap(), "/dev/zero"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_make-feed"))
+            .args(["check", file])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.contains("is not a regular file"), "{stderr}");
+    }
 }

@@ -22,3 +22,4 @@ mod roundtrip;
 #[cfg(feature = "serve")]
 mod serve;
 mod site;
+mod w3c;

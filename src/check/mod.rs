@@ -8,11 +8,18 @@
 //! reads only the bytes it is given.
 
 mod atom;
+mod atom_constructs;
 mod dates;
+mod encoding;
+mod entities;
+mod forms;
 mod html;
 mod json;
 mod json_places;
+mod rdf;
 mod rss;
+mod rss_modules;
+mod rss_parts;
 mod rule;
 mod xml;
 
@@ -38,6 +45,10 @@ impl fmt::Display for Severity {
         })
     }
 }
+
+/// The largest file `make-feed check` reads: twice what `build` reads for
+/// an article, as a feed holds many.
+pub const MAX_FEED_BYTES: u64 = 64 << 20;
 
 /// One thing wrong with a feed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -6,8 +6,9 @@ use std::collections::HashSet;
 use roxmltree::{Document, Node};
 
 use super::dates::{check_plausible, parse_rfc822, Rfc822Problem};
+use super::forms::is_language_tag;
 use super::xml::{
-    at, check_html, check_self_link, children, require_children, text, unknown_elements,
+    at, check_html, check_self_link, children, require_children, text, text_only, unknown_elements,
 };
 use super::{is_absolute_url, Context, Findings, Rule};
 
@@ -35,6 +36,17 @@ const CHANNEL_ELEMENTS: &[&str] = &[
     "skipDays",
     "item",
 ];
+/// The core elements that hold elements; all others hold text.
+const CONTAINERS: &[&str] = &[
+    "channel",
+    "cloud",
+    "enclosure",
+    "image",
+    "item",
+    "skipDays",
+    "skipHours",
+    "textInput",
+];
 const ITEM_ELEMENTS: &[&str] = &[
     "title",
     "link",
@@ -54,11 +66,16 @@ pub(super) fn check(
     context: &Context,
     findings: &mut Findings,
 ) {
-    if rss.attribute("version") != Some("2.0") {
+    // 0.91 to 0.94 are what 2.0 grew from; it reads them unchanged.
+    let version = rss.attribute("version");
+    if !matches!(version, Some("2.0" | "0.91" | "0.92" | "0.93" | "0.94")) {
         findings.add(
             at(doc, rss),
             Rule::RssVersion,
-            "the rss element needs version=\"2.0\"",
+            format!(
+                "the rss element's version is {:?}; it needs version=\"2.0\"",
+                version.unwrap_or("missing")
+            ),
         );
     }
     let Some(channel) = children(rss, None, "channel").next() else {
@@ -83,6 +100,19 @@ pub(super) fn check(
         findings,
     );
     check_self_link(doc, channel, context, findings);
+    check_duplicates_and_text(doc, rss, channel, findings);
+    super::rss_modules::check(doc, rss, false, findings);
+    super::rss_parts::check_channel(doc, channel, findings);
+    for language in children(channel, None, "language") {
+        let value = text(language);
+        if !is_language_tag(&value) {
+            findings.add(
+                at(doc, language),
+                Rule::LanguageTag,
+                format!("<language> {value:?} is not a language tag such as en-US"),
+            );
+        }
+    }
     for link in children(channel, None, "link") {
         check_link(doc, link, findings);
     }
@@ -157,6 +187,7 @@ fn check_item(
             );
         }
     }
+    super::rss_parts::check_item(doc, item, findings);
     for enclosure in children(item, None, "enclosure") {
         for attribute in ["url", "length", "type"] {
             if enclosure.attribute(attribute).is_none() {
@@ -184,7 +215,52 @@ fn check_item(
     }
 }
 
-fn check_link(doc: &Document<'_>, link: Node<'_, '_>, findings: &mut Findings) {
+/// Elements but category appear once in a channel or item; text belongs
+/// inside elements.
+fn check_duplicates_and_text(
+    doc: &Document<'_>,
+    rss: Node<'_, '_>,
+    channel: Node<'_, '_>,
+    findings: &mut Findings,
+) {
+    let items = children(channel, None, "item");
+    for parent in [rss, channel].into_iter().chain(items) {
+        let mut seen = HashSet::new();
+        for child in parent.children() {
+            if child.is_text() && child.text().is_some_and(|t| !t.trim().is_empty()) {
+                findings.add(
+                    at(doc, child),
+                    Rule::RssStrayText,
+                    format!(
+                        "text {:?} directly inside <{}>",
+                        text(child),
+                        parent.tag_name().name()
+                    ),
+                );
+            }
+            let name = child.tag_name().name();
+            if child.is_element()
+                && child.tag_name().namespace().is_none()
+                && !CONTAINERS.contains(&name)
+            {
+                text_only(doc, child, Rule::RssUnknownElement, findings);
+            }
+            if child.is_element()
+                && child.tag_name().namespace().is_none()
+                && !matches!(name, "category" | "item" | "enclosure")
+                && !seen.insert(name)
+            {
+                findings.add(
+                    at(doc, child),
+                    Rule::RssDuplicateElement,
+                    format!("{} has more than one <{name}>", parent.tag_name().name()),
+                );
+            }
+        }
+    }
+}
+
+pub(super) fn check_link(doc: &Document<'_>, link: Node<'_, '_>, findings: &mut Findings) {
     let value = text(link);
     if !is_absolute_url(&value) {
         findings.add(

@@ -2,26 +2,28 @@
 
 use roxmltree::{Document, Node, ParsingOptions};
 
-use super::{atom, rss, Context, Findings, Place, Rule};
+use super::{atom, encoding, entities, forms, rdf, rss, Context, Findings, Place, Rule};
 
 pub(super) const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
 pub(super) fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
-    // simdutf8 first: feeds of CJK text are slow to validate otherwise.
-    let text = match simdutf8::basic::from_utf8(bytes).or_else(|_| std::str::from_utf8(bytes)) {
-        Ok(text) => text.strip_prefix('\u{FEFF}').unwrap_or(text),
-        Err(e) => {
-            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
-            let line = valid.matches('\n').count() as u32 + 1;
-            let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
-            findings.add(
-                (line, column),
-                Rule::XmlNotWellFormed,
-                "the file is not UTF-8",
-            );
-            return;
-        }
+    let Some(text) = encoding::decode(bytes, findings) else {
+        return;
     };
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+    if let Some((offset, size)) = entities::too_wide(text) {
+        findings.add(
+            Place::Offset(offset),
+            Rule::XmlEntityExpansion,
+            format!(
+                "the entities expand to {} MB of text, more than the {} MB this checker reads",
+                size >> 20,
+                entities::EXPANSION_LIMIT >> 20
+            ),
+        );
+        findings.resolve(text);
+        return;
+    }
     let options = ParsingOptions {
         allow_dtd: true,
         ..ParsingOptions::default()
@@ -38,6 +40,7 @@ pub(super) fn check(bytes: &[u8], context: &Context, findings: &mut Findings) {
             return;
         }
     };
+    check_xml_attributes(&doc, findings);
     check_document(&doc, context, findings);
     // roxmltree's offsets count from the text it parsed.
     findings.resolve(text);
@@ -48,15 +51,54 @@ fn check_document(doc: &Document<'_>, context: &Context, findings: &mut Findings
     let root = doc.root_element();
     match (root.tag_name().namespace(), root.tag_name().name()) {
         (None, "rss") => rss::check(doc, root, context, findings),
-        (Some(ATOM_NS), "feed") => atom::check(doc, root, context, findings),
+        (Some(ATOM_NS), "feed" | "entry") => atom::check(doc, root, context, findings),
+        (Some(rdf::RDF_NS), "RDF") => rdf::check(doc, root, findings),
         (namespace, name) => findings.add(
             at(doc, root),
             Rule::UnknownFormat,
             format!(
-                "the root element is {}{name}, not rss (RSS 2.0) or feed (Atom 1.0)",
+                "the root element is {}{name}, not rss (RSS 2.0), rdf:RDF (RSS 1.0) or feed (Atom 1.0)",
                 namespace.map(|ns| format!("{{{ns}}}")).unwrap_or_default()
             ),
         ),
+    }
+}
+
+/// `xml:base` and `xml:lang`, wherever they are (XML 1.0 2.12, XML Base).
+fn check_xml_attributes(doc: &Document<'_>, findings: &mut Findings) {
+    const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+    let mut reported = std::collections::HashSet::new();
+    for node in doc.descendants().filter(Node::is_element) {
+        // Namespaces in XML 1.0: a namespace name is a URI reference. The
+        // first element to have it in scope is the one declaring it.
+        for namespace in node.namespaces() {
+            let uri = namespace.uri();
+            if uri.contains(char::is_whitespace) && reported.insert(uri) {
+                findings.add(
+                    at(doc, node),
+                    Rule::XmlNotWellFormed,
+                    format!("namespace name {uri:?} has white space; it must be a URI"),
+                );
+            }
+        }
+        if let Some(base) = node.attribute((XML_NS, "base")) {
+            if !forms::is_iri_reference(base) {
+                findings.add(
+                    at(doc, node),
+                    Rule::XmlBase,
+                    format!("xml:base {base:?} is not an IRI reference"),
+                );
+            }
+        }
+        if let Some(language) = node.attribute((XML_NS, "lang")) {
+            if !language.is_empty() && !forms::is_language_tag(language) {
+                findings.add(
+                    at(doc, node),
+                    Rule::LanguageTag,
+                    format!("xml:lang {language:?} is not a language tag such as en-US"),
+                );
+            }
+        }
     }
 }
 
@@ -128,6 +170,27 @@ pub(super) fn check_html(
             at(doc, node),
             Rule::ContentRelativeUrl,
             format!("relative URL {url:?} in content; readers may not resolve it"),
+        );
+    }
+}
+
+/// Flags the first child element of `node`, which holds only text (HTML
+/// in it must be escaped or in CDATA).
+pub(super) fn text_only(
+    doc: &Document<'_>,
+    node: Node<'_, '_>,
+    rule: Rule,
+    findings: &mut Findings,
+) {
+    if let Some(child) = node.children().find(Node::is_element) {
+        findings.add(
+            at(doc, child),
+            rule,
+            format!(
+                "<{}> holds an element <{}>; it holds only text (escape HTML, or put it in CDATA)",
+                node.tag_name().name(),
+                child.tag_name().name()
+            ),
         );
     }
 }
