@@ -87,6 +87,56 @@ make-feed serve --data site --out dist     build site/ into dist/ and serve dist
     )]
     #[cfg(feature = "serve")]
     Serve(ServeArgs),
+    /// Publish the built output folder to object storage (S3, GCS, Azure) or a folder, and notify WebSub hubs
+    #[command(
+        long_about = "Upload what the last `make-feed build` wrote into the output folder to a store: \
+s3://bucket/prefix (Amazon S3, or any S3-compatible server with --endpoint), gs://bucket/prefix \
+(Google Cloud Storage), az://container/prefix (Azure Blob Storage) or file:///folder. The target \
+is --to, or else `deploy` in feed.toml. Credentials come from each cloud's standard environment \
+variables and files (AWS_ACCESS_KEY_ID…, GOOGLE_APPLICATION_CREDENTIALS, AZURE_STORAGE_…), \
+never from feed.toml. deploy does not build: run `make-feed build` first.\n\n\
+Only files whose content differs from what the store holds are uploaded, each with its \
+Content-Type (charset=utf-8 for text) and a Cache-Control for its kind (feeds and index pages \
+5 minutes, article pages and archive feeds a day, assets a week). New files go first, then \
+replaced ones in the order assets, pages, list pages, archive feeds, main and category feeds, \
+index.html, then deletions of files an earlier deploy put there that the build no longer \
+produces; so readers never meet a link to a file not yet uploaded, and a deploy stopped at any \
+point leaves a readable site that the next deploy completes. The store keeps a record of what \
+was deployed in .make-feed-deploy, written last.\n\n\
+When feed.toml names WebSub hubs (`hub`), each hub is then told of every main and category \
+feed the deploy changed (hub.mode=publish), with retries; --no-ping skips that.",
+        after_long_help = "EXAMPLES:\n  \
+make-feed build && make-feed deploy --to s3://my-bucket/feeds\n  \
+make-feed deploy --to s3://site --endpoint http://127.0.0.1:3900   an S3-compatible server\n  \
+make-feed deploy --to file:///srv/www/feeds                       a web server's folder\n  \
+make-feed deploy --dry-run                                        list what would change\n\n\
+EXIT STATUS:\n  0  the store holds the build (and every hub was told)\n  1  the deploy stopped, or a hub could not be told\n  2  the command line is wrong"
+    )]
+    #[cfg(feature = "deploy")]
+    Deploy(DeployArgs),
+}
+
+#[cfg(feature = "deploy")]
+#[derive(Debug, Clone, Args)]
+pub(crate) struct DeployArgs {
+    /// The folder holding feed.toml (for `deploy`, `hub` and `base_url`)
+    #[arg(long, value_name = "DIR", default_value = "feed-data")]
+    pub(crate) data: PathBuf,
+    /// The output folder a build wrote
+    #[arg(long, value_name = "DIR", default_value = "public")]
+    pub(crate) out: PathBuf,
+    /// Where to publish: s3://bucket/prefix, gs://…, az://…, file:///folder (default: `deploy` in feed.toml)
+    #[arg(long, value_name = "URL")]
+    pub(crate) to: Option<crate::model::DeployTarget>,
+    /// An S3-compatible server's address, e.g. http://127.0.0.1:3900
+    #[arg(long, value_name = "URL")]
+    pub(crate) endpoint: Option<url::Url>,
+    /// List what would be uploaded and deleted, in order, with sizes; change nothing
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Do not notify the WebSub hubs
+    #[arg(long)]
+    pub(crate) no_ping: bool,
 }
 
 #[cfg(feature = "serve")]

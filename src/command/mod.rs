@@ -7,6 +7,8 @@
 
 mod build;
 mod check;
+#[cfg(feature = "deploy")]
+mod deploy;
 mod new;
 #[cfg(feature = "serve")]
 mod serve;
@@ -29,6 +31,8 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::New(args) => new::run(&args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => build::serve(&args),
+        #[cfg(feature = "deploy")]
+        Command::Deploy(args) => deploy::run(&args),
     };
     match ran {
         Ok(code) => code,

@@ -2,6 +2,8 @@
 
 use url::Url;
 
+use super::DeployTarget;
+
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Channel {
     pub(crate) title: String,
@@ -27,6 +29,10 @@ pub(crate) struct Channel {
     pub(crate) limit: usize,
     /// Entries per archive page (RFC 5005) when archives are on.
     pub(crate) archive_page_size: Option<usize>,
+    /// WebSub hubs (`hub`) that feeds name and `deploy` notifies.
+    pub(crate) hubs: Vec<Url>,
+    /// Where `make-feed deploy` publishes unless `--to` says otherwise.
+    pub(crate) deploy: Option<DeployTarget>,
 }
 
 impl Channel {
@@ -47,6 +53,8 @@ impl Channel {
             feed_id: "https://example.org/".into(),
             limit: 20,
             archive_page_size: None,
+            hubs: Vec::new(),
+            deploy: None,
         }
     }
 

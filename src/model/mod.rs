@@ -9,6 +9,7 @@
 //! HTML is sanitised. Renderers can therefore format without re-validating.
 
 mod channel;
+mod deploy_target;
 mod document;
 mod entry;
 mod id;
@@ -20,6 +21,7 @@ mod site_path;
 mod slug;
 
 pub(crate) use channel::{Channel, Person};
+pub(crate) use deploy_target::{DeployTarget, StoreKind};
 pub(crate) use document::{Document, History};
 pub(crate) use entry::{Entry, Head, Source};
 pub(crate) use id::tag_uri;

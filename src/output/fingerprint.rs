@@ -95,6 +95,15 @@ impl<T: Fingerprint> Fingerprint for Option<T> {
     }
 }
 
+impl<T: Fingerprint> Fingerprint for [T] {
+    fn fingerprint(&self, hasher: &mut Hasher) {
+        self.len().fingerprint(hasher);
+        for item in self {
+            item.fingerprint(hasher);
+        }
+    }
+}
+
 impl Fingerprint for url::Url {
     fn fingerprint(&self, hasher: &mut Hasher) {
         self.as_str().fingerprint(hasher);
@@ -135,6 +144,9 @@ impl Fingerprint for Channel {
             // rewrite every page.
             limit: _,
             archive_page_size: _,
+            hubs,
+            // Where the site is deployed shows in no output.
+            deploy: _,
         } = self;
         hasher
             .add(title)
@@ -147,7 +159,8 @@ impl Fingerprint for Channel {
             .add(icon)
             .add(logo)
             .add(id_authority)
-            .add(feed_id);
+            .add(feed_id)
+            .add(hubs.as_slice());
     }
 }
 
