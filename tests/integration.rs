@@ -7,6 +7,8 @@ mod archives;
 mod bounds;
 mod check;
 mod crawl;
+#[cfg(feature = "deploy")]
+mod deploy;
 mod errors;
 mod fuzz;
 mod hostile;

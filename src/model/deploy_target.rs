@@ -28,6 +28,7 @@ pub(crate) struct DeployTarget {
 }
 
 impl DeployTarget {
+    #[cfg_attr(not(feature = "deploy"), allow(dead_code))]
     pub(crate) fn kind(&self) -> StoreKind {
         self.kind
     }
@@ -38,6 +39,7 @@ impl DeployTarget {
     }
 
     /// The prefix below the bucket, without leading or trailing `/`.
+    #[cfg_attr(not(feature = "deploy"), allow(dead_code))]
     pub(crate) fn prefix(&self) -> &str {
         self.url.path().trim_matches('/')
     }

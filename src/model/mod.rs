@@ -21,7 +21,9 @@ mod site_path;
 mod slug;
 
 pub(crate) use channel::{Channel, Person};
-pub(crate) use deploy_target::{DeployTarget, StoreKind};
+pub(crate) use deploy_target::DeployTarget;
+#[cfg(feature = "deploy")]
+pub(crate) use deploy_target::StoreKind;
 pub(crate) use document::{Document, History};
 pub(crate) use entry::{Entry, Head, Source};
 pub(crate) use id::tag_uri;
