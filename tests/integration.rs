@@ -11,6 +11,8 @@ mod crawl;
 mod deploy;
 mod errors;
 mod fuzz;
+#[cfg(feature = "deploy")]
+mod garage;
 mod hostile;
 mod hosting;
 mod matrix;
