@@ -18,13 +18,15 @@ feed.toml asks for them, RFC 5005 archive pages; a page for every article, index
 links to every feed, style.css, and the images and files articles link to. All of it goes into \
 an output folder (public/ by default) ready to copy to any static web server. Templates in \
 feed-data/templates/ replace the built-in ones. `make-feed serve` previews the site while you \
-write; `make-feed check` validates feed files.\n\n\
+write; `make-feed check` validates feed files; `make-feed deploy` publishes the output folder to \
+object storage and tells WebSub hubs.\n\n\
 Run with no command, make-feed builds: `make-feed` is `make-feed build --data feed-data --out public`.",
     after_long_help = "EXAMPLES:\n  \
 make-feed                                  build feed-data/ into public/\n  \
 make-feed build --data site --out dist     build site/ into dist/\n  \
 make-feed check public/*.xml public/*.json validate the feeds\n  \
-make-feed serve                            preview at http://127.0.0.1:8000/\n\n\
+make-feed serve                            preview at http://127.0.0.1:8000/\n  \
+make-feed deploy --to s3://bucket/feeds    publish public/ to S3\n\n\
 A build either succeeds as a whole or changes nothing: bad input stops it with a message \
 naming the file, line and field, and the previous outputs stay as they were.\n\n\
 EXIT STATUS:\n  0  the feeds are built\n  1  the input has an error, a file could not be read or written, or serve could not listen\n  2  the command line is wrong"
