@@ -80,11 +80,15 @@ fn target(test: &Test) -> String {
     format!("file://{}/site", test.dir.path().display())
 }
 
-fn deploy(test: &Test, extra: &[&str]) -> Run {
-    let to = target(test);
-    let mut args = vec!["deploy", "--data", "data", "--out", "out", "--to", &to];
+/// `make-feed deploy` of the workspace's `data` and `out` to `to`, then `extra`.
+pub(crate) fn deploy_args<'a>(to: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["deploy", "--data", "data", "--out", "out", "--to", to];
     args.extend_from_slice(extra);
-    test.run(&args)
+    args
+}
+
+fn deploy(test: &Test, extra: &[&str]) -> Run {
+    test.run(&deploy_args(&target(test), extra))
 }
 
 /// Every file below `folder` but make-feed's dot-files, with a digest of
@@ -167,24 +171,12 @@ fn a_deploy_to_a_folder_is_served_by_nginx_and_read_by_feedparser_and_newsboat()
     }
 }
 
-/// The titles newsboat stores after reading the feed at `url`.
+/// The titles newsboat shows after reading the feed at `url`.
 pub(crate) fn newsboat_titles(url: &str, home: &Path) -> Vec<String> {
-    fs::create_dir_all(home).unwrap();
-    fs::write(home.join("urls"), format!("{url}\n")).unwrap();
-    fs::write(home.join("config"), "").unwrap();
-    output(
-        Command::new("newsboat")
-            .args([
-                "-x", "reload", "-u", "urls", "-c", "cache.db", "-C", "config",
-            ])
-            .current_dir(home)
-            .env("HOME", home),
-    );
-    let cache = home.join("cache.db");
-    let titles = output(
-        Command::new("sqlite3").args([cache.to_str().unwrap(), "select title from rss_item"]),
-    );
-    titles.lines().map(str::to_string).collect()
+    crate::matrix::newsboat(url, home)
+        .into_iter()
+        .map(|shown| shown.title)
+        .collect()
 }
 
 #[test]
@@ -325,16 +317,7 @@ fn restore(saved: &Path, site: &Path) {
 fn killed_deploy(test: &Test, halt: usize) -> String {
     let to = target(test);
     let mut child = Command::new(env!("CARGO_BIN_EXE_make-feed"))
-        .args([
-            "deploy",
-            "--data",
-            "data",
-            "--out",
-            "out",
-            "--to",
-            &to,
-            "--no-ping",
-        ])
+        .args(deploy_args(&to, &["--no-ping"]))
         .current_dir(test.dir.path())
         .env("MAKE_FEED_HALT_AT", halt.to_string())
         .stdout(Stdio::null())

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::sample::TITLE;
 use crate::common::{article, Run, Test};
-use crate::deploy::{assert_in_reading_order, newsboat_titles, steps};
+use crate::deploy::{assert_in_reading_order, deploy_args, newsboat_titles, steps};
 use crate::readers::{have, may_skip, output, which};
 
 /// The bucket. Garage's website endpoint takes a Host it does not know
@@ -163,18 +163,7 @@ impl Garage {
 
     fn deploy(&self, test: &Test, extra: &[&str]) -> Run {
         let endpoint = format!("http://127.0.0.1:{}", self.s3_port);
-        let mut args = vec![
-            "deploy",
-            "--data",
-            "data",
-            "--out",
-            "out",
-            "--to",
-            "s3://localhost/",
-            "--endpoint",
-            &endpoint,
-            "--no-ping",
-        ];
+        let mut args = deploy_args("s3://localhost/", &["--endpoint", &endpoint, "--no-ping"]);
         args.extend_from_slice(extra);
         test.run_with(
             &args,
