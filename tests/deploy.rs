@@ -281,6 +281,9 @@ fn files_of_others_in_the_target_are_left_alone_and_bad_targets_are_refused() {
         .stderr_contains("names no place to deploy to");
     let run = test.run(&["deploy", "--data", "data", "--to", "ftp://host/x"]);
     assert_eq!(run.status, Some(2), "{}", run.stderr);
+    deploy(&test, &["--endpoint", "http://127.0.0.1:1"])
+        .failure()
+        .stderr_contains("this target is not s3://");
     test.run(&[
         "deploy",
         "--data",

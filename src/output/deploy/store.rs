@@ -45,6 +45,14 @@ impl Store {
                 .help(credentials_help(target.kind()))
                 .into()
         };
+        if endpoint.is_some() && target.kind() != StoreKind::S3 {
+            return Err(Diagnostic::new(
+                target.to_string(),
+                "--endpoint names an S3-compatible server, but this target is not s3://",
+            )
+            .help("leave out --endpoint, or deploy to s3://bucket/prefix")
+            .into());
+        }
         let store: Arc<dyn ObjectStore> = match target.kind() {
             StoreKind::Folder => {
                 let folder = target
