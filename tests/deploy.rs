@@ -318,10 +318,16 @@ fn restore(saved: &Path, site: &Path) {
 
 /// The deploy killed (SIGKILL) at step `halt`; the stderr it wrote.
 fn killed_deploy(test: &Test, halt: usize) -> String {
-    let to = target(test);
+    killed_run(test, &deploy_args(&target(test), &["--no-ping"]), &[], halt)
+}
+
+/// make-feed run with `args` and `env`, killed (SIGKILL) once it halts at
+/// step `halt` (or run to its end if it has fewer); the stderr it wrote.
+pub(crate) fn killed_run(test: &Test, args: &[&str], env: &[(&str, &str)], halt: usize) -> String {
     let mut child = Command::new(env!("CARGO_BIN_EXE_make-feed"))
-        .args(deploy_args(&to, &["--no-ping"]))
+        .args(args)
         .current_dir(test.dir.path())
+        .envs(env.iter().copied())
         .env("MAKE_FEED_HALT_AT", halt.to_string())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -14,7 +14,10 @@ use std::time::{Duration, Instant};
 
 use crate::common::sample::TITLE;
 use crate::common::{article, Run, Test};
-use crate::deploy::{assert_in_reading_order, deploy_args, newsboat_titles, steps};
+use crate::deploy::{
+    assert_in_reading_order, deploy_args, files_below, killed_run, newsboat_titles, steps,
+    unresolved_links,
+};
 use crate::readers::{have, may_skip, output, which};
 
 /// The bucket. Garage's website endpoint takes a Host it does not know
@@ -45,6 +48,8 @@ struct Garage {
     dir: tempfile::TempDir,
     server: Child,
     s3_port: u16,
+    /// The S3 API's address, for `--endpoint`.
+    endpoint: String,
     web_port: u16,
     key_id: String,
     secret: String,
@@ -84,6 +89,7 @@ impl Garage {
             dir,
             server,
             s3_port,
+            endpoint: format!("http://127.0.0.1:{s3_port}"),
             web_port,
             key_id: String::new(),
             secret: String::new(),
@@ -162,17 +168,47 @@ impl Garage {
     }
 
     fn deploy(&self, test: &Test, extra: &[&str]) -> Run {
-        let endpoint = format!("http://127.0.0.1:{}", self.s3_port);
-        let mut args = deploy_args("s3://localhost/", &["--endpoint", &endpoint, "--no-ping"]);
+        test.run_with(&self.deploy_args(extra), &self.credentials())
+    }
+
+    /// A deploy killed at step `halt`.
+    fn killed_deploy(&self, test: &Test, halt: usize) -> String {
+        killed_run(test, &self.deploy_args(&[]), &self.credentials(), halt)
+    }
+
+    fn deploy_args<'a>(&'a self, extra: &[&'a str]) -> Vec<&'a str> {
+        let endpoint = self.endpoint.as_str();
+        let mut args = deploy_args("s3://localhost/", &["--endpoint", endpoint, "--no-ping"]);
         args.extend_from_slice(extra);
-        test.run_with(
-            &args,
-            &[
-                ("AWS_ACCESS_KEY_ID", &self.key_id),
-                ("AWS_SECRET_ACCESS_KEY", &self.secret),
-                ("AWS_REGION", "garage"),
-            ],
-        )
+        args
+    }
+
+    fn credentials(&self) -> [(&str, &str); 3] {
+        [
+            ("AWS_ACCESS_KEY_ID", &self.key_id),
+            ("AWS_SECRET_ACCESS_KEY", &self.secret),
+            ("AWS_REGION", "garage"),
+        ]
+    }
+
+    /// The files of `names` that the website endpoint serves, copied into
+    /// `folder` (emptied first).
+    fn mirror(&self, names: &BTreeSet<String>, folder: &Path) {
+        if folder.exists() {
+            fs::remove_dir_all(folder).unwrap();
+        }
+        for name in names {
+            let answer = ureq::get(&self.web_url(name)).call();
+            match answer {
+                Ok(mut answer) => {
+                    let path = folder.join(name);
+                    fs::create_dir_all(path.parent().unwrap()).unwrap();
+                    fs::write(path, answer.body_mut().read_to_vec().unwrap()).unwrap();
+                }
+                Err(ureq::Error::StatusCode(404)) => {}
+                Err(e) => panic!("{name}: {e}"),
+            }
+        }
     }
 
     /// An object read over S3 (SigV4-signed by curl): headers and body.
@@ -373,4 +409,59 @@ fn a_second_deploy_to_garage_uploads_nothing_and_an_edit_only_the_changed_files(
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&gone.stdout), "404");
+}
+
+#[test]
+fn a_deploy_to_garage_killed_at_every_step_leaves_a_readable_site() {
+    let Some(garage) = garage() else { return };
+    let v1 = |test: Test| {
+        test.file("articles/b.md", &article("B", "2022-06-02 10:00:00"))
+            .remove("articles/c.md")
+    };
+    let v2 = |test: Test| {
+        test.file(
+            "articles/b.md",
+            &article("B, edited", "2022-06-02 10:00:00"),
+        )
+        .file("articles/c.md", &article("C", "2022-06-03 10:00:00"))
+    };
+    let test = v2(Test::new());
+    test.build().success();
+    let new_files = files_below(&test.out());
+    let test = v1(test);
+    test.build().success();
+    let old_files = files_below(&test.out());
+    let names: BTreeSet<String> = new_files.keys().chain(old_files.keys()).cloned().collect();
+    garage.deploy(&test, &[]).success();
+    let test = v2(test);
+    test.build().success();
+    let plan = steps(&garage.deploy(&test, &["--dry-run"]).success());
+    assert!(plan.len() > 5, "{plan:?}");
+    let mut test = test;
+    let mirror = test.dir.path().join("mirror");
+    for halt in 1..=plan.len() {
+        let said = garage.killed_deploy(&test, halt);
+        assert!(said.contains("halted at step"), "step {halt}: {said}");
+        garage.mirror(&names, &mirror);
+        assert_eq!(
+            unresolved_links(&mirror),
+            BTreeSet::new(),
+            "after step {halt}"
+        );
+        for (name, digest) in files_below(&mirror) {
+            assert!(
+                old_files.get(&name) == Some(&digest) || new_files.get(&name) == Some(&digest),
+                "{name} after step {halt}"
+            );
+        }
+        // Back to the old site for the next round.
+        test = v1(test);
+        test.build().success();
+        garage.deploy(&test, &[]).success();
+        test = v2(test);
+        test.build().success();
+    }
+    garage.deploy(&test, &[]).success();
+    garage.mirror(&names, &mirror);
+    assert_eq!(files_below(&mirror), new_files);
 }
