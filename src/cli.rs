@@ -104,7 +104,7 @@ replaced ones in the order assets, pages, list pages, archive feeds, main and ca
 index.html, then deletions of files an earlier deploy put there that the build no longer \
 produces; so readers never meet a link to a file not yet uploaded, and a deploy stopped at any \
 point leaves a readable site that the next deploy completes. The store keeps a record of what \
-was deployed in .make-feed-deploy, written last.\n\n\
+was deployed in .make-feed-deploy, written last (and, when files are added, first too).\n\n\
 When feed.toml names WebSub hubs (`hub`), each hub is then told of every main and category \
 feed the deploy changed (hub.mode=publish), with retries; --no-ping skips that.",
         after_long_help = "EXAMPLES:\n  \

@@ -379,12 +379,13 @@ fn a_deploy_killed_at_any_step_fifty_times_leaves_a_readable_site_and_the_next_c
 
     // Every step of a deploy from the old site, seen from the store's side:
     // after step n, exactly the first n steps show.
-    for halt in 1..=plan.len() {
+    // Step 1 records the files about to be added; then one step a line.
+    for halt in 1..=plan.len() + 1 {
         restore(&deployed, &site);
         let said = killed_deploy(&test, halt);
         assert!(said.contains("halted at step"), "step {halt}: {said}");
         let mut expected = v1.clone();
-        for step in &plan[..halt] {
+        for step in &plan[..halt - 1] {
             match step.action.as_str() {
                 "delete" => expected.remove(&step.path),
                 _ => expected.insert(step.path.clone(), v2[&step.path].clone()),
@@ -404,11 +405,11 @@ fn a_deploy_killed_at_any_step_fifty_times_leaves_a_readable_site_and_the_next_c
     // Then deploys killed one after another at pseudo-random steps, each
     // resuming what the last left, until 50 kills in all.
     let mut seed: u64 = 0x5eed;
-    for _ in plan.len()..50 {
+    for _ in plan.len() + 1..50 {
         seed = seed
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
-        let halt = 1 + (seed >> 33) as usize % plan.len();
+        let halt = 1 + (seed >> 33) as usize % (plan.len() + 1);
         if seed.is_multiple_of(3) {
             restore(&deployed, &site);
         }
@@ -425,6 +426,33 @@ fn a_deploy_killed_at_any_step_fifty_times_leaves_a_readable_site_and_the_next_c
     deploy(&test, &["--no-ping"]).success();
     assert_eq!(files_below(&site), v2);
     assert_eq!(steps(&deploy(&test, &["--no-ping"]).success()), []);
+}
+
+#[test]
+fn a_file_added_by_a_killed_deploy_and_then_no_longer_built_is_deleted() {
+    let test = Test::new();
+    test.build().success();
+    deploy(&test, &["--no-ping"]).success();
+    let test = test.file(
+        "articles/brief.md",
+        &article("Brief", "2022-06-02 10:00:00"),
+    );
+    test.build().success();
+    let plan = steps(&deploy(&test, &["--dry-run"]).success());
+    assert_eq!(
+        (plan[0].action.as_str(), plan[0].path.as_str()),
+        ("add", "articles/brief.html")
+    );
+    // Killed once the page is up (step 1 records it, step 2 uploads it).
+    killed_deploy(&test, 2);
+    let site = test.dir.path().join("site");
+    assert!(site.join("articles/brief.html").is_file());
+    let test = test.remove("articles/brief.md");
+    test.build().success();
+    let run = deploy(&test, &["--no-ping"]).success();
+    assert!(run.stdout.contains("articles/brief.html"), "{}", run.stdout);
+    assert!(!site.join("articles/brief.html").exists());
+    assert_eq!(files_below(&site), out_files(&test));
 }
 
 /// A WebSub hub on loopback that records every request's body and answers

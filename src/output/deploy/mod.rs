@@ -4,8 +4,9 @@
 //!
 //! A deploy reads the files the last build wrote (the manifest), under the
 //! output folder's lock so that no build changes them meanwhile; lists the
-//! store and reads its [`record`]; [`plan`](plan::plan)s the steps; runs
-//! them one by one; and writes the record last. Killed at any point, it
+//! store and reads its [`record`]; [`plan`](plan::plan)s the steps; records
+//! the objects it is about to add; runs the steps one by one; and writes
+//! the record last. Killed at any point, it
 //! leaves every object whole (a store replaces an object at once) and the
 //! previous record in place, so the next deploy uploads what is missing.
 
@@ -99,13 +100,33 @@ impl Deployment {
     }
 
     /// Runs `plan`'s steps in order, telling `on_step` after each, then
-    /// writes the record.
+    /// writes the record (and, when objects are added, a provisional one
+    /// first).
     pub(crate) fn run(self, plan: &Plan, on_step: &dyn Fn(&Step)) -> Result<()> {
         let hashes: HashMap<&str, &str> = self
             .local
             .iter()
             .map(|file| (file.path.as_str(), file.hash.as_str()))
             .collect();
+        // Objects about to be added are recorded before the first upload
+        // (with no ETag, so none counts as current): a deploy killed after
+        // adding one, followed by a build that no longer produces it, still
+        // deletes it.
+        let mut provisional = self.record.clone();
+        for step in plan.steps.iter().filter(|s| s.action != Action::Delete) {
+            provisional
+                .objects
+                .entry(step.path.clone())
+                .or_insert_with(|| Uploaded {
+                    hash: hashes[step.path.as_str()].to_string(),
+                    e_tag: String::new(),
+                });
+        }
+        if provisional != self.record {
+            self.store
+                .put(RECORD, provisional.text().into_bytes(), Kind::Asset)?;
+            halt::step();
+        }
         for step in &plan.steps {
             match step.action {
                 Action::Add | Action::Replace => {
