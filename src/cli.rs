@@ -18,13 +18,15 @@ feed.toml asks for them, RFC 5005 archive pages; a page for every article, index
 links to every feed, style.css, and the images and files articles link to. All of it goes into \
 an output folder (public/ by default) ready to copy to any static web server. Templates in \
 feed-data/templates/ replace the built-in ones. `make-feed serve` previews the site while you \
-write; `make-feed check` validates feed files.\n\n\
+write; `make-feed check` validates feed files; `make-feed deploy` publishes the output folder to \
+object storage and tells WebSub hubs.\n\n\
 Run with no command, make-feed builds: `make-feed` is `make-feed build --data feed-data --out public`.",
     after_long_help = "EXAMPLES:\n  \
 make-feed                                  build feed-data/ into public/\n  \
 make-feed build --data site --out dist     build site/ into dist/\n  \
 make-feed check public/*.xml public/*.json validate the feeds\n  \
-make-feed serve                            preview at http://127.0.0.1:8000/\n\n\
+make-feed serve                            preview at http://127.0.0.1:8000/\n  \
+make-feed deploy --to s3://bucket/feeds    publish public/ to S3\n\n\
 A build either succeeds as a whole or changes nothing: bad input stops it with a message \
 naming the file, line and field, and the previous outputs stay as they were.\n\n\
 EXIT STATUS:\n  0  the feeds are built\n  1  the input has an error, a file could not be read or written, or serve could not listen\n  2  the command line is wrong"
@@ -100,6 +102,56 @@ make-feed serve --data site --out dist     build site/ into dist/ and serve dist
     )]
     #[cfg(feature = "serve")]
     Serve(ServeArgs),
+    /// Publish the built output folder to object storage (S3, GCS, Azure) or a folder, and notify WebSub hubs
+    #[command(
+        long_about = "Upload what the last `make-feed build` wrote into the output folder to a store: \
+s3://bucket/prefix (Amazon S3, or any S3-compatible server with --endpoint), gs://bucket/prefix \
+(Google Cloud Storage), az://container/prefix (Azure Blob Storage) or file:///folder. The target \
+is --to, or else `deploy` in feed.toml. Credentials come from each cloud's standard environment \
+variables and files (AWS_ACCESS_KEY_ID…, GOOGLE_APPLICATION_CREDENTIALS, AZURE_STORAGE_…), \
+never from feed.toml. deploy does not build: run `make-feed build` first.\n\n\
+Only files whose content differs from what the store holds are uploaded, each with its \
+Content-Type (charset=utf-8 for text) and a Cache-Control for its kind (feeds and index pages \
+5 minutes, article pages and archive feeds a day, assets a week). New files go first, then \
+replaced ones in the order assets, pages, list pages, archive feeds, main and category feeds, \
+index.html, then deletions of files an earlier deploy put there that the build no longer \
+produces; so readers never meet a link to a file not yet uploaded, and a deploy stopped at any \
+point leaves a readable site that the next deploy completes. The store keeps a record of what \
+was deployed in .make-feed-deploy, written last (and, when files are added, first too).\n\n\
+When feed.toml names WebSub hubs (`hub`), each hub is then told of every main and category \
+feed the deploy changed (hub.mode=publish), with retries; --no-ping skips that.",
+        after_long_help = "EXAMPLES:\n  \
+make-feed build && make-feed deploy --to s3://my-bucket/feeds\n  \
+make-feed deploy --to s3://site --endpoint http://127.0.0.1:3900   an S3-compatible server\n  \
+make-feed deploy --to file:///srv/www/feeds                       a web server's folder\n  \
+make-feed deploy --dry-run                                        list what would change\n\n\
+EXIT STATUS:\n  0  the store holds the build (and every hub was told)\n  1  the deploy stopped, or a hub could not be told\n  2  the command line is wrong"
+    )]
+    #[cfg(feature = "deploy")]
+    Deploy(DeployArgs),
+}
+
+#[cfg(feature = "deploy")]
+#[derive(Debug, Clone, Args)]
+pub(crate) struct DeployArgs {
+    /// The folder holding feed.toml (for `deploy`, `hub` and `base_url`)
+    #[arg(long, value_name = "DIR", default_value = "feed-data")]
+    pub(crate) data: PathBuf,
+    /// The output folder a build wrote
+    #[arg(long, value_name = "DIR", default_value = "public")]
+    pub(crate) out: PathBuf,
+    /// Where to publish: s3://bucket/prefix, gs://…, az://…, file:///folder (default: `deploy` in feed.toml)
+    #[arg(long, value_name = "URL")]
+    pub(crate) to: Option<crate::model::DeployTarget>,
+    /// An S3-compatible server's address, e.g. http://127.0.0.1:3900
+    #[arg(long, value_name = "URL")]
+    pub(crate) endpoint: Option<url::Url>,
+    /// List what would be uploaded and deleted, in order, with sizes; change nothing
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Do not notify the WebSub hubs
+    #[arg(long)]
+    pub(crate) no_ping: bool,
 }
 
 #[cfg(feature = "serve")]

@@ -12,7 +12,7 @@
 //! - [`output`]: the output folder (lock, cache, staged files, manifest).
 //!
 //! [`build`](mod@build) runs them in order; [`command`] is the command line
-//! on top (`build`, `check`, `new`, `serve`). See `ARCHITECTURE.md` for the
+//! on top (`build`, `check`, `new`, `serve`, `deploy`). See `ARCHITECTURE.md` for the
 //! map and the invariants.
 
 mod build;

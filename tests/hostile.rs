@@ -224,7 +224,7 @@ fn blocked_on(pid: u32, inode: u64) -> bool {
 const DEADLINE: Duration = Duration::from_secs(120);
 
 /// The lines `child` writes to its piped standard error, as they come.
-fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+pub(crate) fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
     let stderr = child.stderr.take().unwrap();
     let (send, receive) = std::sync::mpsc::channel();
     std::thread::spawn(move || {

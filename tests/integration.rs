@@ -7,8 +7,12 @@ mod archives;
 mod bounds;
 mod check;
 mod crawl;
+#[cfg(feature = "deploy")]
+mod deploy;
 mod errors;
 mod fuzz;
+#[cfg(feature = "deploy")]
+mod garage;
 mod generators;
 mod hostile;
 mod hosting;

@@ -164,8 +164,8 @@ enum Limit {
 
 /// An entry as a reader shows it.
 #[derive(Debug)]
-struct Shown {
-    title: String,
+pub(crate) struct Shown {
+    pub(crate) title: String,
     link: String,
     id: String,
     instant: Option<i64>,
@@ -271,7 +271,7 @@ fn split_nonempty(field: &str, separator: &str) -> Vec<String> {
         .collect()
 }
 
-fn newsboat(url: &str, home: &Path) -> Vec<Shown> {
+pub(crate) fn newsboat(url: &str, home: &Path) -> Vec<Shown> {
     fs::create_dir_all(home).unwrap();
     fs::write(home.join("urls"), format!("{url}\n")).unwrap();
     fs::write(home.join("config"), "").unwrap();

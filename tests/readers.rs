@@ -86,6 +86,11 @@ impl Server {
     /// nginx serving a build of `test`'s data folder.
     pub(crate) fn serving(test: Test) -> Server {
         test.build().success();
+        Server::serving_folder(test, "out")
+    }
+
+    /// nginx serving the folder `folder` of `test`'s workspace as it is.
+    pub(crate) fn serving_folder(test: Test, folder: &str) -> Server {
         let root = test.dir.path();
         // nginx's workers may run as another user.
         make_readable(root);
@@ -101,7 +106,7 @@ impl Server {
              proxy_temp_path {dir}/nginx-proxy;\n  fastcgi_temp_path {dir}/nginx-fastcgi;\n\
              uwsgi_temp_path {dir}/nginx-uwsgi;\n  scgi_temp_path {dir}/nginx-scgi;\n\
              include /etc/nginx/mime.types;\n{}\n  server {{\n    listen 127.0.0.1:{port};\n\
-             root {dir}/out;\n{}\n  }}\n}}\n",
+             root {dir}/{folder};\n{}\n  }}\n}}\n",
             include_str!("fixtures/nginx-http.conf"),
             include_str!("fixtures/nginx-server.conf"),
         );

@@ -14,7 +14,7 @@ const BASE: &str = "https://feeds.example.org/";
 /// Every URL on the site that `text` mentions (as an attribute, an element's
 /// text or a JSON string), as a path below the output folder, without query
 /// or fragment. Relative links in HTML pages are resolved against the page.
-fn site_links(out: &Path, file: &str) -> Vec<String> {
+pub(crate) fn site_links(out: &Path, file: &str) -> Vec<String> {
     let text = fs::read_to_string(out.join(file)).unwrap();
     // Feeds carry HTML escaped once more; undo it so both layers are seen.
     let text = text
@@ -145,7 +145,7 @@ fn the_bundled_site_builds_without_its_photos_and_says_which_are_missing() {
 }
 
 /// A site with a sub-folder, a picture, categories and archives.
-fn rich_site() -> Test {
+pub(crate) fn rich_site() -> Test {
     let mut test = Test::empty().file(
         "feed.toml",
         &format!(

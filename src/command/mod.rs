@@ -8,6 +8,8 @@
 
 mod build;
 mod check;
+#[cfg(feature = "deploy")]
+mod deploy;
 mod init;
 mod new;
 #[cfg(feature = "serve")]
@@ -32,6 +34,8 @@ pub(crate) fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Init(args) => init::run(&args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => build::serve(&args),
+        #[cfg(feature = "deploy")]
+        Command::Deploy(args) => deploy::run(&args),
     };
     match ran {
         Ok(code) => code,

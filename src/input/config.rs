@@ -2,10 +2,10 @@
 
 use url::Url;
 
-use super::fields::Fields;
+use super::fields::{Fields, Value};
 use super::generator::SiteConfig;
 use crate::error::Diagnostic;
-use crate::model::{Channel, Dialect, Generator, IdScheme, Permalink, Person};
+use crate::model::{Channel, DeployTarget, Dialect, Generator, IdScheme, Permalink, Person};
 
 /// How many entries the main feeds hold unless `limit` says otherwise.
 pub(crate) const DEFAULT_LIMIT: usize = 20;
@@ -36,6 +36,8 @@ const KEYS: &[&str] = &[
     "permalink",
     "pages",
     "ids",
+    "hub",
+    "deploy",
 ];
 
 /// Reads the channel from the text of `feed.toml` at `path`, for a site of
@@ -129,6 +131,7 @@ pub(crate) fn channel(
         }
         None => base_url.host_str().unwrap_or_default().to_string(),
     };
+    let hubs = hubs(fields, &base_url)?;
     Ok(Channel {
         limit,
         archive_page_size: fields
@@ -147,6 +150,8 @@ pub(crate) fn channel(
         author,
         rights: fields.string("rights")?,
         dialect,
+        hubs,
+        deploy: deploy_target(fields)?,
     })
 }
 
@@ -278,6 +283,37 @@ fn dialect(
     Ok(dialect)
 }
 
+/// `hub`: one WebSub hub's URL or a list of them.
+fn hubs(fields: &Fields<'_>, base_url: &Url) -> Result<Vec<Url>, Diagnostic> {
+    let urls = match fields.value("hub") {
+        Some(Value::String(url)) => vec![url.clone()],
+        Some(_) => fields.strings("hub")?,
+        None => Vec::new(),
+    };
+    urls.iter()
+        .map(|url| match web_url(base_url, url) {
+            Ok(hub) if Url::parse(url).is_ok() => Ok(hub),
+            Ok(_) => Err(fields.error("hub", format!("{url:?} is not an absolute URL"))),
+            Err((message, _)) => Err(fields.error("hub", message)),
+        }
+        .map_err(|error| error.help("give the hub's absolute address, e.g. hub = \"https://pubsubhubbub.appspot.com/\"")))
+        .collect()
+}
+
+/// `deploy`: where `make-feed deploy` publishes when `--to` is not given.
+fn deploy_target(fields: &Fields<'_>) -> Result<Option<DeployTarget>, Diagnostic> {
+    fields
+        .string("deploy")?
+        .map(|text| {
+            text.parse().map_err(|message: String| {
+                fields.error("deploy", message).help(
+                    "credentials come from the store's own environment variables, not from feed.toml",
+                )
+            })
+        })
+        .transpose()
+}
+
 fn is_host_name(authority: &str) -> bool {
     !authority.is_empty()
         && authority.is_ascii()
@@ -369,6 +405,19 @@ mod tests {
         let error = parse_channel(&text, Path::new("feed.toml"), &mut Vec::new()).unwrap_err();
         assert_eq!(error.field.as_deref(), Some("base_url"));
         assert_eq!(error.line, Some(3));
+    }
+
+    #[test]
+    fn hubs_are_one_url_or_a_list_and_must_be_absolute() {
+        let one = format!("{MINIMAL}hub = \"https://hub.example.net/\"\n");
+        let channel = parse_channel(&one, Path::new("feed.toml"), &mut Vec::new()).unwrap();
+        assert_eq!(channel.hubs.len(), 1);
+        let two = format!("{MINIMAL}hub = [\"https://a.example/\", \"https://b.example/\"]\n");
+        let channel = parse_channel(&two, Path::new("feed.toml"), &mut Vec::new()).unwrap();
+        assert_eq!(channel.hubs.len(), 2);
+        let relative = format!("{MINIMAL}hub = \"/hub\"\n");
+        let error = parse_channel(&relative, Path::new("feed.toml"), &mut Vec::new()).unwrap_err();
+        assert_eq!((error.field.as_deref(), error.line), (Some("hub"), Some(4)));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use url::Url;
 
+use super::DeployTarget;
 use super::Dialect;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +32,10 @@ pub(crate) struct Channel {
     pub(crate) archive_page_size: Option<usize>,
     /// How the articles are written and where entries link.
     pub(crate) dialect: Dialect,
+    /// WebSub hubs (`hub`) that feeds name and `deploy` notifies.
+    pub(crate) hubs: Vec<Url>,
+    /// Where `make-feed deploy` publishes unless `--to` says otherwise.
+    pub(crate) deploy: Option<DeployTarget>,
 }
 
 impl Channel {
@@ -52,6 +57,8 @@ impl Channel {
             limit: 20,
             archive_page_size: None,
             dialect: Dialect::make_feed(),
+            hubs: Vec::new(),
+            deploy: None,
         }
     }
 

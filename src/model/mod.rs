@@ -9,6 +9,7 @@
 //! HTML is sanitised. Renderers can therefore format without re-validating.
 
 mod channel;
+mod deploy_target;
 mod dialect;
 mod document;
 mod entry;
@@ -22,6 +23,9 @@ mod site_path;
 mod slug;
 
 pub(crate) use channel::{Channel, Person};
+pub(crate) use deploy_target::DeployTarget;
+#[cfg(feature = "deploy")]
+pub(crate) use deploy_target::StoreKind;
 pub(crate) use dialect::{Dialect, Generator, IdScheme};
 pub(crate) use document::{Document, History};
 pub(crate) use entry::{Entry, Head, Source};

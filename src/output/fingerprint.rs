@@ -95,6 +95,15 @@ impl<T: Fingerprint> Fingerprint for Option<T> {
     }
 }
 
+impl<T: Fingerprint> Fingerprint for [T] {
+    fn fingerprint(&self, hasher: &mut Hasher) {
+        self.len().fingerprint(hasher);
+        for item in self {
+            item.fingerprint(hasher);
+        }
+    }
+}
+
 impl Fingerprint for url::Url {
     fn fingerprint(&self, hasher: &mut Hasher) {
         self.as_str().fingerprint(hasher);
@@ -136,6 +145,9 @@ impl Fingerprint for Channel {
             limit: _,
             archive_page_size: _,
             dialect,
+            hubs,
+            // Where the site is deployed shows in no output.
+            deploy: _,
         } = self;
         hasher
             .add(title)
@@ -149,6 +161,7 @@ impl Fingerprint for Channel {
             .add(logo)
             .add(id_authority)
             .add(feed_id)
+            .add(hubs.as_slice())
             // Every rule of a dialect decides URLs or ids; its Debug form
             // names every field, so none can be forgotten here.
             .add(&format!("{dialect:?}"));

@@ -10,6 +10,8 @@
 pub(crate) mod assets;
 mod cache;
 mod claim;
+#[cfg(feature = "deploy")]
+pub(crate) mod deploy;
 mod fingerprint;
 mod halt;
 mod lock;

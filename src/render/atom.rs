@@ -28,6 +28,12 @@ pub(super) fn render(doc: &Document<'_>, path: &str) -> Vec<u8> {
             media_type,
         ));
     }
+    // WebSub (W3C): the hubs subscribers register with for this feed.
+    links.extend(channel.hubs.iter().map(|hub| Link {
+        href: hub.to_string(),
+        rel: "hub".to_string(),
+        ..Link::default()
+    }));
     let mut namespaces = BTreeMap::from([("dc".to_string(), DUBLIN_CORE_NS.to_string())]);
     let extensions: ExtensionMap = archive_marker(doc, &mut namespaces, |name| Extension {
         name,

@@ -38,6 +38,15 @@ pub(super) fn render(doc: &Document<'_>, path: &str) -> Vec<u8> {
     if let Some(favicon) = &channel.icon {
         feed.insert("favicon".into(), json!(favicon.as_str()));
     }
+    if !channel.hubs.is_empty() {
+        // JSON Feed's `hubs`: WebSub is the type readers know.
+        let hubs: Vec<Value> = channel
+            .hubs
+            .iter()
+            .map(|hub| json!({"type": "WebSub", "url": hub.as_str()}))
+            .collect();
+        feed.insert("hubs".into(), Value::Array(hubs));
+    }
     let items: Vec<Value> = doc.entries.iter().map(|entry| item(entry, doc)).collect();
     feed.insert("items".into(), Value::Array(items));
     let bytes = serde_json::to_vec_pretty(&Value::Object(feed)).expect("JSON serialises");

@@ -36,6 +36,12 @@ pub(super) fn render(doc: &Document<'_>, path: &str) -> Vec<u8> {
             channel.url_of(&place.path(Format::Rss)).as_str(),
         ));
     }
+    // WebSub (W3C): the hubs subscribers register with for this feed.
+    links.extend(channel.hubs.iter().map(|hub| Link {
+        href: hub.to_string(),
+        rel: "hub".to_string(),
+        ..Link::default()
+    }));
     let extensions: ExtensionMap = archive_marker(doc, &mut namespaces, |name| Extension {
         name,
         ..Extension::default()
