@@ -99,7 +99,15 @@ impl ArticleText {
             )
         };
         let head = (keyed == Reading::Head).then(|| head_fingerprint(&bytes));
+        let mut bytes = bytes;
         let partial = reading == Reading::Head && (bytes.len() as u64) < meta.0;
+        if partial {
+            // Only the front matter is read from a head: the rest of it is
+            // body, checked when the body is read whole.
+            if let Some(end) = front_matter_end(&bytes).filter(|end| *end > 0) {
+                bytes.truncate(end);
+            }
+        }
         let text = decode(&path, bytes, partial, &mut warnings)?;
         let fingerprint = head.unwrap_or_else(|| fingerprint(&[&folder, &stem], text.as_bytes()));
         Ok(ArticleText {
@@ -163,6 +171,11 @@ pub(crate) fn article_files(
             // regular file, or a link to one inside the articles folder.
             if item.file_type().is_dir() {
                 return None;
+            }
+            // A regular file as the folder lists it needs no second look;
+            // anything else (a link, a FIFO) is said for what it is.
+            if item.file_type().is_file() {
+                return Some(Ok(item.into_path()));
             }
             Some(
                 match source_problem(item.path(), &root, "articles folder") {
@@ -330,8 +343,16 @@ pub(crate) fn read_text(path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<S
 /// The bytes of the file at `path` (all of them, or a head that ends past
 /// its front matter), its size and its modification time in nanoseconds.
 fn read_bytes(path: &Path, reading: Reading) -> Result<(Vec<u8>, (u64, i128))> {
-    // Opening a FIFO would wait for a writer, and a device could be endless.
-    if fs::metadata(path).is_ok_and(|meta| !meta.is_file()) {
+    // Opened without waiting (a FIFO would wait for a writer) and read only
+    // if it is a regular file (a device could be endless).
+    let mut options = fs::File::options();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let mut bytes = Vec::new();
+    let mut file = options.open(path).map_err(|e| Error::io(path, e))?;
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+    if !meta.is_file() {
         return Err(Diagnostic::new(
             path,
             "is not a regular file (a FIFO, socket, device or folder)",
@@ -339,9 +360,6 @@ fn read_bytes(path: &Path, reading: Reading) -> Result<(Vec<u8>, (u64, i128))> {
         .help("make-feed reads only regular files; replace it with one")
         .into());
     }
-    let mut bytes = Vec::new();
-    let mut file = fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
     let size = meta.len();
     let modified = meta
         .modified()
@@ -356,7 +374,7 @@ fn read_bytes(path: &Path, reading: Reading) -> Result<(Vec<u8>, (u64, i128))> {
             file.read_exact(&mut bytes)
                 .map_err(|e| Error::io(path, e))?;
             // A head whose front matter goes on is read to the end.
-            want as u64 == size || !ends_front_matter(&bytes)
+            want as u64 == size || front_matter_end(&bytes).is_none()
         }
     };
     if whole {
@@ -375,28 +393,36 @@ fn read_bytes(path: &Path, reading: Reading) -> Result<(Vec<u8>, (u64, i128))> {
     Ok((bytes, (size, modified)))
 }
 
-/// Whether `head` (the start of an article) holds the whole of its front
-/// matter: a closing `+++`, `---`, `...` or `}` line after the first.
-fn ends_front_matter(head: &[u8]) -> bool {
+/// Where the front matter of `head` (the start of an article) ends: just
+/// after its closing `+++`, `---`, `...` or `}` line; `None` if `head` does
+/// not hold all of it. A head with no front matter needs nothing more.
+fn front_matter_end(head: &[u8]) -> Option<usize> {
     // The last line may be cut short; only whole lines count.
     let complete = &head[..head
         .iter()
         .rposition(|b| *b == b'\n')
         .map_or(0, |at| at + 1)];
-    let mut lines = complete
-        .split(|b| *b == b'\n')
-        .skip_while(|line| line.trim_ascii().is_empty());
-    let Some(first) = lines.next() else {
-        return false;
+    let mut offset = 0;
+    let mut lines = complete.split_inclusive(|b| *b == b'\n').map(|line| {
+        let at = offset;
+        offset += line.len();
+        (at + line.len(), line)
+    });
+    let first = loop {
+        let (_, line) = lines.next()?;
+        if !line.trim_ascii().is_empty() {
+            break line;
+        }
     };
     let closing: &[&[u8]] = match first.trim_ascii_end() {
         b"+++" => &[b"+++"],
         b"---" => &[b"---", b"..."],
         open if open.starts_with(b"{") => &[b"}"],
-        // No front matter: the head is all that is needed.
-        _ => return true,
+        _ => return Some(0),
     };
-    lines.any(|line| closing.contains(&line.trim_ascii_end()))
+    lines
+        .find(|(_, line)| closing.contains(&line.trim_ascii_end()))
+        .map(|(end, _)| end)
 }
 
 /// `bytes` as text: UTF-8 (a head cut inside a character ends before it),
@@ -442,14 +468,14 @@ fn decode(
 
 #[cfg(test)]
 mod tests {
-    use super::ends_front_matter;
+    use super::front_matter_end;
 
     #[test]
     fn a_head_holds_the_front_matter_only_when_its_closing_line_is_whole() {
-        assert!(ends_front_matter(b"+++\ntitle = 1\n+++\nbody"));
-        assert!(ends_front_matter(b"\n---\ntitle: x\n...\n"));
-        assert!(!ends_front_matter(b"+++\ntitle = 1\n++"));
-        assert!(!ends_front_matter(b"+++\ntitle = \"a very long"));
-        assert!(ends_front_matter(b"no front matter at all\n"));
+        assert_eq!(front_matter_end(b"+++\ntitle = 1\n+++\nbody"), Some(18));
+        assert_eq!(front_matter_end(b"\n---\ntitle: x\n...\n"), Some(18));
+        assert_eq!(front_matter_end(b"+++\ntitle = 1\n++"), None);
+        assert_eq!(front_matter_end(b"+++\ntitle = \"a very long"), None);
+        assert_eq!(front_matter_end(b"no front matter at all\n"), Some(0));
     }
 }
