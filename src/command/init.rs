@@ -51,7 +51,7 @@ fn init(data_dir: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>> {
         .unwrap_or(Path::new("."));
     match detect_site(site_folder)? {
         Some((generator, config_path, config)) => {
-            let text = for_generator(generator, &config_path, &config, data_dir, site_folder);
+            let text = for_generator(generator, &config_path, &config, site_folder);
             write_new(&feed_toml, &text)?;
             Ok(vec![feed_toml])
         }
@@ -81,12 +81,10 @@ fn for_generator(
     generator: Generator,
     config_path: &Path,
     config: &SiteConfig,
-    data_dir: &Path,
     site_folder: &Path,
 ) -> String {
     let shown = config_path.strip_prefix(site_folder).unwrap_or(config_path);
     // The site is the folder above the data folder.
-    let _ = data_dir;
     let articles = match config.content_dir.as_str() {
         "" => "..".to_string(),
         content => format!("../{content}"),

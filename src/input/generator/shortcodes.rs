@@ -52,15 +52,10 @@ impl PostUrls {
             .or_insert_with(|| Some(url.to_string()));
     }
 
-    /// The URL of the post `target` names, from a post in `folder`: a path
-    /// relative to that folder, a path below the content folder (`@/` or
-    /// `/`), or a post's name.
+    /// The URL of the post `target` (a path, without `#fragment`) names,
+    /// from a post in `folder`: a path relative to that folder, a path below
+    /// the content folder (`@/` or `/`), or a post's name.
     pub(crate) fn find(&self, folder: &str, target: &str) -> Option<&str> {
-        let (target, fragment) = match target.split_once('#') {
-            Some((target, fragment)) => (target, Some(fragment)),
-            None => (target, None),
-        };
-        let _ = fragment;
         let rooted = target
             .strip_prefix("@/")
             .or_else(|| target.strip_prefix('/'));
@@ -254,22 +249,29 @@ fn replace(
 ) -> Replaced {
     let (name, after_name) = name_and_rest(tag.inner);
     let argument = first_argument(after_name);
-    let link = |target: &str, warnings: &mut Vec<Diagnostic>| match posts.find(body.folder, target)
-    {
-        Some(url) => Replaced::Text(url.to_string()),
-        None => {
-            warnings.push(
-                Diagnostic::new(
-                    body.path,
-                    format!(
-                        "`{}` links to {target:?}, which is not a post of the site",
-                        tag.inner
-                    ),
-                )
-                .line(tag.line)
-                .help("check the name of the post it links to"),
-            );
-            Replaced::Text(String::new())
+    let link = |target: &str, warnings: &mut Vec<Diagnostic>| {
+        let (path, fragment) = target
+            .split_once('#')
+            .map_or((target, None), |(path, fragment)| (path, Some(fragment)));
+        match posts.find(body.folder, path) {
+            Some(url) => Replaced::Text(match fragment {
+                Some(fragment) => format!("{url}#{fragment}"),
+                None => url.to_string(),
+            }),
+            None => {
+                warnings.push(
+                    Diagnostic::new(
+                        body.path,
+                        format!(
+                            "`{}` links to {target:?}, which is not a post of the site",
+                            tag.inner
+                        ),
+                    )
+                    .line(tag.line)
+                    .help("check the name of the post it links to"),
+                );
+                Replaced::Text(String::new())
+            }
         }
     };
     let removed = |warnings: &mut Vec<Diagnostic>| {
@@ -409,10 +411,10 @@ mod tests {
 
     #[test]
     fn hugo_refs_become_urls_and_other_shortcodes_go_with_a_warning() {
-        let (out, warnings) = run("See [x]({{< ref \"first\" >}}).\n{{< youtube abc >}}\n{{% note %}}*kept*{{% /note %}}\n", Generator::Hugo);
+        let (out, warnings) = run("See [x]({{< ref \"first#intro\" >}}).\n{{< youtube abc >}}\n{{% note %}}*kept*{{% /note %}}\n", Generator::Hugo);
         assert_eq!(
             out,
-            "See [x](https://example.org/blog/posts/first/).\n\n*kept*\n"
+            "See [x](https://example.org/blog/posts/first/#intro).\n\n*kept*\n"
         );
         assert_eq!(warnings.len(), 2);
         assert_eq!(warnings[0].line, Some(6));
