@@ -78,22 +78,34 @@ impl<'p> Fields<'p> {
         })?;
         let mut entries: Vec<_> = table.into_inner().into_iter().collect();
         entries.sort_by_key(|(key, _)| key.span().start);
+        let entries = entries.into_iter().map(|(key, value)| {
+            let line = lines.line_of(key.span().start);
+            (key.into_inner().into_owned(), line, convert(value))
+        });
+        Ok(Fields::cleaned(path, first_line, entries, warnings))
+    }
+
+    /// Fields from `entries` (key, line, value), every string in them
+    /// cleaned of characters XML forbids, each removal a warning on its line.
+    fn cleaned(
+        path: &'p Path,
+        first_line: usize,
+        entries: impl Iterator<Item = (String, usize, Value)>,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Fields<'p> {
         let fields = entries
-            .into_iter()
-            .map(|(key, value)| {
-                let line = lines.line_of(key.span().start);
-                let key = key.into_inner().into_owned();
-                let value = convert(value, &mut |text: &mut String| {
+            .map(|(key, line, mut value)| {
+                clean_all(&mut value, &mut |text: &mut String| {
                     clean(text, &key, line, path, warnings);
                 });
                 Field { key, line, value }
             })
             .collect();
-        Ok(Fields {
+        Fields {
             path,
             first_line,
             fields,
-        })
+        }
     }
 
     /// Parses front matter in any of the syntaxes generators use, starting
@@ -112,21 +124,10 @@ impl<'p> Fields<'p> {
             Diagnostic::new(path, format!("front matter: {}", error.message))
                 .line(first_line + error.line.saturating_sub(1))
         })?;
-        let fields = entries
+        let entries = entries
             .into_iter()
-            .map(|(key, line, mut value)| {
-                let line = first_line + line - 1;
-                clean_all(&mut value, &mut |text: &mut String| {
-                    clean(text, &key, line, path, warnings);
-                });
-                Field { key, line, value }
-            })
-            .collect();
-        Ok(Fields {
-            path,
-            first_line,
-            fields,
-        })
+            .map(|(key, line, value)| (key, first_line + line - 1, value));
+        Ok(Fields::cleaned(path, first_line, entries, warnings))
     }
 
     /// The same keys in lower case, as Hugo reads front matter.
@@ -294,14 +295,10 @@ impl<'p> Fields<'p> {
     }
 }
 
-/// The value of `value`, with `clean` applied to every string in it.
-fn convert(value: Spanned<DeValue<'_>>, clean: &mut impl FnMut(&mut String)) -> Value {
+/// The value of `value`, as the file wrote it.
+fn convert(value: Spanned<DeValue<'_>>) -> Value {
     match value.into_inner() {
-        DeValue::String(text) => {
-            let mut text = text.into_owned();
-            clean(&mut text);
-            Value::String(text)
-        }
+        DeValue::String(text) => Value::String(text.into_owned()),
         // TOML integers are 64-bit; a longer number saturates.
         DeValue::Integer(n) => Value::Integer(
             i64::from_str_radix(n.as_str(), n.radix()).unwrap_or(if n.as_str().starts_with('-') {
@@ -313,16 +310,14 @@ fn convert(value: Spanned<DeValue<'_>>, clean: &mut impl FnMut(&mut String)) -> 
         DeValue::Float(n) => Value::Float(n.as_str().parse().unwrap_or(f64::NAN)),
         DeValue::Boolean(b) => Value::Boolean(b),
         DeValue::Datetime(d) => Value::Datetime(d),
-        DeValue::Array(values) => {
-            Value::Array(values.into_iter().map(|v| convert(v, clean)).collect())
-        }
+        DeValue::Array(values) => Value::Array(values.into_iter().map(convert).collect()),
         DeValue::Table(table) => {
             let mut entries: Vec<_> = table.into_iter().collect();
             entries.sort_by_key(|(key, _)| key.span().start);
             Value::Table(
                 entries
                     .into_iter()
-                    .map(|(key, v)| (key.into_inner().into_owned(), convert(v, clean)))
+                    .map(|(key, v)| (key.into_inner().into_owned(), convert(v)))
                     .collect(),
             )
         }
