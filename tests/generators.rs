@@ -395,3 +395,20 @@ fn feeds_only_reads_heads_yet_publishes_whole_bodies_and_sees_every_edit() {
     test.build().success();
     assert!(test.read_out("atom.xml").contains("A new ending."));
 }
+
+#[test]
+fn a_link_to_a_post_no_feed_holds_still_goes_to_its_url() {
+    let test = site("hugo")
+        .file("feed.toml", "pages = false\nlimit = 1\n")
+        .file(
+            "content/posts/newest.md",
+            "---\ntitle: Newest\ndate: 2024-01-01T00:00:00Z\n---\nSee [the first](first-post.md).\n",
+        );
+    build(&test).success();
+    let atom = test.read_out("atom.xml");
+    assert_eq!(entries(&test.out().join("atom.xml")).len(), 1);
+    assert!(
+        atom.contains("https://hugo.example.org/posts/first-post/&quot;&gt;the first"),
+        "{atom}"
+    );
+}

@@ -52,8 +52,12 @@ impl Build<'_> {
     /// in parallel batches; nothing that comes out depends on that order (the
     /// catalog is sorted, and bad files are reported by path). Every bad
     /// file is reported, up to [`MAX_ERRORS`], then counted. The notes say
-    /// which posts the generator's rules held back, and why.
-    pub(super) fn read_articles(&self, now: Option<Instant>) -> Result<(Catalog, Vec<String>)> {
+    /// which posts the generator's rules held back, and why; the posts'
+    /// URLs serve links between a generator's posts.
+    pub(super) fn read_articles(
+        &self,
+        now: Option<Instant>,
+    ) -> Result<(Catalog, Vec<String>, PostUrls)> {
         let articles_dir = &self.site.articles_dir;
         if !articles_dir.is_dir() {
             return Err(Diagnostic::new(articles_dir, "not found")
@@ -69,10 +73,17 @@ impl Build<'_> {
 
         let mut catalog = Catalog::new(&self.site.channel);
         // Every article has a page, which links to its neighbours, and the
-        // site's archive lists them all.
-        catalog.keep_every_article();
+        // site's archive lists them all. With the feeds alone, only the
+        // articles some feed holds are kept (archives keep theirs).
+        if self.site.channel.dialect.pages {
+            catalog.keep_every_article();
+        }
         let mut errors: Vec<(PathBuf, crate::Error)> = Vec::new();
         let mut held: BTreeMap<HeldBack, usize> = BTreeMap::new();
+        // Every post's URL, for links between a generator's posts: noted as
+        // they are read, since the catalog may keep only the newest.
+        let channel = &self.site.channel;
+        let mut posts = PostUrls::new(&channel.base_url, &channel.dialect.site_variables);
         let mut files = article_files(articles_dir, generator);
         loop {
             let batch: Vec<Result<PathBuf>> = files.by_ref().take(BATCH).collect();
@@ -93,6 +104,9 @@ impl Build<'_> {
                         self.warn(read.warnings);
                         match read.head {
                             Ok(head) => {
+                                if generator != Generator::MakeFeed {
+                                    self.note_post(&mut posts, &path, head.url.as_str());
+                                }
                                 catalog.add_with_links(path, read.fingerprint, head, read.links);
                             }
                             Err(reason) => *held.entry(reason).or_default() += 1,
@@ -125,25 +139,17 @@ impl Build<'_> {
                 )
             })
             .collect();
-        Ok((self.finish(catalog)?, notes))
+        Ok((self.finish(catalog)?, notes, posts))
     }
 
-    /// Every post's URL by its path below the content folder.
-    pub(super) fn post_urls(&self, catalog: &Catalog) -> PostUrls {
-        let channel = &self.site.channel;
-        let mut posts = PostUrls::new(&channel.base_url, &channel.dialect.site_variables);
-        for article in &catalog.articles {
-            let relative = article
-                .path
-                .strip_prefix(&self.site.content_root)
-                .unwrap_or(&article.path);
-            let relative: Vec<_> = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect();
-            posts.add(&relative.join("/"), &article.url);
-        }
-        posts
+    /// Notes the post at `path` (below the content folder) as at `url`.
+    fn note_post(&self, posts: &mut PostUrls, path: &std::path::Path, url: &str) {
+        let relative = path.strip_prefix(&self.site.content_root).unwrap_or(path);
+        let relative: Vec<_> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect();
+        posts.add(&relative.join("/"), url);
     }
 
     /// Checks what only the whole site shows: that no two articles share a

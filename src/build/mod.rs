@@ -132,8 +132,8 @@ impl<'b> Build<'b> {
         if pages {
             self.note_channel_files();
         }
-        let (catalog, mut notes) = self.read_articles(now)?;
-        self.posts.get_or_init(|| self.post_urls(&catalog));
+        let (catalog, mut notes, posts) = self.read_articles(now)?;
+        self.posts.get_or_init(|| posts);
         if pages {
             self.write_pages(&catalog)?;
         }
