@@ -412,3 +412,21 @@ fn a_link_to_a_post_no_feed_holds_still_goes_to_its_url() {
         "{atom}"
     );
 }
+
+#[test]
+fn a_hugo_configuration_folder_is_read_like_hugo_toml() {
+    let test = site("hugo");
+    let config = std::fs::read_to_string(test.data().join("hugo.toml")).unwrap();
+    let test = test
+        .remove("hugo.toml")
+        .file("config/_default/hugo.toml", &config);
+    build(&test)
+        .success()
+        .stderr_contains("note: read as a Hugo site, configured by data/config/_default/hugo.toml");
+    let direct = site("hugo");
+    build(&direct).success();
+    assert_eq!(
+        entries(&test.out().join("rss.xml")),
+        entries(&direct.out().join("rss.xml"))
+    );
+}

@@ -56,6 +56,11 @@ const FILES: &[(&str, Generator)] = &[
     ("config.yaml", Generator::Hugo),
     ("config.yml", Generator::Hugo),
     ("config.json", Generator::Hugo),
+    // Hugo's configuration folder, for the default environment.
+    ("config/_default/hugo.toml", Generator::Hugo),
+    ("config/_default/hugo.yaml", Generator::Hugo),
+    ("config/_default/config.toml", Generator::Hugo),
+    ("config/_default/config.yaml", Generator::Hugo),
 ];
 
 /// The first generator configuration in `folders` (nearest first), and the
@@ -70,7 +75,7 @@ pub(crate) fn find(
             if !path.is_file() {
                 continue;
             }
-            let generator = if *name == "config.toml" {
+            let generator = if *name == "config.toml" || *name == "config/_default/config.toml" {
                 zola_or_hugo(&path)?
             } else {
                 *generator
@@ -111,7 +116,7 @@ pub(crate) fn read(
     let fields = Fields::parse_front(syntax, &text, path, 1, warnings)?;
     let mut config = SiteConfig {
         path: Some(path.to_path_buf()),
-        root: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+        root: site_root(path),
         ..SiteConfig::default()
     };
     match generator {
@@ -120,6 +125,18 @@ pub(crate) fn read(
         Generator::Zola | Generator::MakeFeed => zola(&fields, &mut config),
     }
     Ok(config)
+}
+
+/// The site's folder: the configuration file's, or for Hugo's
+/// `config/_default/hugo.toml` the folder above `config/`.
+fn site_root(path: &Path) -> PathBuf {
+    let folder = path.parent().unwrap_or(Path::new("."));
+    if folder.ends_with("config/_default") {
+        if let Some(root) = folder.parent().and_then(Path::parent) {
+            return root.to_path_buf();
+        }
+    }
+    folder.to_path_buf()
 }
 
 /// A key's string value, keys compared without case (as Hugo compares them).
