@@ -186,21 +186,11 @@ fn permalink_url(
     title: &str,
     at: Location<'_>,
 ) -> Url {
-    use chrono::{Datelike, Timelike};
     let local = match channel.timezone {
         Some(zone) => published.with_timezone(&zone).fixed_offset(),
         None => *published,
     };
     let values = crate::model::PermalinkValues {
-        date: [
-            u32::try_from(local.year()).unwrap_or(0),
-            local.month(),
-            local.day(),
-            local.hour(),
-            local.minute(),
-            local.second(),
-        ],
-        ordinal: local.ordinal(),
         slug: slug.to_string(),
         title: title.to_string(),
         section: at
@@ -211,7 +201,7 @@ fn permalink_url(
             .unwrap_or("")
             .to_string(),
         filename: at.stem.to_string(),
-        categories: Vec::new(),
+        ..crate::model::PermalinkValues::dated(&local)
     };
     channel.url_of(pattern.expand(&values).trim_start_matches('/'))
 }

@@ -258,11 +258,14 @@ fn dialect(
                 .push((section.clone(), pattern("permalink", text)?));
         }
         if generator == Generator::Jekyll {
-            dialect.permalink = site
+            let style = site
                 .permalink
                 .as_deref()
-                .map(|p| pattern("permalink", &super::generator::jekyll_style(p)))
-                .transpose()?;
+                .unwrap_or(super::generator::JEKYLL_DEFAULT_STYLE);
+            dialect.permalink = Some(pattern(
+                "permalink",
+                &super::generator::jekyll_style(style),
+            )?);
         }
     }
     if let Some(text) = fields.string("permalink")? {

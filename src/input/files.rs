@@ -227,14 +227,9 @@ fn is_post(path: &Path, dir: &Path, generator: Generator) -> bool {
                 && !folders
                     .iter()
                     .any(|f| f == "_drafts" || f == "_site" || f == "node_modules" || f == "vendor")
-                && name.len() > 11
-                && name.as_bytes()[..10].iter().enumerate().all(|(i, b)| {
-                    if i == 4 || i == 7 {
-                        *b == b'-'
-                    } else {
-                        b.is_ascii_digit()
-                    }
-                })
+                // Jekyll's posts are `YYYY-MM-DD-title`, with a hyphen.
+                && super::generator::dated_name(name).is_some()
+                && name.as_bytes()[10] == b'-'
         }
     }
 }

@@ -130,10 +130,12 @@ fn link_of(
             link_type: LinkType::Email,
             ..
         }) => None,
-        Event::Start(Tag::Link { dest_url, .. }) if posts.resolve(dest_url).is_some() => {
-            posts.resolve(dest_url)
-        }
-        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+        Event::Start(Tag::Link { dest_url, .. }) => Some(
+            posts
+                .resolve(dest_url)
+                .unwrap_or_else(|| absolute_url(&anchors.href(dest_url), base)),
+        ),
+        Event::Start(Tag::Image { dest_url, .. }) => {
             Some(absolute_url(&anchors.href(dest_url), base))
         }
         _ => None,

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use chrono::{DateTime, Datelike, FixedOffset, Timelike};
+
 use super::uri_component;
 
 /// One part of a pattern.
@@ -78,6 +80,25 @@ pub(crate) struct PermalinkValues {
     pub(crate) section: String,
     pub(crate) filename: String,
     pub(crate) categories: Vec<String>,
+}
+
+impl PermalinkValues {
+    /// The date tokens of `instant`, as its offset shows it; the other
+    /// tokens empty.
+    pub(crate) fn dated(instant: &DateTime<FixedOffset>) -> PermalinkValues {
+        PermalinkValues {
+            date: [
+                u32::try_from(instant.year()).unwrap_or(0),
+                instant.month(),
+                instant.day(),
+                instant.hour(),
+                instant.minute(),
+                instant.second(),
+            ],
+            ordinal: instant.ordinal(),
+            ..PermalinkValues::default()
+        }
+    }
 }
 
 impl Permalink {

@@ -2,7 +2,7 @@
 //! /urls, /organization): keys compared without case, its date order, its
 //! sections, leaf bundles and URLs.
 
-use super::{authors, date, date_parts, names, taxonomy_terms, text, Front};
+use super::{authors, date, names, taxonomy_terms, text, Front};
 use crate::error::Diagnostic;
 use crate::input::fields::Fields;
 use crate::input::files::Location;
@@ -39,13 +39,13 @@ pub(super) fn front(
             match dialect.permalink_for(&section) {
                 Some(pattern) => {
                     let values = PermalinkValues {
-                        date: published.map_or([1, 1, 1, 0, 0, 0], |(d, _)| date_parts(&d)),
-                        ordinal: published.map_or(1, |(d, _)| chrono::Datelike::ordinal(&d)),
-                        slug: urlize(slug.as_deref().unwrap_or(&title)),
-                        title: urlize(&title),
+                        slug: make_path(slug.as_deref().unwrap_or(&title)),
+                        title: make_path(&title),
                         section: section.clone(),
                         filename: name.to_string(),
-                        categories: Vec::new(),
+                        ..published
+                            .map(|(d, _)| PermalinkValues::dated(&d))
+                            .unwrap_or_default()
                     };
                     expand_to_path(pattern, &values)
                 }
@@ -149,7 +149,8 @@ fn expand_to_path(pattern: &Permalink, values: &PermalinkValues) -> String {
     }
 }
 
-/// Hugo's `MakePath`: characters a path keeps (letters, digits, marks and
+/// Hugo's `MakePath` (and `urlize`, which the `:title` and `:slug` tokens
+/// use): characters a path keeps (letters, digits, marks and
 /// `._~+#@-/`), white space as `-`, lower case.
 pub(super) fn make_path(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -164,11 +165,6 @@ pub(super) fn make_path(text: &str) -> String {
         }
     }
     out
-}
-
-/// Hugo's `urlize`: `make_path`, as the `:title` and `:slug` tokens use.
-fn urlize(text: &str) -> String {
-    make_path(text)
 }
 
 /// A path segment percent-encoded as URLs carry it.

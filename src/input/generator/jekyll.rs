@@ -3,7 +3,7 @@
 //! categories from the folders above `_posts` and the front matter, its
 //! permalink styles, and jekyll-feed's entry id.
 
-use super::{authors, date, date_parts, dated_name, names, text, Front};
+use super::{authors, date, dated_name, names, text, Front};
 use crate::error::Diagnostic;
 use crate::input::dates;
 use crate::input::fields::{Fields, Value};
@@ -11,7 +11,7 @@ use crate::input::files::Location;
 use crate::model::{Channel, Permalink, PermalinkValues};
 
 /// Jekyll's default permalink style.
-const DEFAULT_STYLE: &str = "date";
+pub(crate) const DEFAULT_STYLE: &str = "date";
 
 pub(super) fn front(
     fields: &Fields<'_>,
@@ -52,27 +52,29 @@ pub(super) fn front(
         Some(title) => title,
         None => titleize(&slug),
     };
-    let pattern = match text(fields, "permalink")? {
-        Some(own) => Permalink::parse(&style(&own)).map_err(|message| {
-            fields
-                .error("permalink", message)
-                .help("use a Jekyll style (date, pretty, ordinal, none) or a pattern such as /:year/:month/:title/")
-        })?,
-        None => match &channel.dialect.permalink {
-            Some(pattern) => pattern.clone(),
-            None => Permalink::parse(&style(DEFAULT_STYLE)).expect("Jekyll's default style is a pattern"),
-        },
-    };
+    // A post's own `permalink`, else the site's (which `input::config`
+    // sets to Jekyll's default style when `_config.yml` has none).
+    let own = text(fields, "permalink")?
+        .map(|own| {
+            Permalink::parse(&style(&own)).map_err(|message| {
+                fields
+                    .error("permalink", message)
+                    .help("use a Jekyll style (date, pretty, ordinal, none) or a pattern such as /:year/:month/:title/")
+            })
+        })
+        .transpose()?;
+    let pattern = own
+        .as_ref()
+        .or(channel.dialect.permalink.as_ref())
+        .ok_or_else(|| Diagnostic::new(at.path, "has no permalink rule"))?;
     // Jekyll's dates in URLs are in the site's zone.
     let local = published.0.with_timezone(&zone).fixed_offset();
     let values = PermalinkValues {
-        date: date_parts(&local),
-        ordinal: chrono::Datelike::ordinal(&local),
         slug: slugify(&slug, false, false),
         title: slugify(&slug, true, true),
-        section: String::new(),
         filename: name.to_string(),
         categories: categories.iter().map(|c| c.to_lowercase()).collect(),
+        ..PermalinkValues::dated(&local)
     };
     let path = pattern.expand(&values);
     // jekyll-feed's `post.id`: the page's folder and the raw slug.

@@ -22,7 +22,7 @@ use crate::error::Diagnostic;
 use crate::model::{Channel, Generator};
 use crate::text::squash_whitespace;
 
-pub(crate) use jekyll::style as jekyll_style;
+pub(crate) use jekyll::{style as jekyll_style, DEFAULT_STYLE as JEKYLL_DEFAULT_STYLE};
 pub(crate) use shortcodes::{expand, Body, PostUrls};
 pub(crate) use site_config::{find, read, SiteConfig};
 
@@ -147,22 +147,9 @@ fn text(fields: &Fields<'_>, key: &str) -> Result<Option<String>, Diagnostic> {
         .filter(|text| !text.is_empty()))
 }
 
-/// `:year` … `:second` of `instant`.
-fn date_parts(instant: &DateTime<FixedOffset>) -> [u32; 6] {
-    use chrono::{Datelike, Timelike};
-    [
-        u32::try_from(instant.year()).unwrap_or(0),
-        instant.month(),
-        instant.day(),
-        instant.hour(),
-        instant.minute(),
-        instant.second(),
-    ]
-}
-
 /// `YYYY-MM-DD` and the rest, if `name` starts with a date (Jekyll's post
 /// names, Zola's dated files).
-fn dated_name(name: &str) -> Option<(&str, &str)> {
+pub(crate) fn dated_name(name: &str) -> Option<(&str, &str)> {
     let bytes = name.as_bytes();
     let dated = bytes.len() > 11
         && bytes[..10].iter().enumerate().all(|(i, b)| {
