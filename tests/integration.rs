@@ -22,6 +22,7 @@ mod new;
 mod output;
 mod ownership;
 mod readers;
+mod rebuild;
 mod roundtrip;
 #[cfg(feature = "serve")]
 mod serve;

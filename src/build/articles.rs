@@ -12,7 +12,8 @@ use super::pages::{links_digest, site_paths};
 use super::Build;
 use crate::error::{Diagnostic, Result};
 use crate::input::{self, article_files, ArticleText, HeldBack, PostUrls, UniqueField};
-use crate::model::{site_path, Generator, Head};
+use crate::model::{site_path, Generator, Head, Stamp};
+use crate::output::SourceView;
 
 /// A moment, with the offset it was given in.
 type Instant = DateTime<FixedOffset>;
@@ -33,6 +34,11 @@ struct ReadArticle {
     /// A digest of the site paths its body links to, if known unrendered.
     links: Option<u64>,
     warnings: Vec<Diagnostic>,
+    /// The file's stamp, if what reading it gave may be recorded in the
+    /// build index.
+    source: Option<Stamp>,
+    /// Taken from the build index, not read.
+    indexed: bool,
 }
 
 impl Build<'_> {
@@ -80,6 +86,7 @@ impl Build<'_> {
         }
         let mut errors: Vec<(PathBuf, crate::Error)> = Vec::new();
         let mut held: BTreeMap<HeldBack, usize> = BTreeMap::new();
+        let (mut articles, mut indexed) = (0_usize, 0_usize);
         // Every post's URL, for links between a generator's posts: noted as
         // they are read, since the catalog may keep only the newest.
         let channel = &self.site.channel;
@@ -101,13 +108,31 @@ impl Build<'_> {
             for (path, result) in read {
                 match result {
                     Ok(read) => {
+                        articles += 1;
+                        indexed += usize::from(read.indexed);
                         self.warn(read.warnings);
                         match read.head {
                             Ok(head) => {
                                 if generator != Generator::MakeFeed {
                                     self.note_post(&mut posts, &path, head.url.as_str());
                                 }
-                                catalog.add_with_links(path, read.fingerprint, head, read.links);
+                                // With pages, the index records an article
+                                // with its page, once its links are known.
+                                if let (Some(stamp), false) = (read.source, channel.dialect.pages) {
+                                    let view = head_view(&head, read.fingerprint, read.links);
+                                    self.index.next.add_source(
+                                        &self.index_name(&path),
+                                        &stamp,
+                                        &view,
+                                    );
+                                }
+                                catalog.add_with_links(
+                                    path,
+                                    read.fingerprint,
+                                    head,
+                                    read.links,
+                                    read.source,
+                                );
                             }
                             Err(reason) => *held.entry(reason).or_default() += 1,
                         }
@@ -129,7 +154,7 @@ impl Build<'_> {
             self.warn([Diagnostic::new(articles_dir, message)
                 .help("add one with `make-feed new \"A title\"`, or put a Markdown file with title and published in its front matter there")]);
         }
-        let notes = held
+        let mut notes: Vec<String> = held
             .into_iter()
             .map(|(reason, count)| {
                 format!(
@@ -139,6 +164,11 @@ impl Build<'_> {
                 )
             })
             .collect();
+        if indexed > 0 {
+            notes.push(format!(
+                "{indexed} of {articles} article files unchanged since the last build (by their size and times), not read again"
+            ));
+        }
         Ok((self.finish(catalog)?, notes, posts))
     }
 
@@ -173,6 +203,22 @@ impl Build<'_> {
     /// Reads one article and checks its front matter and that its page can
     /// have a URL.
     fn article(&self, path: PathBuf, now: Option<Instant>) -> Result<ReadArticle> {
+        // Stamped before it is read: an edit while it is read shows in the
+        // next build's stamp.
+        let stamp = std::fs::metadata(&path).ok().map(|meta| Stamp::of(&meta));
+        let indexed = stamp
+            .as_ref()
+            .and_then(|stamp| self.index.last.source(&self.index_name(&path), stamp));
+        if let Some(record) = indexed {
+            return Ok(ReadArticle {
+                head: Ok(record.head),
+                fingerprint: record.fingerprint,
+                links: record.links,
+                warnings: Vec::new(),
+                source: stamp,
+                indexed: true,
+            });
+        }
         let reading = self.site.first_reading();
         let mut article = ArticleText::read_as(&self.site.content_root, path, reading, reading)?;
         let mut warnings = std::mem::take(&mut article.warnings);
@@ -185,6 +231,8 @@ impl Build<'_> {
                 fingerprint: article.fingerprint,
                 links: None,
                 warnings,
+                source: None,
+                indexed: false,
             });
         }
         let page = site_path(front.url().as_str(), &channel.base_url);
@@ -203,12 +251,31 @@ impl Build<'_> {
             .filter(|page| self.stager.wrote_before(page))
             .and_then(|_| front.links(channel))
             .map(|links| links_digest(&site_paths(&links, &channel.base_url)));
+        let settled = warnings.is_empty() && !front.may_expire(&channel.dialect);
         Ok(ReadArticle {
             head: Ok(front.head()),
             fingerprint: article.fingerprint,
             links,
             warnings,
+            source: stamp.filter(|_| settled),
+            indexed: false,
         })
+    }
+}
+
+/// What the build index records of an article read as `head`.
+fn head_view(head: &Head, fingerprint: u64, links: Option<u64>) -> SourceView<'_> {
+    SourceView {
+        fingerprint,
+        id: &head.id,
+        slug: &head.slug,
+        title: &head.title,
+        url: head.url.as_str(),
+        published: head.published,
+        published_date_only: head.published_date_only,
+        updated: head.updated,
+        categories: head.categories.iter().map(String::as_str).collect(),
+        links,
     }
 }
 

@@ -1,14 +1,17 @@
 //! Step 4: the pages that list articles, the site's archive and each
 //! category's, so that every article is reachable from the index by links.
-//! They are small and rendered every build; the stager leaves a file whose
-//! bytes are unchanged as it is, so a new article rewrites only the newest
-//! page of each list it is in.
+//! A list page is kept without rendering while the build index records
+//! that it shows the same articles, links and channel; otherwise it is
+//! rendered, and the stager leaves a file whose bytes are unchanged as it
+//! is. Lists are filled oldest first, so a new article rewrites only the
+//! newest page of each list it is in.
 
 use rayon::prelude::*;
 
 use super::Build;
 use crate::error::Result;
 use crate::model::Listing;
+use crate::output::OutputRecord;
 use crate::plan::{listing_pages, Catalog, Plan};
 
 impl Build<'_> {
@@ -33,8 +36,26 @@ impl Build<'_> {
                     feeds.sort_unstable();
                     feeds.dedup();
                 }
+                // Kept while the index says it shows the same, and it is
+                // as the last build left it.
+                let key = self.cache.list_key(page, &catalog.articles, &feeds);
+                let path = page.path();
+                if let Some(kept) = self.cache.keep_list(&path, key) {
+                    self.index.next.add_output(&path, &kept);
+                    return Ok(());
+                }
                 let output = self.pages.listing(page, &catalog.articles, &feeds)?;
-                self.stager.add(output)
+                // A page renamed into place is recorded by the next build,
+                // once its stamp can be known.
+                if let Some(stamp) = self.stager.add_stamped(output)? {
+                    let record = OutputRecord {
+                        key,
+                        stamp,
+                        links: Vec::new(),
+                    };
+                    self.index.next.add_output(&path, &record);
+                }
+                Ok(())
             })
     }
 }

@@ -27,7 +27,7 @@ use indicatif::ProgressBar;
 use crate::error::{Diagnostic, Result};
 use crate::input::{self, Assets, PostUrls};
 use crate::model::{Entry, Site};
-use crate::output::{Cache, Published, Stager};
+use crate::output::{Cache, Header, Index, NextIndex, Published, Stager};
 use crate::render::{Pages, Templates};
 
 /// What a build needs besides the folders.
@@ -75,11 +75,30 @@ pub fn build(data_dir: &Path, out_dir: &Path, options: &Options<'_>) -> Result<R
     let (site, warnings) = input::read_site(data_dir)?;
     let templates = Templates::new(&site.templates);
     let stager = Stager::open(out_dir, options.on_wait)?;
-    let staged = Build::new(&site, &templates, &stager, &options.progress, warnings)
-        .and_then(|build| build.run(options.now));
+    let places = [&site.articles_dir, &site.content_root].map(|dir| dir.to_string_lossy());
+    let header = Header {
+        key: Cache::index_key(&site.channel, &templates, &[&places[0], &places[1]]),
+        now: options.now,
+        now_matters: !site.channel.dialect.future,
+    };
+    let index = Index::load(out_dir, &header);
+    let next = NextIndex::begin(out_dir, stager.temp_prefix(), &header);
+    let indexes = Indexes {
+        last: &index,
+        next: &next,
+    };
+    let staged = Build::new(
+        &site,
+        &templates,
+        &stager,
+        indexes,
+        &options.progress,
+        warnings,
+    )
+    .and_then(|build| build.run(options.now));
     match staged {
         Ok(mut report) => {
-            report.published = stager.commit()?;
+            report.published = stager.commit_with(next)?;
             options.progress.finish_and_clear();
             Ok(report)
         }
@@ -90,12 +109,20 @@ pub fn build(data_dir: &Path, out_dir: &Path, options: &Options<'_>) -> Result<R
     }
 }
 
+/// The build index the last build left, and the one this build writes.
+#[derive(Clone, Copy)]
+struct Indexes<'b> {
+    last: &'b Index,
+    next: &'b NextIndex,
+}
+
 /// One build, its outputs staged as it goes.
 struct Build<'b> {
     site: &'b Site,
     pages: Pages<'b>,
     cache: Cache<'b>,
     stager: &'b Stager,
+    index: Indexes<'b>,
     /// The files articles (and `feed.toml`) refer to.
     assets: Assets,
     progress: &'b ProgressBar,
@@ -111,14 +138,16 @@ impl<'b> Build<'b> {
         site: &'b Site,
         templates: &'b Templates,
         stager: &'b Stager,
+        index: Indexes<'b>,
         progress: &'b ProgressBar,
         warnings: Vec<Diagnostic>,
     ) -> Result<Build<'b>> {
         Ok(Build {
             site,
             pages: Pages::new(templates, &site.channel)?,
-            cache: Cache::new(stager, &site.channel, templates),
+            cache: Cache::new(stager, index.last, &site.channel, templates),
             stager,
+            index,
             assets: Assets::new(&site.data_dir),
             progress,
             warnings: Mutex::new(warnings),
@@ -177,6 +206,22 @@ impl<'b> Build<'b> {
     fn read_back(&self, path: PathBuf, fingerprint: u64) -> Result<(Entry, Vec<Diagnostic>)> {
         let posts = self.posts.get_or_init(PostUrls::default);
         input::read_back(self.site, posts, path, fingerprint)
+    }
+
+    /// The path of the article at `path` as the build index names it:
+    /// below the articles folder, `/`-separated.
+    fn index_name(&self, path: &Path) -> String {
+        let relative = path.strip_prefix(&self.site.articles_dir).unwrap_or(path);
+        if std::path::MAIN_SEPARATOR == '/' {
+            if let Some(relative) = relative.to_str() {
+                return relative.to_string();
+            }
+        }
+        let parts: Vec<_> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect();
+        parts.join("/")
     }
 
     fn warn(&self, more: impl IntoIterator<Item = Diagnostic>) {

@@ -11,7 +11,7 @@ use super::Build;
 use crate::error::{Diagnostic, Result};
 use crate::input::ArticleText;
 use crate::model::{on_site, site_path, Neighbour, Neighbours};
-use crate::output::PageLookup;
+use crate::output::{OutputRecord, PageLookup, SourceView};
 use crate::plan::{Article, Catalog};
 
 impl Build<'_> {
@@ -28,34 +28,39 @@ impl Build<'_> {
                     .checked_sub(1)
                     .map(|newer| neighbour(&articles[newer])),
             };
-            self.page(&articles[index], &neighbours)?;
+            self.page(catalog, &articles[index], &neighbours)?;
             self.progress.inc(1);
             Ok(())
         })
     }
 
     /// Keeps or renders one article's page, and notes the files its body
-    /// links to either way.
-    fn page(&self, article: &Article, neighbours: &Neighbours) -> Result<()> {
+    /// links to either way; records both in the build index.
+    fn page(&self, catalog: &Catalog, article: &Article, neighbours: &Neighbours) -> Result<()> {
         let base = &self.site.channel.base_url;
         let page_path =
             site_path(&article.url, base).expect("reading checked that every page has a path");
-        let links = match self.cache.page(&page_path, article.fingerprint, neighbours) {
+        let (links, output) = match self.cache.page(&page_path, article.fingerprint, neighbours) {
             // A trailer is a hint, never authority (anyone who can write to
             // the output folder can edit it): what a kept page publishes is
             // what its article says now. The hint is taken when it matches
             // the links reading found in the article; otherwise (or for a
             // body whose links only rendering tells) the article is read back.
-            PageLookup::Kept(hinted)
-                if article
-                    .links
-                    .map_or(hinted.is_empty(), |links| links == links_digest(&hinted)) =>
+            PageLookup::Kept(kept)
+                if article.links.map_or(kept.links.is_empty(), |links| {
+                    links == links_digest(&kept.links)
+                }) =>
             {
-                hinted
+                (kept.links.clone(), Some(kept))
             }
-            PageLookup::Kept(_) => {
+            PageLookup::Kept(kept) => {
                 let (entry, _) = self.read_back(article.path.clone(), article.fingerprint)?;
-                site_paths(&entry.links, base)
+                let links = site_paths(&entry.links, base);
+                let kept = OutputRecord {
+                    links: links.clone(),
+                    ..kept
+                };
+                (links, Some(kept))
             }
             PageLookup::Stale(stale) => {
                 let (entry, warnings) =
@@ -66,18 +71,57 @@ impl Build<'_> {
                 self.warn(warnings);
                 let links = site_paths(&entry.links, base);
                 let page = self.pages.article(&entry, &page_path, neighbours)?;
-                self.cache
+                let key = stale.key();
+                let stamp = self
+                    .cache
                     .stage_page(stale, page, &links, warned)
                     .map_err(|error| about_the_page(error, &article.path))?;
-                links
+                // A page renamed into place is recorded by the next build,
+                // once its stamp can be known.
+                let output = stamp.filter(|_| !warned).map(|stamp| OutputRecord {
+                    key,
+                    stamp,
+                    links: links.clone(),
+                });
+                (links, output)
             }
         };
+        if let Some(output) = &output {
+            self.index.next.add_output(&page_path, output);
+        }
+        if let Some(stamp) = &article.source {
+            let view = article_view(catalog, article, links_digest(&links));
+            self.index
+                .next
+                .add_source(&self.index_name(&article.path), stamp, &view);
+        }
         self.assets.note(
             &article.path,
             &|| text_of(self.site.content_root.as_path(), &article.path),
             &links,
         );
         Ok(())
+    }
+}
+
+/// What the build index records of `article`, whose body links to the
+/// site paths `links` digests.
+fn article_view<'a>(catalog: &'a Catalog, article: &'a Article, links: u64) -> SourceView<'a> {
+    SourceView {
+        fingerprint: article.fingerprint,
+        id: &article.id,
+        slug: &article.slug,
+        title: &article.title,
+        url: &article.url,
+        published: article.published,
+        published_date_only: article.published_date_only,
+        updated: Some(article.updated),
+        categories: article
+            .categories
+            .iter()
+            .map(|&index| catalog.categories[index as usize].name.as_str())
+            .collect(),
+        links: Some(links),
     }
 }
 

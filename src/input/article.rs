@@ -295,6 +295,12 @@ impl Parsed<'_> {
 
     /// Why the post's generator would leave it out of its feeds at `now`
     /// (no `now`: nothing is held back for its date), if it would.
+    /// Whether showing this post can change with the date alone: it
+    /// expires, and the generator holds back expired posts.
+    pub(crate) fn may_expire(&self, dialect: &Dialect) -> bool {
+        self.hold.expires.is_some() && !dialect.expired
+    }
+
     pub(crate) fn held_back(
         &self,
         dialect: &Dialect,

@@ -21,6 +21,7 @@ mod place;
 mod site;
 mod site_path;
 mod slug;
+mod stamp;
 
 pub(crate) use channel::{Channel, Person};
 pub(crate) use deploy_target::DeployTarget;
@@ -38,3 +39,4 @@ pub(crate) use site::{Site, SiteTemplate};
 pub(crate) use site_path::{is_safe_path, on_site, relative_href, site_path};
 pub use slug::category_slug;
 pub(crate) use slug::{check_slug, is_reserved, is_uri, uri_component};
+pub(crate) use stamp::Stamp;

@@ -6,12 +6,18 @@
 //! everything the output was made from ([`fingerprint`](super::fingerprint)).
 //! A build computes the key it would write and keeps the file when the two
 //! agree; since the code is part of every key, no change to rendering can
-//! keep an old page.
+//! keep an old page. The build [index](super::index) records the same keys
+//! with each output's `stat`, so that while the file is as that build left
+//! it, a rebuild need not even read its trailer; list pages, which have no
+//! trailer, are kept through the index alone.
 
 use super::fingerprint::{Hasher, Key};
+use super::index::{Index, OutputRecord};
 use super::stager::Stager;
 use super::trailer::{self, Kind};
+use crate::model::Stamp;
 use crate::model::{relative_href, Channel, Format, History, Neighbours, Place};
+use crate::plan::{Article, ListingPage};
 use crate::render::{Output, Templates};
 use crate::Result;
 
@@ -19,10 +25,14 @@ use crate::Result;
 /// folder is current, and marks what it renders so the next build can tell.
 pub(crate) struct Cache<'s> {
     stager: &'s Stager,
+    /// What the last build recorded of its outputs.
+    index: &'s Index,
     /// Everything besides its article that goes into a page.
     page_inputs: Hasher,
     /// Everything besides its entries that goes into an archive feed.
     feed_inputs: Hasher,
+    /// Everything besides its articles that goes into a list page.
+    list_inputs: Hasher,
 }
 
 /// An output that has to be rendered: the key to record, and what the
@@ -31,6 +41,13 @@ pub(crate) struct Cache<'s> {
 pub(crate) struct Stale {
     key: Key,
     previous: Previous,
+}
+
+impl Stale {
+    /// The key the output is rendered for.
+    pub(crate) fn key(&self) -> Key {
+        self.key
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,22 +64,88 @@ enum Previous {
 /// What the cache says of one page.
 #[derive(Debug)]
 pub(crate) enum PageLookup {
-    /// Current, and kept: the site paths its body links to.
-    Kept(Vec<String>),
+    /// Current, and kept: its key and stamp, and the site paths its body
+    /// links to.
+    Kept(OutputRecord),
     Stale(Stale),
 }
 
 impl<'s> Cache<'s> {
-    pub(crate) fn new(stager: &'s Stager, channel: &Channel, templates: &Templates) -> Cache<'s> {
+    pub(crate) fn new(
+        stager: &'s Stager,
+        index: &'s Index,
+        channel: &Channel,
+        templates: &Templates,
+    ) -> Cache<'s> {
         let mut page_inputs = Hasher::new(Kind::Page);
         page_inputs.add(channel).add(templates);
         let mut feed_inputs = Hasher::new(Kind::ArchiveFeed);
         feed_inputs.add(channel);
+        let mut list_inputs = Hasher::new(Kind::List);
+        list_inputs.add(channel).add(templates);
         Cache {
             stager,
+            index,
             page_inputs,
             feed_inputs,
+            list_inputs,
         }
+    }
+
+    /// The key of the build index: what must be the same for any of its
+    /// records to hold (make-feed, the channel, the templates, and
+    /// `places`: where the articles are read from).
+    pub(crate) fn index_key(channel: &Channel, templates: &Templates, places: &[&str]) -> Key {
+        let mut hasher = Hasher::new(Kind::Index);
+        hasher.add(channel).add(templates);
+        for place in places {
+            hasher.add(*place);
+        }
+        hasher.key()
+    }
+
+    /// The index's record of the output at `path`, if it was made with
+    /// `key` and is as the last build left it: then it is kept.
+    fn current(&self, path: &str, key: Key) -> Option<OutputRecord> {
+        let record = self.index.output(path).filter(|record| record.key == key)?;
+        (self.stager.existing(path) == Some(record.stamp)).then(|| {
+            self.stager.keep(path);
+            record
+        })
+    }
+
+    /// The key of the list `page` of `articles`, which links to the
+    /// archive feeds numbered `archive_feeds`: everything it shows.
+    pub(crate) fn list_key(
+        &self,
+        page: &ListingPage,
+        articles: &[Article],
+        archive_feeds: &[usize],
+    ) -> Key {
+        let mut inputs = self.list_inputs.clone();
+        inputs
+            .add(&page.path())
+            .add(&page.older())
+            .add(&page.newer())
+            .add(&page.name)
+            .add(&page.number)
+            .add(&page.count)
+            .add(archive_feeds);
+        for &index in &page.entries {
+            let article = &articles[index];
+            inputs
+                .add(&*article.title)
+                .add(&*article.url)
+                .add(&article.published)
+                .add(&article.published_date_only);
+        }
+        inputs.key()
+    }
+
+    /// Whether the list page at `path` made with `key` is current; then it
+    /// is kept.
+    pub(crate) fn keep_list(&self, path: &str, key: Key) -> Option<OutputRecord> {
+        self.current(path, key)
     }
 
     /// The page at `path` of the article whose text and place have
@@ -74,32 +157,36 @@ impl<'s> Cache<'s> {
             .add(&fingerprint)
             .add(neighbours)
             .key();
+        if let Some(record) = self.current(path, key) {
+            return PageLookup::Kept(record);
+        }
         let previous = self
             .stager
             .tail(path)
-            .map(|tail| read_page_trailer(&tail.bytes, tail.file_len));
+            .map(|tail| (read_page_trailer(&tail.bytes, tail.file_len), tail.stamp));
         let previous = match previous {
             None => Previous::Missing,
-            Some(Some((old, links))) if old == key => {
+            Some((Some((old, links)), stamp)) if old == key => {
                 self.stager.keep(path);
-                return PageLookup::Kept(links);
+                return PageLookup::Kept(OutputRecord { key, stamp, links });
             }
-            Some(Some((old, _))) if old != Key::NEVER_KEPT => Previous::Other,
+            Some((Some((old, _)), _)) if old != Key::NEVER_KEPT => Previous::Other,
             Some(_) => Previous::Unknown,
         };
         PageLookup::Stale(Stale { key, previous })
     }
 
     /// Stages a rendered page, its trailer recording `links` (the site
-    /// paths its body refers to). A page `rendered_every_time` (one whose
-    /// body drew warnings, so that every build repeats them) is never kept.
+    /// paths its body refers to), and gives its stamp if the same page was
+    /// there already. A page `rendered_every_time` (one whose body drew
+    /// warnings, so that every build repeats them) is never kept.
     pub(crate) fn stage_page(
         &self,
         stale: Stale,
         mut page: Output,
         links: &[String],
         rendered_every_time: bool,
-    ) -> Result<()> {
+    ) -> Result<Option<Stamp>> {
         let key = if rendered_every_time {
             Key::NEVER_KEPT
         } else {
@@ -108,8 +195,8 @@ impl<'s> Cache<'s> {
         let words: Vec<String> = links.iter().map(|link| relative_href(link)).collect();
         trailer::append(&mut page.bytes, Kind::Page, key.0, &words);
         match stale.previous {
-            Previous::Missing | Previous::Other => self.stager.add_new(page),
-            Previous::Unknown => self.stager.add(page),
+            Previous::Missing | Previous::Other => self.stager.add_new(page).map(|()| None),
+            Previous::Unknown => self.stager.add_stamped(page),
         }
     }
 
@@ -176,6 +263,7 @@ mod tests {
     use crate::model::relative_href;
 
     const PAGE: &str = "articles/a.html";
+    static NO_INDEX: std::sync::LazyLock<Index> = std::sync::LazyLock::new(Index::default);
 
     fn open(out: &std::path::Path) -> Stager {
         Stager::open(out, &|_| panic!("no other build")).unwrap()
@@ -198,7 +286,7 @@ mod tests {
     fn previous(lookup: PageLookup) -> Previous {
         match lookup {
             PageLookup::Stale(stale) => stale.previous,
-            PageLookup::Kept(links) => panic!("kept, with {links:?}"),
+            PageLookup::Kept(kept) => panic!("kept, with {:?}", kept.links),
         }
     }
 
@@ -209,7 +297,7 @@ mod tests {
         let (channel, templates) = (Channel::for_tests(), Templates::new(&[]));
 
         let stager = open(&out);
-        let cache = Cache::new(&stager, &channel, &templates);
+        let cache = Cache::new(&stager, &NO_INDEX, &channel, &templates);
         let PageLookup::Stale(stale) = cache.page(PAGE, 7, &Neighbours::default()) else {
             panic!("kept from nothing");
         };
@@ -221,9 +309,9 @@ mod tests {
         stager.commit().unwrap();
 
         let stager = open(&out);
-        let cache = Cache::new(&stager, &channel, &templates);
+        let cache = Cache::new(&stager, &NO_INDEX, &channel, &templates);
         match cache.page(PAGE, 7, &Neighbours::default()) {
-            PageLookup::Kept(kept) => assert_eq!(kept, links),
+            PageLookup::Kept(kept) => assert_eq!(kept.links, links),
             PageLookup::Stale(stale) => panic!("not kept: {stale:?}"),
         }
         assert_eq!(staged(&stager), [PAGE], "a kept page is kept in place");
@@ -236,7 +324,7 @@ mod tests {
             title: "u".into(),
             ..Channel::for_tests()
         };
-        let other = Cache::new(&stager, &renamed, &templates);
+        let other = Cache::new(&stager, &NO_INDEX, &renamed, &templates);
         assert_eq!(
             previous(other.page(PAGE, 7, &Neighbours::default())),
             Previous::Other
@@ -247,7 +335,7 @@ mod tests {
             path: "page.html".into(),
         };
         let templated = Templates::new(&[own]);
-        let other = Cache::new(&stager, &channel, &templated);
+        let other = Cache::new(&stager, &NO_INDEX, &channel, &templated);
         assert_eq!(
             previous(other.page(PAGE, 7, &Neighbours::default())),
             Previous::Other
@@ -257,14 +345,14 @@ mod tests {
         // A page rendered every time is never kept, and its bytes are
         // compared instead.
         let stager = open(&out);
-        let cache = Cache::new(&stager, &channel, &templates);
+        let cache = Cache::new(&stager, &NO_INDEX, &channel, &templates);
         let PageLookup::Stale(stale) = cache.page(PAGE, 9, &Neighbours::default()) else {
             panic!("kept");
         };
         cache.stage_page(stale, page_output(), &[], true).unwrap();
         assert_eq!(stager.commit().unwrap().written, [PAGE]);
         let stager = open(&out);
-        let cache = Cache::new(&stager, &channel, &templates);
+        let cache = Cache::new(&stager, &NO_INDEX, &channel, &templates);
         let PageLookup::Stale(stale) = cache.page(PAGE, 9, &Neighbours::default()) else {
             panic!("a page rendered every time was kept");
         };
@@ -275,7 +363,7 @@ mod tests {
 
         fs::write(out.join(PAGE), "<p>no trailer</p>\n").unwrap();
         let stager = open(&out);
-        let cache = Cache::new(&stager, &channel, &templates);
+        let cache = Cache::new(&stager, &NO_INDEX, &channel, &templates);
         assert_eq!(
             previous(cache.page(PAGE, 9, &Neighbours::default())),
             Previous::Unknown
@@ -295,7 +383,7 @@ mod tests {
         };
 
         let stager = open(&out);
-        let cache = Cache::new(&stager, &channel, &templates);
+        let cache = Cache::new(&stager, &NO_INDEX, &channel, &templates);
         let keys = cache.archive(&place, &history, [1, 2].into_iter()).unwrap();
         assert_eq!(
             keys.iter().map(|(format, _)| *format).collect::<Vec<_>>(),
@@ -313,7 +401,7 @@ mod tests {
         stager.commit().unwrap();
 
         let stager = open(&out);
-        let cache = Cache::new(&stager, &channel, &templates);
+        let cache = Cache::new(&stager, &NO_INDEX, &channel, &templates);
         assert_eq!(cache.archive(&place, &history, [1, 2].into_iter()), None);
         assert_eq!(staged(&stager), ["archive/atom-1.xml", "archive/rss-1.xml"]);
         assert!(cache
@@ -329,7 +417,7 @@ mod tests {
             title: "u".into(),
             ..Channel::for_tests()
         };
-        let other = Cache::new(&stager, &renamed, &templates);
+        let other = Cache::new(&stager, &NO_INDEX, &renamed, &templates);
         assert!(other
             .archive(&place, &history, [1, 2].into_iter())
             .is_some());
@@ -340,7 +428,7 @@ mod tests {
         let text = fs::read_to_string(&atom).unwrap();
         fs::write(&atom, format!(" {text}")).unwrap();
         let stager = open(&out);
-        let cache = Cache::new(&stager, &channel, &templates);
+        let cache = Cache::new(&stager, &NO_INDEX, &channel, &templates);
         assert!(cache
             .archive(&place, &history, [1, 2].into_iter())
             .is_some());

@@ -64,13 +64,18 @@ pub(crate) enum Found {
 
 /// What stands at `path`, without following a symbolic link there.
 pub(crate) fn found(path: &Path) -> std::io::Result<Found> {
+    found_with(path).map(|(found, _)| found)
+}
+
+/// What stands at `path`, and its metadata if anything does.
+fn found_with(path: &Path) -> std::io::Result<(Found, Option<fs::Metadata>)> {
     let meta = match fs::symlink_metadata(path) {
         Ok(meta) => meta,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Found::Nothing),
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok((Found::Nothing, None)),
         Err(e) => return Err(e),
     };
     let kind = meta.file_type();
-    Ok(if kind.is_symlink() {
+    let found = if kind.is_symlink() {
         Found::Link
     } else if kind.is_dir() {
         Found::Folder
@@ -78,7 +83,8 @@ pub(crate) fn found(path: &Path) -> std::io::Result<Found> {
         Found::File
     } else {
         Found::Special
-    })
+    };
+    Ok((found, Some(meta)))
 }
 
 impl Found {
@@ -96,13 +102,14 @@ impl Found {
 
 /// Checks that make-feed may write `path` (a site path) below `out_dir`:
 /// `previous` lists what the last build wrote, `real_folders` the folders
-/// already found to be real ones (and is added to).
+/// already found to be real ones (and is added to). Gives the metadata of
+/// the file the last build wrote there, if one is there.
 pub(crate) fn check(
     out_dir: &Path,
     path: &str,
     previous: &Listed,
     real_folders: &mut HashSet<String>,
-) -> Result<(), Diagnostic> {
+) -> Result<Option<fs::Metadata>, Diagnostic> {
     let shown = out_dir.join(path);
     if let Some(problem) = name_problem(path) {
         return Err(Diagnostic::new(
@@ -121,7 +128,7 @@ pub(crate) fn check(
                 real_folders.insert(folder.to_string());
             }
             // Made when staging; nothing below it can be there either.
-            Found::Nothing => return Ok(()),
+            Found::Nothing => return Ok(None),
             other => {
                 return Err(Diagnostic::new(
                     &shown,
@@ -143,15 +150,15 @@ pub(crate) fn check(
             }
         }
     }
-    match found(&shown).map_err(|e| Diagnostic::new(&shown, e.to_string()))? {
-        Found::Nothing => Ok(()),
-        Found::File if previous.contains(path) => Ok(()),
-        Found::File => Err(Diagnostic::new(
+    match found_with(&shown).map_err(|e| Diagnostic::new(&shown, e.to_string()))? {
+        (Found::Nothing, _) => Ok(None),
+        (Found::File, meta) if previous.contains(path) => Ok(meta),
+        (Found::File, _) => Err(Diagnostic::new(
             &shown,
             "is a file make-feed did not write (the last build's .make-feed-manifest does not list it); it is never replaced",
         )
         .help("move it away, or rename what it clashes with")),
-        other => Err(Diagnostic::new(
+        (other, _) => Err(Diagnostic::new(
             &shown,
             format!("is {}, where make-feed writes a file", other.described()),
         )

@@ -104,6 +104,15 @@ impl<T: Fingerprint> Fingerprint for [T] {
     }
 }
 
+/// An instant and the offset it was given in.
+impl Fingerprint for chrono::DateTime<chrono::FixedOffset> {
+    fn fingerprint(&self, hasher: &mut Hasher) {
+        (self.timestamp() as u64).fingerprint(hasher);
+        u64::from(self.timestamp_subsec_nanos()).fingerprint(hasher);
+        (i64::from(self.offset().local_minus_utc()) as u64).fingerprint(hasher);
+    }
+}
+
 impl Fingerprint for url::Url {
     fn fingerprint(&self, hasher: &mut Hasher) {
         self.as_str().fingerprint(hasher);

@@ -14,6 +14,7 @@ mod claim;
 pub(crate) mod deploy;
 mod fingerprint;
 mod halt;
+mod index;
 mod lock;
 mod manifest;
 mod stager;
@@ -21,5 +22,6 @@ mod trailer;
 
 pub(crate) use cache::{Cache, PageLookup};
 pub(crate) use fingerprint::Key;
+pub(crate) use index::{Header, Index, NextIndex, OutputRecord, SourceView};
 pub use stager::Published;
 pub(crate) use stager::{CopyOutcome, Stager};

@@ -28,9 +28,11 @@ use tempfile::TempPath;
 
 use super::claim;
 use super::halt;
+use super::index::NextIndex;
 use super::lock::OutputLock;
 use super::manifest;
 use crate::error::{Diagnostic, Error, Result};
+use crate::model::Stamp;
 use crate::render::Output;
 
 /// Prefix of temporary files. The folder's token follows it (see
@@ -61,6 +63,7 @@ pub(crate) struct Tail {
     pub(crate) bytes: Vec<u8>,
     /// The whole file's length.
     pub(crate) file_len: u64,
+    pub(crate) stamp: Stamp,
 }
 
 /// What publishing did, as paths below the output folder, sorted.
@@ -116,7 +119,7 @@ impl Stager {
         let lock = OutputLock::acquire(out_dir, on_wait)?;
         let temp_prefix = format!("{TEMP_PREFIX}{}-", lock.token);
         remove_leftovers(out_dir, &temp_prefix)?;
-        let previous = manifest::Listed::new(manifest::read(out_dir)?);
+        let previous = manifest::Listed::new(&manifest::read(out_dir)?);
         Ok(Stager {
             out_dir: out_dir.to_path_buf(),
             folders: Mutex::default(),
@@ -130,11 +133,15 @@ impl Stager {
         })
     }
 
-    /// Checks that make-feed may write `path` ([`claim::check`]).
-    fn claim(&self, path: &str) -> Result<()> {
+    /// Checks that make-feed may write `path` ([`claim::check`]), and gives
+    /// the metadata of the file the last build wrote there, if one is.
+    fn claim(&self, path: &str) -> Result<Option<fs::Metadata>> {
         // A folder this build made for another output: say so, whichever of
         // the two is staged first.
-        if lock(&self.folders).contains(&self.out_dir.join(path)) {
+        let folders = lock(&self.folders);
+        let made_here = !folders.is_empty() && folders.contains(&self.out_dir.join(path));
+        drop(folders);
+        if made_here {
             let prefix = format!("{path}/");
             let inside = self
                 .staged()
@@ -167,17 +174,27 @@ impl Stager {
     /// Writes `output` to a temporary file beside its destination, unless
     /// the destination already holds the same bytes.
     pub(crate) fn add(&self, output: Output) -> Result<()> {
-        self.claim(&output.path)?;
+        self.add_stamped(output).map(|_| ())
+    }
+
+    /// [`Stager::add`], giving the stamp of the file already there when
+    /// it holds the same bytes (a file renamed into place gets a new one,
+    /// known only once it is there).
+    pub(crate) fn add_stamped(&self, output: Output) -> Result<Option<Stamp>> {
+        let existing = self.claim(&output.path)?;
         let destination = self.out_dir.join(&output.path);
-        // Only a regular file of the same length is read (claimed above: not
-        // a FIFO, a device or a link to one).
-        let same_length = fs::symlink_metadata(&destination)
-            .is_ok_and(|meta| meta.is_file() && meta.len() == output.bytes.len() as u64);
-        if same_length && fs::read(&destination).is_ok_and(|old| old == output.bytes) {
-            self.staged().unchanged.push(output.path);
-            return Ok(());
+        // Only a regular file of the same length is read (claimed: not a
+        // FIFO, a device or a link to one).
+        let same_length =
+            existing.filter(|meta| meta.is_file() && meta.len() == output.bytes.len() as u64);
+        if let Some(meta) = same_length {
+            if fs::read(&destination).is_ok_and(|old| old == output.bytes) {
+                self.staged().unchanged.push(output.path);
+                return Ok(Some(Stamp::of(&meta)));
+            }
         }
-        self.stage_with(output.path, |file| file.write_all(&output.bytes))
+        self.stage_with(output.path, |file| file.write_all(&output.bytes))?;
+        Ok(None)
     }
 
     /// Writes `output` to a temporary file beside its destination, without
@@ -185,6 +202,18 @@ impl Stager {
     pub(crate) fn add_new(&self, output: Output) -> Result<()> {
         self.claim(&output.path)?;
         self.stage_with(output.path, |file| file.write_all(&output.bytes))
+    }
+
+    /// The stamp of the output the last build wrote at `path`, if it is
+    /// still there and may be kept.
+    pub(crate) fn existing(&self, path: &str) -> Option<Stamp> {
+        let meta = self.claim(path).ok()??;
+        Some(Stamp::of(&meta))
+    }
+
+    /// The prefix of this build's temporary files in the output folder.
+    pub(crate) fn temp_prefix(&self) -> &str {
+        &self.temp_prefix
     }
 
     /// Creates a temporary file beside the destination of `path` (a path
@@ -255,7 +284,8 @@ impl Stager {
             return None;
         }
         let mut file = File::open(self.out_dir.join(path)).ok()?;
-        let file_len = file.metadata().ok()?.len();
+        let meta = file.metadata().ok()?;
+        let file_len = meta.len();
         let start = file_len.saturating_sub(TAIL);
         let mut bytes = Vec::with_capacity((file_len - start) as usize);
         file.seek(SeekFrom::Start(start)).ok()?;
@@ -268,7 +298,11 @@ impl Stager {
             file.seek(SeekFrom::Start(0)).ok()?;
             file.read_to_end(&mut bytes).ok()?;
         }
-        Some(Tail { bytes, file_len })
+        Some(Tail {
+            bytes,
+            file_len,
+            stamp: Stamp::of(&meta),
+        })
     }
 
     /// Whether the previous build wrote `path`: only then can an output be
@@ -332,7 +366,20 @@ impl Stager {
 
     /// Renames every staged file into place, deletes the outputs of the last
     /// build that this one did not produce, and records the new manifest.
+    #[cfg(test)]
     pub(crate) fn commit(mut self) -> Result<Published> {
+        self.publish()
+    }
+
+    /// [`Stager::commit`], and then `index` put in place, while the output
+    /// folder is still locked.
+    pub(crate) fn commit_with(mut self, index: NextIndex) -> Result<Published> {
+        let published = self.publish()?;
+        index.publish(&self.out_dir);
+        Ok(published)
+    }
+
+    fn publish(&mut self) -> Result<Published> {
         let Staged {
             mut temps,
             mut unchanged,

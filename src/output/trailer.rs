@@ -12,11 +12,15 @@
 const START: &str = "<!-- make-feed ";
 const END: &str = " -->\n";
 
-/// Which kind of output a trailer belongs to.
+/// Which kind of output a trailer or a [`Key`](super::Key) belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
     Page,
     ArchiveFeed,
+    /// A page listing articles (keyed in the index, with no trailer).
+    List,
+    /// The build index's own key.
+    Index,
 }
 
 impl Kind {
@@ -25,6 +29,8 @@ impl Kind {
         match self {
             Kind::Page => "page",
             Kind::ArchiveFeed => "feed",
+            Kind::List => "list",
+            Kind::Index => "index",
         }
     }
 }

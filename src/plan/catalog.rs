@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset};
 
 use super::newest_per_feed;
-use crate::model::{Channel, Head};
+use crate::model::{Channel, Head, Stamp};
 
 /// What a build keeps of each article until it is written.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +30,10 @@ pub(crate) struct Article {
     pub(crate) links: Option<u64>,
     /// Indices into [`Catalog::categories`].
     pub(crate) categories: Box<[u32]>,
+    /// The article file's stamp when it was read, if what reading it gave
+    /// may be recorded in the build index (no warnings, nothing that
+    /// changes with the date).
+    pub(crate) source: Option<Stamp>,
 }
 
 /// A category some article names, and the first article (by path) that does.
@@ -84,17 +88,19 @@ impl Catalog {
     /// Adds the article at `path`.
     #[cfg(test)]
     pub(crate) fn add(&mut self, path: PathBuf, fingerprint: u64, head: Head) {
-        self.add_with_links(path, fingerprint, head, None);
+        self.add_with_links(path, fingerprint, head, None, None);
     }
 
     /// Adds the article at `path`, whose body links to the site paths
-    /// `links` digests (see [`Article::links`]).
+    /// `links` digests (see [`Article::links`]), read from a file with the
+    /// stamp `source` (see [`Article::source`]).
     pub(crate) fn add_with_links(
         &mut self,
         path: PathBuf,
         fingerprint: u64,
         head: Head,
         links: Option<u64>,
+        source: Option<Stamp>,
     ) {
         self.total += 1;
         self.slugs.insert(&head.slug);
@@ -116,17 +122,18 @@ impl Catalog {
             published_date_only: head.published_date_only,
             links,
             categories,
+            source,
         });
     }
 
-    /// Sorts newest first and, unless every article is kept, drops those no
-    /// feed can hold. Called after each batch, so that what is held stays
-    /// small.
+    /// Unless every article is kept, drops those no feed can hold (and
+    /// leaves the rest sorted newest first). Called after each batch, so
+    /// that what is held stays small.
     pub(crate) fn prune(&mut self) {
-        self.sort();
         if self.keep_all {
             return;
         }
+        self.sort();
         let (main, categories) = newest_per_feed(&self.articles, self.limit, self.categories.len());
         let mut kept = vec![false; self.articles.len()];
         for index in main.into_iter().chain(categories.into_iter().flatten()) {
@@ -248,6 +255,7 @@ mod tests {
             );
         }
         catalog.prune();
+        catalog.sort();
         assert_eq!(
             ids(&catalog),
             ["5", "4", "3", "2", "1", "0"],

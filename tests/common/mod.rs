@@ -122,12 +122,17 @@ impl Test {
     }
 
     /// Every file below the output folder (`/`-separated), with its bytes,
-    /// but the lock file (whose token is random).
+    /// but the lock file (whose token is random) and the build index (which
+    /// records the files' `stat`).
     pub(crate) fn out_files(&self) -> std::collections::BTreeMap<String, Vec<u8>> {
         walkdir::WalkDir::new(self.out())
             .into_iter()
             .map(|e| e.unwrap())
-            .filter(|e| e.file_type().is_file() && e.file_name() != ".make-feed-lock")
+            .filter(|e| {
+                e.file_type().is_file()
+                    && e.file_name() != ".make-feed-lock"
+                    && e.file_name() != ".make-feed-index"
+            })
             .map(|e| {
                 let name = e
                     .path()

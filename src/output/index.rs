@@ -1,0 +1,633 @@
+//! The build index: what the last build read from each article file, and
+//! which key each output it can keep was made with, by the files' `stat`,
+//! so that a rebuild with nothing changed reads neither the articles nor
+//! the outputs again, as make, ninja and git's index decide from a `stat`.
+//!
+//! It is a cache and never an authority: a missing, damaged or foreign
+//! index (another make-feed, another channel, another data folder) is
+//! ignored and the build reads everything, as a first build does. A source
+//! is taken from the index only while its size, modification and change
+//! times (nanoseconds), inode and device are those recorded; and only if it
+//! was last modified before the build that read it began, which the index
+//! records as the modification time of the file it created when it began
+//! (git's "racy" rule: an edit in the same clock tick as the reading could
+//! otherwise keep every field of the `stat`). An output is taken only
+//! while the previous manifest lists it, its `stat` is the one recorded,
+//! and the key the build computes now is the one recorded; an output
+//! renamed into place gets a change time only then, so it is recorded by
+//! the next build, which checks it by its trailer (or, for a list page,
+//! renders it again and compares the bytes). The file is written beside the manifest, under the output
+//! folder's lock, once the outputs are published; it is not an output
+//! (no manifest line, never deployed, not byte-for-byte deterministic).
+//!
+//! Format: a magic line, the header (its key, the build's start, the
+//! present the build was given), records (a tag byte, then
+//! length-prefixed fields), an end tag, and an xxh3 checksum of all of it.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::sync::Mutex;
+
+use chrono::{DateTime, FixedOffset, TimeZone};
+use xxhash_rust::xxh3::{xxh3_64, Xxh3};
+
+use super::fingerprint::Key;
+use crate::model::{Head, Stamp};
+
+/// The index's name in the output folder.
+pub(crate) const INDEX: &str = ".make-feed-index";
+
+const MAGIC: &[u8] = b"make-feed index 1\n";
+const SOURCE: u8 = 1;
+const OUTPUT: u8 = 2;
+const END: u8 = 0;
+
+/// What the index recorded of an article: the first reading's result.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SourceRecord {
+    pub(crate) fingerprint: u64,
+    pub(crate) head: Head,
+    /// A digest of the site paths its body links to, if known.
+    pub(crate) links: Option<u64>,
+}
+
+/// What a build records of an article, borrowed from wherever it keeps it.
+#[derive(Debug, Clone)]
+pub(crate) struct SourceView<'a> {
+    pub(crate) fingerprint: u64,
+    pub(crate) id: &'a str,
+    pub(crate) slug: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) url: &'a str,
+    pub(crate) published: DateTime<FixedOffset>,
+    pub(crate) published_date_only: bool,
+    pub(crate) updated: Option<DateTime<FixedOffset>>,
+    pub(crate) categories: Vec<&'a str>,
+    pub(crate) links: Option<u64>,
+}
+
+/// What the index recorded of an output: the key it was made with, and
+/// the site paths a page links to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OutputRecord {
+    pub(crate) key: Key,
+    pub(crate) stamp: Stamp,
+    pub(crate) links: Vec<String>,
+}
+
+/// The index the last build left, if it can be used by this one.
+#[derive(Default)]
+pub(crate) struct Index {
+    bytes: Vec<u8>,
+    began: i64,
+    /// Each record's offset in `bytes`, by a hash of its path.
+    sources: HashMap<u64, usize>,
+    outputs: HashMap<u64, usize>,
+}
+
+/// What must be the same for an index to be used: make-feed, the channel,
+/// the templates, where the articles are (its `key`), and the present a
+/// generator's rules compare dates with (`now`, which may only move on).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Header {
+    pub(crate) key: Key,
+    pub(crate) now: Option<DateTime<FixedOffset>>,
+    /// Whether the present decides anything (a generator that holds back
+    /// posts dated in the future).
+    pub(crate) now_matters: bool,
+}
+
+impl Index {
+    /// The index in `out_dir`, or an empty one when there is none this
+    /// build may use.
+    pub(crate) fn load(out_dir: &Path, header: &Header) -> Index {
+        let path = out_dir.join(INDEX);
+        let regular = fs::symlink_metadata(&path).is_ok_and(|meta| meta.is_file());
+        let bytes = if regular {
+            fs::read(&path).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        Index::parse(bytes, header).unwrap_or_default()
+    }
+
+    fn parse(bytes: Vec<u8>, header: &Header) -> Option<Index> {
+        let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
+        if xxh3_64(body).to_le_bytes() != sum {
+            return None;
+        }
+        let mut at = Reader::new(body.strip_prefix(MAGIC)?, MAGIC.len());
+        if at.u64()? != header.key.0 {
+            return None;
+        }
+        let began = at.i64()?;
+        let then = at.date()?;
+        if header.now_matters {
+            // A post shown then could be in the future of an earlier present.
+            let moved_on = match (then, header.now) {
+                (None, None) => true,
+                (Some(then), Some(now)) => now >= then,
+                _ => false,
+            };
+            if !moved_on {
+                return None;
+            }
+        }
+        let mut sources = HashMap::new();
+        let mut outputs = HashMap::new();
+        loop {
+            let start = at.offset();
+            let tag = at.u8()?;
+            if tag == END {
+                break;
+            }
+            let path = at.str()?;
+            let table = match tag {
+                SOURCE => &mut sources,
+                OUTPUT => &mut outputs,
+                _ => return None,
+            };
+            table.insert(xxh3_64(path.as_bytes()), start);
+            at.skip_record(tag)?;
+        }
+        Some(Index {
+            bytes,
+            began,
+            sources,
+            outputs,
+        })
+    }
+
+    /// What the last build read from the article at `path` (below the
+    /// articles folder), if the file is as it was then.
+    pub(crate) fn source(&self, path: &str, stamp: &Stamp) -> Option<SourceRecord> {
+        if stamp.racy(self.began) {
+            return None;
+        }
+        let mut at = self.record(&self.sources, path)?;
+        (at.stamp()? == *stamp).then_some(())?;
+        let fingerprint = at.u64()?;
+        let head = Head {
+            id: at.str()?.to_string(),
+            slug: at.str()?.to_string(),
+            title: at.str()?.to_string(),
+            url: url::Url::parse(at.str()?).ok()?,
+            published: at.date()??,
+            published_date_only: at.u8()? == 1,
+            updated: at.date()?,
+            categories: (0..at.u64()?)
+                .map(|_| at.str().map(str::to_string))
+                .collect::<Option<_>>()?,
+        };
+        let links = match at.u8()? {
+            1 => Some(at.u64()?),
+            _ => None,
+        };
+        Some(SourceRecord {
+            fingerprint,
+            head,
+            links,
+        })
+    }
+
+    /// What the last build recorded of the output at `path`.
+    pub(crate) fn output(&self, path: &str) -> Option<OutputRecord> {
+        let mut at = self.record(&self.outputs, path)?;
+        Some(OutputRecord {
+            stamp: at.stamp()?,
+            key: Key(at.u64()?),
+            links: (0..at.u64()?)
+                .map(|_| at.str().map(str::to_string))
+                .collect::<Option<_>>()?,
+        })
+    }
+
+    /// A reader after the path of the record at `path`.
+    fn record(&self, table: &HashMap<u64, usize>, path: &str) -> Option<Reader<'_>> {
+        let start = *table.get(&xxh3_64(path.as_bytes()))?;
+        let mut at = Reader::new(&self.bytes[start..], start);
+        at.u8()?;
+        (at.str()? == path).then_some(at)
+    }
+}
+
+/// The index this build writes, record by record as it goes (so that
+/// memory does not grow with it), into a temporary file created when the
+/// build began; published only if the build is.
+pub(crate) struct NextIndex {
+    file: Option<Mutex<Writer>>,
+    /// Records not yet written, a buffer per thread of the build, so that
+    /// threads seldom wait for each other.
+    shards: Vec<Mutex<Vec<u8>>>,
+    began: i64,
+}
+
+/// How many bytes of records a shard holds before it is written out.
+const SHARD_BYTES: usize = 1 << 16;
+
+struct Writer {
+    out: BufWriter<tempfile::NamedTempFile>,
+    sum: Xxh3,
+    failed: bool,
+}
+
+impl Writer {
+    fn write(&mut self, bytes: &[u8]) {
+        self.sum.update(bytes);
+        self.failed |= self.out.write_all(bytes).is_err();
+    }
+}
+
+impl NextIndex {
+    /// Begins the index in `out_dir` (a temporary file named with
+    /// `temp_prefix`, which a killed build's successor removes). Its
+    /// creation time is the build's start; a file modified since is not
+    /// recorded. If it cannot be created, nothing is recorded.
+    pub(crate) fn begin(out_dir: &Path, temp_prefix: &str, header: &Header) -> NextIndex {
+        let temp = tempfile::Builder::new()
+            .prefix(temp_prefix)
+            .tempfile_in(out_dir);
+        let Ok(temp) = temp else {
+            return NextIndex::none();
+        };
+        let Ok(meta) = temp.as_file().metadata() else {
+            return NextIndex::none();
+        };
+        let began = Stamp::of(&meta).modified;
+        let mut writer = Writer {
+            out: BufWriter::new(temp),
+            sum: Xxh3::new(),
+            failed: false,
+        };
+        let mut bytes = MAGIC.to_vec();
+        put_u64(&mut bytes, header.key.0);
+        put_u64(&mut bytes, began as u64);
+        put_date(&mut bytes, header.now.as_ref());
+        writer.write(&bytes);
+        NextIndex {
+            file: Some(Mutex::new(writer)),
+            shards: (0..=rayon::current_num_threads())
+                .map(|_| Mutex::default())
+                .collect(),
+            began,
+        }
+    }
+
+    /// An index that records nothing.
+    pub(crate) fn none() -> NextIndex {
+        NextIndex {
+            file: None,
+            shards: Vec::new(),
+            began: i64::MIN,
+        }
+    }
+
+    /// Records what reading the article at `path` (with `stamp`) gave,
+    /// unless it may have changed while it was read.
+    pub(crate) fn add_source(&self, path: &str, stamp: &Stamp, record: &SourceView<'_>) {
+        if self.file.is_none() || stamp.racy(self.began) {
+            return;
+        }
+        let mut bytes = vec![SOURCE];
+        put_str(&mut bytes, path);
+        put_stamp(&mut bytes, stamp);
+        put_u64(&mut bytes, record.fingerprint);
+        for text in [record.id, record.slug, record.title, record.url] {
+            put_str(&mut bytes, text);
+        }
+        put_date(&mut bytes, Some(&record.published));
+        bytes.push(u8::from(record.published_date_only));
+        put_date(&mut bytes, record.updated.as_ref());
+        put_u64(&mut bytes, record.categories.len() as u64);
+        for category in &record.categories {
+            put_str(&mut bytes, category);
+        }
+        match record.links {
+            Some(links) => {
+                bytes.push(1);
+                put_u64(&mut bytes, links);
+            }
+            None => bytes.push(0),
+        }
+        self.write(&bytes);
+    }
+
+    /// Records that the output at `path` was made with `record.key`.
+    pub(crate) fn add_output(&self, path: &str, record: &OutputRecord) {
+        if self.file.is_none() {
+            return;
+        }
+        let mut bytes = vec![OUTPUT];
+        put_str(&mut bytes, path);
+        put_stamp(&mut bytes, &record.stamp);
+        put_u64(&mut bytes, record.key.0);
+        put_u64(&mut bytes, record.links.len() as u64);
+        for link in &record.links {
+            put_str(&mut bytes, link);
+        }
+        self.write(&bytes);
+    }
+
+    fn write(&self, bytes: &[u8]) {
+        let Some(file) = &self.file else { return };
+        let shard = rayon::current_thread_index().map_or(0, |index| index + 1);
+        let mut buffer = lock(&self.shards[shard % self.shards.len()]);
+        buffer.extend_from_slice(bytes);
+        if buffer.len() >= SHARD_BYTES {
+            lock(file).write(&buffer);
+            buffer.clear();
+        }
+    }
+
+    /// Ends the index and puts it in place of the last one; a failure to
+    /// write it leaves the last one, which is never wrong, only older.
+    pub(crate) fn publish(self, out_dir: &Path) {
+        let Some(file) = self.file else { return };
+        let mut writer = file
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for shard in self.shards {
+            writer.write(
+                &shard
+                    .into_inner()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+            );
+        }
+        writer.write(&[END]);
+        let sum = writer.sum.digest().to_le_bytes();
+        if writer.failed || writer.out.write_all(&sum).is_err() {
+            return;
+        }
+        let Ok(temp) = writer.out.into_inner() else {
+            return;
+        };
+        let _ = temp.persist(out_dir.join(INDEX));
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn put_u64(bytes: &mut Vec<u8>, value: u64) {
+    bytes.extend_from_slice(&value.to_le_bytes());
+}
+
+fn put_str(bytes: &mut Vec<u8>, text: &str) {
+    put_u64(bytes, text.len() as u64);
+    bytes.extend_from_slice(text.as_bytes());
+}
+
+fn put_stamp(bytes: &mut Vec<u8>, stamp: &Stamp) {
+    put_u64(bytes, stamp.size);
+    put_u64(bytes, stamp.modified as u64);
+    put_u64(bytes, stamp.changed as u64);
+    put_u64(bytes, stamp.inode);
+    put_u64(bytes, stamp.device);
+}
+
+/// A date as its instant (seconds, nanoseconds) and its offset.
+fn put_date(bytes: &mut Vec<u8>, date: Option<&DateTime<FixedOffset>>) {
+    match date {
+        None => bytes.push(0),
+        Some(date) => {
+            bytes.push(1);
+            put_u64(bytes, date.timestamp() as u64);
+            put_u64(bytes, u64::from(date.timestamp_subsec_nanos()));
+            put_u64(bytes, i64::from(date.offset().local_minus_utc()) as u64);
+        }
+    }
+}
+
+/// Reads a record's fields, checking every length against what is left.
+struct Reader<'b> {
+    bytes: &'b [u8],
+    /// Where `bytes` starts in the whole file.
+    start: usize,
+    at: usize,
+}
+
+impl<'b> Reader<'b> {
+    fn new(bytes: &'b [u8], start: usize) -> Reader<'b> {
+        Reader {
+            bytes,
+            start,
+            at: 0,
+        }
+    }
+
+    fn offset(&self) -> usize {
+        self.start + self.at
+    }
+
+    fn take(&mut self, len: usize) -> Option<&'b [u8]> {
+        let taken = self.bytes.get(self.at..self.at.checked_add(len)?)?;
+        self.at += len;
+        Some(taken)
+    }
+
+    fn u8(&mut self) -> Option<u8> {
+        self.take(1).map(|b| b[0])
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    fn i64(&mut self) -> Option<i64> {
+        self.u64().map(|v| v as i64)
+    }
+
+    fn str(&mut self) -> Option<&'b str> {
+        let len = usize::try_from(self.u64()?).ok()?;
+        std::str::from_utf8(self.take(len)?).ok()
+    }
+
+    fn stamp(&mut self) -> Option<Stamp> {
+        Some(Stamp {
+            size: self.u64()?,
+            modified: self.i64()?,
+            changed: self.i64()?,
+            inode: self.u64()?,
+            device: self.u64()?,
+        })
+    }
+
+    /// `None` if the bytes are not a date record; `Some(None)` for "no date".
+    fn date(&mut self) -> Option<Option<DateTime<FixedOffset>>> {
+        if self.u8()? == 0 {
+            return Some(None);
+        }
+        let (seconds, nanos, offset) = (self.i64()?, self.u64()?, self.i64()?);
+        let offset = FixedOffset::east_opt(i32::try_from(offset).ok()?)?;
+        let date = offset
+            .timestamp_opt(seconds, u32::try_from(nanos).ok()?)
+            .single()?;
+        Some(Some(date))
+    }
+
+    /// Skips the rest of a record of kind `tag`, after its path.
+    fn skip_record(&mut self, tag: u8) -> Option<()> {
+        self.stamp()?;
+        match tag {
+            SOURCE => {
+                self.u64()?;
+                for _ in 0..4 {
+                    self.str()?;
+                }
+                self.date()??;
+                self.u8()?;
+                self.date()?;
+                for _ in 0..self.u64()? {
+                    self.str()?;
+                }
+                if self.u8()? == 1 {
+                    self.u64()?;
+                }
+            }
+            _ => {
+                self.u64()?;
+                for _ in 0..self.u64()? {
+                    self.str()?;
+                }
+            }
+        }
+        Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(now: Option<&str>) -> Header {
+        Header {
+            key: Key(42),
+            now: now.map(|now| DateTime::parse_from_rfc3339(now).unwrap()),
+            now_matters: true,
+        }
+    }
+
+    fn view() -> SourceView<'static> {
+        SourceView {
+            fingerprint: 7,
+            id: "tag:example.org,2022-06-01:a",
+            slug: "a",
+            title: "承德",
+            url: "https://example.org/articles/a.html",
+            published: DateTime::parse_from_rfc3339("2022-06-01T17:52:50+08:00").unwrap(),
+            published_date_only: false,
+            updated: None,
+            categories: vec!["地方频道", "党员"],
+            links: Some(9),
+        }
+    }
+
+    fn record() -> SourceRecord {
+        let view = view();
+        SourceRecord {
+            fingerprint: 7,
+            head: Head {
+                id: view.id.into(),
+                slug: view.slug.into(),
+                title: view.title.into(),
+                url: url::Url::parse(view.url).unwrap(),
+                published: view.published,
+                published_date_only: false,
+                updated: None,
+                categories: vec!["地方频道".into(), "党员".into()],
+            },
+            links: Some(9),
+        }
+    }
+
+    /// A stamp made long before any build of the test.
+    fn old_stamp(size: u64) -> Stamp {
+        Stamp {
+            size,
+            modified: 1_000_000_000,
+            changed: 1_000_000_000,
+            inode: 5,
+            device: 1,
+        }
+    }
+
+    fn write(out: &Path, header: &Header) {
+        let next = NextIndex::begin(out, ".make-feed-tmp-x-", header);
+        next.add_source("a.md", &old_stamp(10), &view());
+        let output = OutputRecord {
+            key: Key(3),
+            stamp: old_stamp(20),
+            links: vec!["articles/images/a b.jpg".into()],
+        };
+        next.add_output("articles/a.html", &output);
+        next.publish(out);
+    }
+
+    #[test]
+    fn an_index_gives_back_what_was_recorded_while_the_files_are_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &header(None));
+        let index = Index::load(dir.path(), &header(None));
+        assert_eq!(index.source("a.md", &old_stamp(10)), Some(record()));
+        assert_eq!(index.source("a.md", &old_stamp(11)), None, "another size");
+        assert_eq!(index.source("b.md", &old_stamp(10)), None);
+        let output = index.output("articles/a.html").unwrap();
+        assert_eq!(
+            (output.key, output.stamp, output.links),
+            (
+                Key(3),
+                old_stamp(20),
+                vec!["articles/images/a b.jpg".to_string()]
+            )
+        );
+    }
+
+    #[test]
+    fn a_file_modified_after_the_build_began_is_never_taken_from_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let next = NextIndex::begin(dir.path(), ".make-feed-tmp-x-", &header(None));
+        let racy = Stamp {
+            modified: next.began,
+            ..old_stamp(10)
+        };
+        next.add_source("a.md", &racy, &view());
+        next.publish(dir.path());
+        let index = Index::load(dir.path(), &header(None));
+        assert!(index.sources.is_empty(), "a racy file is not recorded");
+        assert_eq!(index.source("a.md", &racy), None);
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_index_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &header(Some("2024-01-01T00:00:00Z")));
+        let usable = |header: &Header| {
+            Index::load(dir.path(), header)
+                .source("a.md", &old_stamp(10))
+                .is_some()
+        };
+        assert!(usable(&header(Some("2024-01-01T00:00:00Z"))));
+        assert!(usable(&header(Some("2025-01-01T00:00:00Z"))));
+        assert!(!usable(&header(Some("2023-01-01T00:00:00Z"))), "the past");
+        assert!(!usable(&header(None)));
+        let other = Header {
+            key: Key(43),
+            ..header(Some("2024-01-01T00:00:00Z"))
+        };
+        assert!(!usable(&other), "another key");
+
+        let path = dir.path().join(INDEX);
+        let mut bytes = fs::read(&path).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 1;
+        fs::write(&path, &bytes).unwrap();
+        assert!(!usable(&header(Some("2024-01-01T00:00:00Z"))), "damaged");
+        fs::write(&path, &bytes[..middle]).unwrap();
+        assert!(!usable(&header(Some("2024-01-01T00:00:00Z"))), "cut short");
+    }
+}
