@@ -130,9 +130,15 @@ fn a_damaged_missing_or_foreign_index_means_a_full_build_never_a_wrong_one() {
 
 #[test]
 fn an_output_changed_by_hand_is_written_again() {
+    // Right after the build that renamed them into place (the index holds
+    // them as pending their change time), and once a build has found them
+    // unchanged.
     let test = built();
-    // The second build records the outputs the first renamed into place.
-    test.build().success();
+    change_outputs_by_hand(&test);
+    change_outputs_by_hand(&test);
+}
+
+fn change_outputs_by_hand(test: &Test) {
     let before = test.out_files();
     fs::remove_file(test.out().join("articles/first.html")).unwrap();
     fs::write(test.out().join("archive/index.html"), "changed by hand").unwrap();

@@ -45,16 +45,13 @@ impl Build<'_> {
                     return Ok(());
                 }
                 let output = self.pages.listing(page, &catalog.articles, &feeds)?;
-                // A page renamed into place is recorded by the next build,
-                // once its stamp can be known.
-                if let Some(stamp) = self.stager.add_stamped(output)? {
-                    let record = OutputRecord {
-                        key,
-                        stamp,
-                        links: Vec::new(),
-                    };
-                    self.index.next.add_output(&path, &record);
-                }
+                let stamp = self.stager.add_stamped(output)?;
+                let record = OutputRecord {
+                    key,
+                    stamp,
+                    links: Vec::new(),
+                };
+                self.index.next.add_output(&path, &record);
                 Ok(())
             })
     }

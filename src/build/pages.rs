@@ -76,9 +76,7 @@ impl Build<'_> {
                     .cache
                     .stage_page(stale, page, &links, warned)
                     .map_err(|error| about_the_page(error, &article.path))?;
-                // A page renamed into place is recorded by the next build,
-                // once its stamp can be known.
-                let output = stamp.filter(|_| !warned).map(|stamp| OutputRecord {
+                let output = (!warned).then(|| OutputRecord {
                     key,
                     stamp,
                     links: links.clone(),

@@ -17,6 +17,35 @@ pub(crate) struct Stamp {
 }
 
 impl Stamp {
+    /// The change time of a file about to be renamed into place, which the
+    /// rename sets.
+    pub(crate) const PENDING: i64 = i64::MIN;
+
+    /// The stamp of a file about to be renamed into place: all but its
+    /// change time, which the rename sets.
+    pub(crate) fn pending(meta: &fs::Metadata) -> Stamp {
+        Stamp {
+            changed: Stamp::PENDING,
+            ..Stamp::of(meta)
+        }
+    }
+
+    /// Whether the file whose stamp is `now` is still the one recorded as
+    /// `self`. A pending stamp is taken when all but the change time agree
+    /// and the file changed last no later than `settled` (when the index
+    /// that recorded it was written, after the rename).
+    pub(crate) fn still(&self, now: &Stamp, settled: i64) -> bool {
+        if self.changed == Stamp::PENDING {
+            Stamp {
+                changed: now.changed,
+                ..*self
+            } == *now
+                && now.changed <= settled
+        } else {
+            self == now
+        }
+    }
+
     #[cfg(unix)]
     pub(crate) fn of(meta: &fs::Metadata) -> Stamp {
         use std::os::unix::fs::MetadataExt;
@@ -46,5 +75,36 @@ impl Stamp {
     /// without its stamp showing it.
     pub(crate) fn racy(&self, began: i64) -> bool {
         self.modified >= began || self.changed >= began || !cfg!(unix)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pending_stamp_holds_only_for_a_file_changed_no_later_than_its_index() {
+        let file = Stamp {
+            size: 10,
+            modified: 100,
+            changed: 150,
+            inode: 7,
+            device: 1,
+        };
+        let pending = Stamp {
+            changed: Stamp::PENDING,
+            ..file
+        };
+        assert!(pending.still(&file, 150));
+        assert!(!pending.still(&file, 149), "changed after the index");
+        assert!(!pending.still(&Stamp { inode: 8, ..file }, 150));
+        assert!(file.still(&file, 0));
+        assert!(!file.still(
+            &Stamp {
+                changed: 151,
+                ..file
+            },
+            i64::MAX
+        ));
     }
 }

@@ -108,9 +108,13 @@ impl<'s> Cache<'s> {
     /// `key` and is as the last build left it: then it is kept.
     fn current(&self, path: &str, key: Key) -> Option<OutputRecord> {
         let record = self.index.output(path).filter(|record| record.key == key)?;
-        (self.stager.existing(path) == Some(record.stamp)).then(|| {
+        let now = self.stager.existing(path)?;
+        self.index.still(&record.stamp, &now).then(|| {
             self.stager.keep(path);
-            record
+            OutputRecord {
+                stamp: now,
+                ..record
+            }
         })
     }
 
@@ -177,16 +181,16 @@ impl<'s> Cache<'s> {
     }
 
     /// Stages a rendered page, its trailer recording `links` (the site
-    /// paths its body refers to), and gives its stamp if the same page was
-    /// there already. A page `rendered_every_time` (one whose body drew
-    /// warnings, so that every build repeats them) is never kept.
+    /// paths its body refers to), and gives its stamp. A page
+    /// `rendered_every_time` (one whose body drew warnings, so that every
+    /// build repeats them) is never kept.
     pub(crate) fn stage_page(
         &self,
         stale: Stale,
         mut page: Output,
         links: &[String],
         rendered_every_time: bool,
-    ) -> Result<Option<Stamp>> {
+    ) -> Result<Stamp> {
         let key = if rendered_every_time {
             Key::NEVER_KEPT
         } else {
@@ -195,7 +199,7 @@ impl<'s> Cache<'s> {
         let words: Vec<String> = links.iter().map(|link| relative_href(link)).collect();
         trailer::append(&mut page.bytes, Kind::Page, key.0, &words);
         match stale.previous {
-            Previous::Missing | Previous::Other => self.stager.add_new(page).map(|()| None),
+            Previous::Missing | Previous::Other => self.stager.add_new(page),
             Previous::Unknown => self.stager.add_stamped(page),
         }
     }

@@ -40,6 +40,11 @@ use crate::model::{Head, Stamp};
 pub(crate) const INDEX: &str = ".make-feed-index";
 
 const MAGIC: &[u8] = b"make-feed index 1\n";
+
+/// The largest index a build reads or writes: a few hundred bytes an
+/// article, so about 400,000 articles' worth. A larger site rebuilds by
+/// reading its articles, in bounded memory.
+const MAX_INDEX_BYTES: u64 = 128 << 20;
 const SOURCE: u8 = 1;
 const OUTPUT: u8 = 2;
 const END: u8 = 0;
@@ -81,7 +86,11 @@ pub(crate) struct OutputRecord {
 #[derive(Default)]
 pub(crate) struct Index {
     bytes: Vec<u8>,
+    /// When the build that wrote it began.
     began: i64,
+    /// When it was written: after every output of its build was renamed
+    /// into place.
+    written: i64,
     /// Each record's offset in `bytes`, by a hash of its path.
     sources: HashMap<u64, usize>,
     outputs: HashMap<u64, usize>,
@@ -104,16 +113,17 @@ impl Index {
     /// build may use.
     pub(crate) fn load(out_dir: &Path, header: &Header) -> Index {
         let path = out_dir.join(INDEX);
-        let regular = fs::symlink_metadata(&path).is_ok_and(|meta| meta.is_file());
-        let bytes = if regular {
-            fs::read(&path).unwrap_or_default()
-        } else {
-            Vec::new()
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            return Index::default();
         };
-        Index::parse(bytes, header).unwrap_or_default()
+        if !meta.is_file() || meta.len() > MAX_INDEX_BYTES {
+            return Index::default();
+        }
+        let bytes = fs::read(&path).unwrap_or_default();
+        Index::parse(bytes, header, Stamp::of(&meta).modified).unwrap_or_default()
     }
 
-    fn parse(bytes: Vec<u8>, header: &Header) -> Option<Index> {
+    fn parse(bytes: Vec<u8>, header: &Header, written: i64) -> Option<Index> {
         let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
         if xxh3_64(body).to_le_bytes() != sum {
             return None;
@@ -143,21 +153,28 @@ impl Index {
             if tag == END {
                 break;
             }
-            let path = at.str()?;
+            let path = at.bytes()?;
             let table = match tag {
                 SOURCE => &mut sources,
                 OUTPUT => &mut outputs,
                 _ => return None,
             };
-            table.insert(xxh3_64(path.as_bytes()), start);
+            table.insert(xxh3_64(path), start);
             at.skip_record(tag)?;
         }
         Some(Index {
             bytes,
             began,
+            written,
             sources,
             outputs,
         })
+    }
+
+    /// Whether an output recorded with `recorded` is still the same file,
+    /// now that its stamp is `now` ([`Stamp::still`]).
+    pub(crate) fn still(&self, recorded: &Stamp, now: &Stamp) -> bool {
+        recorded.still(now, self.written)
     }
 
     /// What the last build read from the article at `path` (below the
@@ -177,7 +194,7 @@ impl Index {
             published: at.date()??,
             published_date_only: at.u8()? == 1,
             updated: at.date()?,
-            categories: (0..at.u64()?)
+            categories: (0..at.u32()?)
                 .map(|_| at.str().map(str::to_string))
                 .collect::<Option<_>>()?,
         };
@@ -198,7 +215,7 @@ impl Index {
         Some(OutputRecord {
             stamp: at.stamp()?,
             key: Key(at.u64()?),
-            links: (0..at.u64()?)
+            links: (0..at.u32()?)
                 .map(|_| at.str().map(str::to_string))
                 .collect::<Option<_>>()?,
         })
@@ -209,7 +226,7 @@ impl Index {
         let start = *table.get(&xxh3_64(path.as_bytes()))?;
         let mut at = Reader::new(&self.bytes[start..], start);
         at.u8()?;
-        (at.str()? == path).then_some(at)
+        (at.bytes()? == path.as_bytes()).then_some(at)
     }
 }
 
@@ -230,13 +247,19 @@ const SHARD_BYTES: usize = 1 << 16;
 struct Writer {
     out: BufWriter<tempfile::NamedTempFile>,
     sum: Xxh3,
+    written: u64,
+    /// Once set, nothing more is written and the index is not published.
     failed: bool,
 }
 
 impl Writer {
     fn write(&mut self, bytes: &[u8]) {
+        if self.failed {
+            return;
+        }
         self.sum.update(bytes);
-        self.failed |= self.out.write_all(bytes).is_err();
+        self.written += bytes.len() as u64;
+        self.failed = self.written > MAX_INDEX_BYTES || self.out.write_all(bytes).is_err();
     }
 }
 
@@ -259,6 +282,7 @@ impl NextIndex {
         let mut writer = Writer {
             out: BufWriter::new(temp),
             sum: Xxh3::new(),
+            written: 0,
             failed: false,
         };
         let mut bytes = MAGIC.to_vec();
@@ -300,7 +324,7 @@ impl NextIndex {
         put_date(&mut bytes, Some(&record.published));
         bytes.push(u8::from(record.published_date_only));
         put_date(&mut bytes, record.updated.as_ref());
-        put_u64(&mut bytes, record.categories.len() as u64);
+        put_u32(&mut bytes, record.categories.len());
         for category in &record.categories {
             put_str(&mut bytes, category);
         }
@@ -323,7 +347,7 @@ impl NextIndex {
         put_str(&mut bytes, path);
         put_stamp(&mut bytes, &record.stamp);
         put_u64(&mut bytes, record.key.0);
-        put_u64(&mut bytes, record.links.len() as u64);
+        put_u32(&mut bytes, record.links.len());
         for link in &record.links {
             put_str(&mut bytes, link);
         }
@@ -377,8 +401,14 @@ fn put_u64(bytes: &mut Vec<u8>, value: u64) {
     bytes.extend_from_slice(&value.to_le_bytes());
 }
 
+fn put_u32(bytes: &mut Vec<u8>, value: usize) {
+    let value = u32::try_from(value).unwrap_or(u32::MAX);
+    bytes.extend_from_slice(&value.to_le_bytes());
+}
+
+/// A text of at most 4 GiB (an article file is at most 32 MiB).
 fn put_str(bytes: &mut Vec<u8>, text: &str) {
-    put_u64(bytes, text.len() as u64);
+    put_u32(bytes, text.len());
     bytes.extend_from_slice(text.as_bytes());
 }
 
@@ -442,9 +472,18 @@ impl<'b> Reader<'b> {
         self.u64().map(|v| v as i64)
     }
 
+    fn u32(&mut self) -> Option<usize> {
+        let value = u32::from_le_bytes(self.take(4)?.try_into().ok()?);
+        usize::try_from(value).ok()
+    }
+
+    fn bytes(&mut self) -> Option<&'b [u8]> {
+        let len = self.u32()?;
+        self.take(len)
+    }
+
     fn str(&mut self) -> Option<&'b str> {
-        let len = usize::try_from(self.u64()?).ok()?;
-        std::str::from_utf8(self.take(len)?).ok()
+        std::str::from_utf8(self.bytes()?).ok()
     }
 
     fn stamp(&mut self) -> Option<Stamp> {
@@ -482,7 +521,7 @@ impl<'b> Reader<'b> {
                 self.date()??;
                 self.u8()?;
                 self.date()?;
-                for _ in 0..self.u64()? {
+                for _ in 0..self.u32()? {
                     self.str()?;
                 }
                 if self.u8()? == 1 {
@@ -491,7 +530,7 @@ impl<'b> Reader<'b> {
             }
             _ => {
                 self.u64()?;
-                for _ in 0..self.u64()? {
+                for _ in 0..self.u32()? {
                     self.str()?;
                 }
             }

@@ -178,9 +178,9 @@ impl Stager {
     }
 
     /// [`Stager::add`], giving the stamp of the file already there when
-    /// it holds the same bytes (a file renamed into place gets a new one,
-    /// known only once it is there).
-    pub(crate) fn add_stamped(&self, output: Output) -> Result<Option<Stamp>> {
+    /// it holds the same bytes, or else the [pending](Stamp::pending) stamp
+    /// of the one staged.
+    pub(crate) fn add_stamped(&self, output: Output) -> Result<Stamp> {
         let existing = self.claim(&output.path)?;
         let destination = self.out_dir.join(&output.path);
         // Only a regular file of the same length is read (claimed: not a
@@ -190,16 +190,16 @@ impl Stager {
         if let Some(meta) = same_length {
             if fs::read(&destination).is_ok_and(|old| old == output.bytes) {
                 self.staged().unchanged.push(output.path);
-                return Ok(Some(Stamp::of(&meta)));
+                return Ok(Stamp::of(&meta));
             }
         }
-        self.stage_with(output.path, |file| file.write_all(&output.bytes))?;
-        Ok(None)
+        self.stage_with(output.path, |file| file.write_all(&output.bytes))
     }
 
     /// Writes `output` to a temporary file beside its destination, without
-    /// comparing it with what is there (the caller knows it differs).
-    pub(crate) fn add_new(&self, output: Output) -> Result<()> {
+    /// comparing it with what is there (the caller knows it differs), and
+    /// gives its [pending](Stamp::pending) stamp.
+    pub(crate) fn add_new(&self, output: Output) -> Result<Stamp> {
         self.claim(&output.path)?;
         self.stage_with(output.path, |file| file.write_all(&output.bytes))
     }
@@ -222,7 +222,7 @@ impl Stager {
         &self,
         path: String,
         write: impl FnOnce(&mut File) -> std::io::Result<()>,
-    ) -> Result<()> {
+    ) -> Result<Stamp> {
         let destination = self.out_dir.join(&path);
         let folder = destination.parent().unwrap_or(&self.out_dir);
         // A site's pages share a few folders: make each once, not per file.
@@ -252,8 +252,13 @@ impl Stager {
         halt::step();
         write(temp.as_file_mut()).map_err(|e| Error::io(&destination, e))?;
         halt::step();
+        // A rename keeps the size, modification time and inode.
+        let meta = temp
+            .as_file()
+            .metadata()
+            .map_err(|e| Error::io(&destination, e))?;
         self.staged().temps.push((path, temp.into_temp_path()));
-        Ok(())
+        Ok(Stamp::pending(&meta))
     }
 
     /// Gives up: removes the staged files and the folders made for them.
