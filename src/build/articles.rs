@@ -26,6 +26,78 @@ const BATCH: usize = 2048;
 /// What reading one article gives the catalog, or why it could not be read.
 type Read = (PathBuf, Result<ReadArticle>);
 
+/// What reading the articles has gathered so far.
+struct Gathered {
+    catalog: Catalog,
+    errors: Vec<(PathBuf, crate::Error)>,
+    held: BTreeMap<HeldBack, usize>,
+    /// Articles read, and of them taken from the build index.
+    articles: usize,
+    indexed: usize,
+    /// Every post's URL, for links between a generator's posts: noted as
+    /// they are read, since the catalog may keep only the newest.
+    posts: PostUrls,
+}
+
+impl Gathered {
+    fn new(channel: &crate::model::Channel) -> Gathered {
+        let mut catalog = Catalog::new(channel);
+        // Every article has a page, which links to its neighbours, and the
+        // site's archive lists them all. With the feeds alone, only the
+        // articles some feed holds are kept (archives keep theirs).
+        if channel.dialect.pages {
+            catalog.keep_every_article();
+        }
+        Gathered {
+            catalog,
+            errors: Vec::new(),
+            held: BTreeMap::new(),
+            articles: 0,
+            indexed: 0,
+            posts: PostUrls::new(&channel.base_url, &channel.dialect.site_variables),
+        }
+    }
+
+    /// Adds a batch of articles as `build` read them.
+    fn add(&mut self, build: &Build<'_>, read: Vec<Read>) {
+        let channel = &build.site.channel;
+        for (path, result) in read {
+            let read = match result {
+                Ok(read) => read,
+                Err(error) => {
+                    self.errors.push((path, error));
+                    continue;
+                }
+            };
+            self.articles += 1;
+            self.indexed += usize::from(read.indexed);
+            build.warn(read.warnings);
+            let head = match read.head {
+                Ok(head) => head,
+                Err(reason) => {
+                    *self.held.entry(reason).or_default() += 1;
+                    continue;
+                }
+            };
+            if channel.dialect.generator != Generator::MakeFeed {
+                build.note_post(&mut self.posts, &path, head.url.as_str());
+            }
+            // With pages, the index records an article with its page, once
+            // its links are known.
+            if let (Some(stamp), false) = (read.source, channel.dialect.pages) {
+                let view = head_view(&head, read.fingerprint, read.links);
+                build
+                    .index
+                    .next
+                    .add_source(&build.index_name(&path), &stamp, &view);
+            }
+            self.catalog
+                .add_with_links(path, read.fingerprint, head, read.links, read.source);
+        }
+        self.catalog.prune();
+    }
+}
+
 /// What reading one article gives the catalog: the article, or why its
 /// generator holds it back.
 struct ReadArticle {
@@ -77,71 +149,39 @@ impl Build<'_> {
         }
         self.progress.set_message("reading articles");
 
-        let mut catalog = Catalog::new(&self.site.channel);
-        // Every article has a page, which links to its neighbours, and the
-        // site's archive lists them all. With the feeds alone, only the
-        // articles some feed holds are kept (archives keep theirs).
-        if self.site.channel.dialect.pages {
-            catalog.keep_every_article();
-        }
-        let mut errors: Vec<(PathBuf, crate::Error)> = Vec::new();
-        let mut held: BTreeMap<HeldBack, usize> = BTreeMap::new();
-        let (mut articles, mut indexed) = (0_usize, 0_usize);
-        // Every post's URL, for links between a generator's posts: noted as
-        // they are read, since the catalog may keep only the newest.
-        let channel = &self.site.channel;
-        let mut posts = PostUrls::new(&channel.base_url, &channel.dialect.site_variables);
+        let mut gathered = Gathered::new(&self.site.channel);
         let mut files = article_files(articles_dir, generator);
+        // Each batch is read in parallel while the one before it is added
+        // to the catalog.
+        let mut pending: Vec<Read> = Vec::new();
         loop {
             let batch: Vec<Result<PathBuf>> = files.by_ref().take(BATCH).collect();
-            if batch.is_empty() {
+            if batch.is_empty() && pending.is_empty() {
                 break;
             }
-            let read: Vec<Read> = batch
-                .into_par_iter()
-                .map(|path| match path {
-                    Ok(path) => (path.clone(), self.article(path, now)),
-                    Err(error) => (articles_dir.clone(), Err(error)),
-                })
-                .collect();
+            let (read, ()) = rayon::join(
+                || {
+                    batch
+                        .into_par_iter()
+                        .map(|path| match path {
+                            Ok(path) => (path.clone(), self.article(path, now)),
+                            Err(error) => (articles_dir.clone(), Err(error)),
+                        })
+                        .collect::<Vec<Read>>()
+                },
+                || gathered.add(self, std::mem::take(&mut pending)),
+            );
             self.progress.inc(read.len() as u64);
-            for (path, result) in read {
-                match result {
-                    Ok(read) => {
-                        articles += 1;
-                        indexed += usize::from(read.indexed);
-                        self.warn(read.warnings);
-                        match read.head {
-                            Ok(head) => {
-                                if generator != Generator::MakeFeed {
-                                    self.note_post(&mut posts, &path, head.url.as_str());
-                                }
-                                // With pages, the index records an article
-                                // with its page, once its links are known.
-                                if let (Some(stamp), false) = (read.source, channel.dialect.pages) {
-                                    let view = head_view(&head, read.fingerprint, read.links);
-                                    self.index.next.add_source(
-                                        &self.index_name(&path),
-                                        &stamp,
-                                        &view,
-                                    );
-                                }
-                                catalog.add_with_links(
-                                    path,
-                                    read.fingerprint,
-                                    head,
-                                    read.links,
-                                    read.source,
-                                );
-                            }
-                            Err(reason) => *held.entry(reason).or_default() += 1,
-                        }
-                    }
-                    Err(error) => errors.push((path, error)),
-                }
-            }
-            catalog.prune();
+            pending = read;
         }
+        let Gathered {
+            catalog,
+            errors,
+            held,
+            articles,
+            indexed,
+            posts,
+        } = gathered;
         if !errors.is_empty() {
             return Err(all_errors(errors));
         }

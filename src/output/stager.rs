@@ -433,7 +433,9 @@ impl Stager {
             halt::step();
         }
         let (removed, not_removed) = self.remove_no_longer_produced(&previous, &produced);
-        sync_folder(&self.out_dir);
+        if !(written.is_empty() && removed.is_empty()) {
+            sync_folder(&self.out_dir);
+        }
         Ok(Published {
             written,
             unchanged,
@@ -469,7 +471,9 @@ impl Stager {
     fn rename_into_place(&mut self, temps: Vec<(String, TempPath)>) -> Result<Vec<String>> {
         // Every temporary file's bytes reach the disk before any rename, so a
         // power cut cannot leave a renamed but empty file.
-        sync_data(&self.out_dir, temps.iter().map(|(_, temp)| temp.as_ref()))?;
+        if !temps.is_empty() {
+            sync_data(&self.out_dir, temps.iter().map(|(_, temp)| temp.as_ref()))?;
+        }
         let mut written = Vec::with_capacity(temps.len());
         let total = temps.len();
         for (path, temp) in temps {
