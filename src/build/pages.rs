@@ -22,13 +22,11 @@ impl Build<'_> {
         let articles = &catalog.articles;
         (0..articles.len()).into_par_iter().try_for_each(|index| {
             // Newest first: the newer neighbour comes before.
-            let neighbours = Neighbours {
-                older: articles.get(index + 1).map(neighbour),
-                newer: index
-                    .checked_sub(1)
-                    .map(|newer| neighbour(&articles[newer])),
-            };
-            self.page(catalog, &articles[index], &neighbours)?;
+            let neighbours = [
+                articles.get(index + 1),
+                index.checked_sub(1).map(|newer| &articles[newer]),
+            ];
+            self.page(catalog, &articles[index], neighbours)?;
             self.progress.inc(1);
             Ok(())
         })
@@ -36,11 +34,21 @@ impl Build<'_> {
 
     /// Keeps or renders one article's page, and notes the files its body
     /// links to either way; records both in the build index.
-    fn page(&self, catalog: &Catalog, article: &Article, neighbours: &Neighbours) -> Result<()> {
+    fn page(
+        &self,
+        catalog: &Catalog,
+        article: &Article,
+        [older, newer]: [Option<&Article>; 2],
+    ) -> Result<()> {
         let base = &self.site.channel.base_url;
         let page_path =
             site_path(&article.url, base).expect("reading checked that every page has a path");
-        let (links, output) = match self.cache.page(&page_path, article.fingerprint, neighbours) {
+        let lookup = self.cache.page(
+            &page_path,
+            article.fingerprint,
+            [older.map(shown), newer.map(shown)],
+        );
+        let (links, output) = match lookup {
             // A trailer is a hint, never authority (anyone who can write to
             // the output folder can edit it): what a kept page publishes is
             // what its article says now. The hint is taken when it matches
@@ -70,7 +78,11 @@ impl Build<'_> {
                 let warned = !warnings.is_empty();
                 self.warn(warnings);
                 let links = site_paths(&entry.links, base);
-                let page = self.pages.article(&entry, &page_path, neighbours)?;
+                let neighbours = Neighbours {
+                    older: older.map(neighbour),
+                    newer: newer.map(neighbour),
+                };
+                let page = self.pages.article(&entry, &page_path, &neighbours)?;
                 let key = stale.key();
                 let stamp = self
                     .cache
@@ -138,6 +150,11 @@ fn about_the_page(error: crate::Error, article: &Path) -> crate::Error {
         }
         other => other,
     }
+}
+
+/// A neighbour's title and URL, as its page's key takes them.
+fn shown(article: &Article) -> (&str, &str) {
+    (&article.title, &article.url)
 }
 
 fn neighbour(article: &Article) -> Neighbour {

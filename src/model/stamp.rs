@@ -32,15 +32,16 @@ impl Stamp {
 
     /// Whether the file whose stamp is `now` is still the one recorded as
     /// `self`. A pending stamp is taken when all but the change time agree
-    /// and the file changed last no later than `settled` (when the index
-    /// that recorded it was written, after the rename).
+    /// and the file changed last before `settled` (when the index that
+    /// recorded it was written, after the rename; a file system whose clock
+    /// ticks coarsely may give both the same time, and then it is not).
     pub(crate) fn still(&self, now: &Stamp, settled: i64) -> bool {
         if self.changed == Stamp::PENDING {
             Stamp {
                 changed: now.changed,
                 ..*self
             } == *now
-                && now.changed <= settled
+                && now.changed < settled
         } else {
             self == now
         }
@@ -83,7 +84,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_pending_stamp_holds_only_for_a_file_changed_no_later_than_its_index() {
+    fn a_pending_stamp_holds_only_for_a_file_changed_before_its_index() {
         let file = Stamp {
             size: 10,
             modified: 100,
@@ -95,9 +96,10 @@ mod tests {
             changed: Stamp::PENDING,
             ..file
         };
-        assert!(pending.still(&file, 150));
+        assert!(pending.still(&file, 151));
+        assert!(!pending.still(&file, 150), "changed in the index's tick");
         assert!(!pending.still(&file, 149), "changed after the index");
-        assert!(!pending.still(&Stamp { inode: 8, ..file }, 150));
+        assert!(!pending.still(&Stamp { inode: 8, ..file }, 151));
         assert!(file.still(&file, 0));
         assert!(!file.still(
             &Stamp {

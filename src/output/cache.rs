@@ -16,7 +16,7 @@ use super::index::{Index, OutputRecord};
 use super::stager::Stager;
 use super::trailer::{self, Kind};
 use crate::model::Stamp;
-use crate::model::{relative_href, Channel, Format, History, Neighbours, Place};
+use crate::model::{relative_href, Channel, Format, History, Place};
 use crate::plan::{Article, ListingPage};
 use crate::render::{Output, Templates};
 use crate::Result;
@@ -153,13 +153,21 @@ impl<'s> Cache<'s> {
     }
 
     /// The page at `path` of the article whose text and place have
-    /// `fingerprint`, between `neighbours`: kept if it is current.
-    pub(crate) fn page(&self, path: &str, fingerprint: u64, neighbours: &Neighbours) -> PageLookup {
+    /// `fingerprint`, between `neighbours` (the older and the newer
+    /// article's title and URL, as `Neighbours` holds them): kept if it
+    /// is current.
+    pub(crate) fn page(
+        &self,
+        path: &str,
+        fingerprint: u64,
+        neighbours: [Option<(&str, &str)>; 2],
+    ) -> PageLookup {
         let key = self
             .page_inputs
             .clone()
             .add(&fingerprint)
-            .add(neighbours)
+            .add(&neighbours[0])
+            .add(&neighbours[1])
             .key();
         if let Some(record) = self.current(path, key) {
             return PageLookup::Kept(record);
@@ -302,7 +310,7 @@ mod tests {
 
         let stager = open(&out);
         let cache = Cache::new(&stager, &NO_INDEX, &channel, &templates);
-        let PageLookup::Stale(stale) = cache.page(PAGE, 7, &Neighbours::default()) else {
+        let PageLookup::Stale(stale) = cache.page(PAGE, 7, [None, None]) else {
             panic!("kept from nothing");
         };
         assert_eq!(stale.previous, Previous::Missing);
@@ -314,25 +322,19 @@ mod tests {
 
         let stager = open(&out);
         let cache = Cache::new(&stager, &NO_INDEX, &channel, &templates);
-        match cache.page(PAGE, 7, &Neighbours::default()) {
+        match cache.page(PAGE, 7, [None, None]) {
             PageLookup::Kept(kept) => assert_eq!(kept.links, links),
             PageLookup::Stale(stale) => panic!("not kept: {stale:?}"),
         }
         assert_eq!(staged(&stager), [PAGE], "a kept page is kept in place");
         // Another text, channel or template: the page is made again.
-        assert_eq!(
-            previous(cache.page(PAGE, 8, &Neighbours::default())),
-            Previous::Other
-        );
+        assert_eq!(previous(cache.page(PAGE, 8, [None, None])), Previous::Other);
         let renamed = Channel {
             title: "u".into(),
             ..Channel::for_tests()
         };
         let other = Cache::new(&stager, &NO_INDEX, &renamed, &templates);
-        assert_eq!(
-            previous(other.page(PAGE, 7, &Neighbours::default())),
-            Previous::Other
-        );
+        assert_eq!(previous(other.page(PAGE, 7, [None, None])), Previous::Other);
         let own = crate::model::SiteTemplate {
             name: "page.html".into(),
             text: "{{ article.title }}".into(),
@@ -340,24 +342,21 @@ mod tests {
         };
         let templated = Templates::new(&[own]);
         let other = Cache::new(&stager, &NO_INDEX, &channel, &templated);
-        assert_eq!(
-            previous(other.page(PAGE, 7, &Neighbours::default())),
-            Previous::Other
-        );
+        assert_eq!(previous(other.page(PAGE, 7, [None, None])), Previous::Other);
         drop(stager);
 
         // A page rendered every time is never kept, and its bytes are
         // compared instead.
         let stager = open(&out);
         let cache = Cache::new(&stager, &NO_INDEX, &channel, &templates);
-        let PageLookup::Stale(stale) = cache.page(PAGE, 9, &Neighbours::default()) else {
+        let PageLookup::Stale(stale) = cache.page(PAGE, 9, [None, None]) else {
             panic!("kept");
         };
         cache.stage_page(stale, page_output(), &[], true).unwrap();
         assert_eq!(stager.commit().unwrap().written, [PAGE]);
         let stager = open(&out);
         let cache = Cache::new(&stager, &NO_INDEX, &channel, &templates);
-        let PageLookup::Stale(stale) = cache.page(PAGE, 9, &Neighbours::default()) else {
+        let PageLookup::Stale(stale) = cache.page(PAGE, 9, [None, None]) else {
             panic!("a page rendered every time was kept");
         };
         assert_eq!(stale.previous, Previous::Unknown);
@@ -369,7 +368,7 @@ mod tests {
         let stager = open(&out);
         let cache = Cache::new(&stager, &NO_INDEX, &channel, &templates);
         assert_eq!(
-            previous(cache.page(PAGE, 9, &Neighbours::default())),
+            previous(cache.page(PAGE, 9, [None, None])),
             Previous::Unknown
         );
     }

@@ -189,7 +189,14 @@ impl Fingerprint for Templates {
 impl Fingerprint for Neighbour {
     fn fingerprint(&self, hasher: &mut Hasher) {
         let Neighbour { title, url } = self;
-        hasher.add(title).add(url);
+        (title.as_str(), url.as_str()).fingerprint(hasher);
+    }
+}
+
+/// A neighbour's title and URL, borrowed: the same key as [`Neighbour`].
+impl Fingerprint for (&str, &str) {
+    fn fingerprint(&self, hasher: &mut Hasher) {
+        hasher.add(self.0).add(self.1);
     }
 }
 
