@@ -25,6 +25,17 @@ fn built() -> Test {
     test
 }
 
+/// Sets the file at `path`'s modification time to `time`, as `touch -d`
+/// (or an editor that keeps it) does.
+fn set_modified(path: &std::path::Path, time: SystemTime) {
+    fs::File::options()
+        .append(true)
+        .open(path)
+        .unwrap()
+        .set_modified(time)
+        .unwrap();
+}
+
 /// The outputs a first build of the same data gives, in a fresh folder.
 fn fresh_build(test: &Test) -> std::collections::BTreeMap<String, Vec<u8>> {
     let fresh = Test::empty();
@@ -57,12 +68,7 @@ fn an_edit_that_keeps_the_size_and_the_modification_time_is_seen() {
         .unwrap()
         .replace("Second", "Sekond");
     fs::write(&path, text).unwrap();
-    fs::File::options()
-        .append(true)
-        .open(&path)
-        .unwrap()
-        .set_modified(modified)
-        .unwrap();
+    set_modified(&path, modified);
     test.build()
         .success()
         .stderr_contains("2 of 3 article files unchanged");
@@ -148,12 +154,7 @@ fn change_outputs_by_hand(test: &Test) {
     let same_length = "x".repeat(before["articles/third.html"].len());
     fs::remove_file(&page).unwrap();
     fs::write(&page, same_length).unwrap();
-    fs::File::options()
-        .append(true)
-        .open(&page)
-        .unwrap()
-        .set_modified(modified)
-        .unwrap();
+    set_modified(&page, modified);
     test.build().success();
     assert_eq!(test.out_files(), before);
 }
@@ -166,12 +167,7 @@ fn an_article_edited_long_after_still_changes_its_page() {
     let path = test.data().join("articles/third.md");
     fs::write(&path, article("Third, edited", "2022-06-03 10:00:00")).unwrap();
     let long_ago = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
-    fs::File::options()
-        .append(true)
-        .open(&path)
-        .unwrap()
-        .set_modified(long_ago)
-        .unwrap();
+    set_modified(&path, long_ago);
     test.build().success();
     assert!(test
         .read_out("articles/third.html")

@@ -1,5 +1,6 @@
-//! Step 1: every article read once, its front matter checked, and a
-//! [`Catalog`] of what planning and the pages need.
+//! Step 1: every article read once (or, unchanged since the last build,
+//! taken from its index), its front matter checked, and a [`Catalog`] of
+//! what planning and the pages need.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

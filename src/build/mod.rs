@@ -2,16 +2,20 @@
 //! check → publish, by a loop that owns every step.
 //!
 //! 1. [`articles`]: every article is read (in parallel batches) and its
-//!    front matter checked; its page is kept if the [cache](crate::output::Cache)
-//!    says it is current, or else rendered and staged. The
+//!    front matter checked, or taken from the last build's
+//!    [index](crate::output::Index) when its `stat` is unchanged. The
 //!    [`Catalog`](crate::plan::Catalog) keeps a few fields of each.
-//! 2. [`plan`](crate::plan::plan) decides the feed documents.
-//! 3. [`feeds`]: the articles those documents hold are read back in full,
-//!    rendered in every format, checked and staged; then the index and the
-//!    stylesheet.
-//! 4. [`files`]: the data files articles refer to are staged as copies, and
+//! 2. [`pages`]: each article's page is kept if the
+//!    [cache](crate::output::Cache) says it is current, or else rendered and
+//!    staged.
+//! 3. [`plan`](crate::plan::plan) decides the feed documents.
+//! 4. [`feeds`]: the articles those documents hold are read back in full,
+//!    rendered in every format, checked and staged; then the index page and
+//!    the stylesheet; [`lists`]: the list pages, kept or rendered.
+//! 5. [`files`]: the data files articles refer to are staged as copies, and
 //!    missing ones reported.
-//! 5. The stager publishes everything at once.
+//! 6. The stager publishes everything at once, and then the build index
+//!    this build recorded as it went.
 
 mod articles;
 mod feeds;

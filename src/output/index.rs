@@ -42,8 +42,9 @@ pub(crate) const INDEX: &str = ".make-feed-index";
 const MAGIC: &[u8] = b"make-feed index 1\n";
 
 /// The largest index a build reads or writes: a few hundred bytes an
-/// article, so about 400,000 articles' worth. A larger site rebuilds by
-/// reading its articles, in bounded memory.
+/// article, so a whole site of some 200,000 articles, or the feeds of some
+/// 450,000. A larger site rebuilds by reading its articles, in bounded
+/// memory.
 const MAX_INDEX_BYTES: u64 = 128 << 20;
 const SOURCE: u8 = 1;
 const OUTPUT: u8 = 2;
