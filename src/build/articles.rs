@@ -244,21 +244,23 @@ impl Build<'_> {
     /// Reads one article and checks its front matter and that its page can
     /// have a URL.
     fn article(&self, path: PathBuf, now: Option<Instant>) -> Result<ReadArticle> {
-        // Stamped before it is read: an edit while it is read shows in the
-        // next build's stamp.
-        let stamp = std::fs::metadata(&path).ok().map(|meta| Stamp::of(&meta));
-        let indexed = stamp
-            .as_ref()
-            .and_then(|stamp| self.index.last.source(&self.index_name(&path), stamp));
-        if let Some(record) = indexed {
-            return Ok(ReadArticle {
-                head: Ok(record.head),
-                fingerprint: record.fingerprint,
-                links: record.links,
-                warnings: Vec::new(),
-                source: stamp,
-                indexed: true,
-            });
+        // With no index (a first build) the file is not looked at twice:
+        // reading it gives its stamp.
+        if !self.index.last.is_empty() {
+            let stamp = std::fs::metadata(&path).ok().map(|meta| Stamp::of(&meta));
+            let indexed = stamp
+                .as_ref()
+                .and_then(|stamp| self.index.last.source(&self.index_name(&path), stamp));
+            if let Some(record) = indexed {
+                return Ok(ReadArticle {
+                    head: Ok(record.head),
+                    fingerprint: record.fingerprint,
+                    links: record.links,
+                    warnings: Vec::new(),
+                    source: stamp,
+                    indexed: true,
+                });
+            }
         }
         let reading = self.site.first_reading();
         let mut article = ArticleText::read_as(&self.site.content_root, path, reading, reading)?;
@@ -292,13 +294,16 @@ impl Build<'_> {
             .filter(|page| self.stager.wrote_before(page))
             .and_then(|_| front.links(channel))
             .map(|links| links_digest(&site_paths(&links, &channel.base_url)));
+        // Stamped as it was opened, before it was read: an edit while it
+        // was read shows in the next build's stamp.
+        let stamp = article.stamp;
         let settled = warnings.is_empty() && !front.may_expire(&channel.dialect);
         Ok(ReadArticle {
             head: Ok(front.head()),
             fingerprint: article.fingerprint,
             links,
             warnings,
-            source: stamp.filter(|_| settled),
+            source: settled.then_some(stamp),
             indexed: false,
         })
     }

@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::model::{uri_component, Generator};
+use crate::model::{uri_component, Generator, Stamp};
 use crate::text::{line_of, strip_xml_unsafe};
 
 /// The largest input file make-feed reads: far beyond any real article, and
@@ -36,6 +36,8 @@ pub(crate) struct ArticleText {
     stem: String,
     relative: String,
     pub(crate) fingerprint: u64,
+    /// What `stat` said of the file when it was opened, before it was read.
+    pub(crate) stamp: Stamp,
     /// Characters XML forbids that were removed, each a warning.
     pub(crate) warnings: Vec<Diagnostic>,
 }
@@ -72,7 +74,7 @@ impl ArticleText {
         keyed: Reading,
     ) -> Result<ArticleText> {
         let mut warnings = Vec::new();
-        let (bytes, meta) = read_bytes(&path, reading)?;
+        let (bytes, meta, stamp) = read_bytes(&path, reading)?;
         let relative = path.strip_prefix(root).unwrap_or(&path);
         let relative_text = relative
             .components()
@@ -117,6 +119,7 @@ impl ArticleText {
             stem,
             relative: relative_text,
             fingerprint,
+            stamp,
             warnings,
         })
     }
@@ -331,13 +334,13 @@ fn fingerprint(parts: &[&str], bytes: &[u8]) -> u64 {
 
 /// Reads a UTF-8 file, removing (with a warning) any character XML forbids.
 pub(crate) fn read_text(path: &Path, warnings: &mut Vec<Diagnostic>) -> Result<String> {
-    let (bytes, _) = read_bytes(path, Reading::Whole)?;
+    let (bytes, _, _) = read_bytes(path, Reading::Whole)?;
     decode(path, bytes, false, warnings)
 }
 
 /// The bytes of the file at `path` (all of them, or a head that ends past
 /// its front matter), its size and its modification time in nanoseconds.
-fn read_bytes(path: &Path, reading: Reading) -> Result<(Vec<u8>, (u64, i128))> {
+fn read_bytes(path: &Path, reading: Reading) -> Result<(Vec<u8>, (u64, i128), Stamp)> {
     // Opened without waiting (a FIFO would wait for a writer) and read only
     // if it is a regular file (a device could be endless).
     let mut options = fs::File::options();
@@ -355,6 +358,7 @@ fn read_bytes(path: &Path, reading: Reading) -> Result<(Vec<u8>, (u64, i128))> {
         .help("make-feed reads only regular files; replace it with one")
         .into());
     }
+    let stamp = Stamp::of(&meta);
     let size = meta.len();
     let modified = meta
         .modified()
@@ -385,7 +389,7 @@ fn read_bytes(path: &Path, reading: Reading) -> Result<(Vec<u8>, (u64, i128))> {
                 .into(),
         );
     }
-    Ok((bytes, (size, modified)))
+    Ok((bytes, (size, modified), stamp))
 }
 
 /// Where the front matter of `head` (the start of an article) ends: just

@@ -172,6 +172,11 @@ impl Index {
         })
     }
 
+    /// Whether it records no article.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.sources.is_empty()
+    }
+
     /// Whether an output recorded with `recorded` is still the same file,
     /// now that its stamp is `now` ([`Stamp::still`]).
     pub(crate) fn still(&self, recorded: &Stamp, now: &Stamp) -> bool {
