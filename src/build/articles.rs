@@ -81,7 +81,7 @@ impl Gathered {
                 }
             };
             if channel.dialect.generator != Generator::MakeFeed {
-                build.note_post(&mut self.posts, &path, head.url.as_str());
+                build.note_post(&mut self.posts, &path, &head.url);
             }
             // With pages, the index records an article with its page, once
             // its links are known.
@@ -248,9 +248,16 @@ impl Build<'_> {
         // reading it gives its stamp.
         if !self.index.last.is_empty() {
             let stamp = std::fs::metadata(&path).ok().map(|meta| Stamp::of(&meta));
+            // A record's page must have a path, as reading checks (the index
+            // is a cache: what it says is never trusted further).
+            let channel = &self.site.channel;
             let indexed = stamp
                 .as_ref()
-                .and_then(|stamp| self.index.last.source(&self.index_name(&path), stamp));
+                .and_then(|stamp| self.index.last.source(&self.index_name(&path), stamp))
+                .filter(|record| {
+                    !channel.dialect.pages
+                        || site_path(&record.head.url, &channel.base_url).is_some()
+                });
             if let Some(record) = indexed {
                 return Ok(ReadArticle {
                     head: Ok(record.head),
@@ -316,7 +323,7 @@ fn head_view(head: &Head, fingerprint: u64, links: Option<u64>) -> SourceView<'_
         id: &head.id,
         slug: &head.slug,
         title: &head.title,
-        url: head.url.as_str(),
+        url: &head.url,
         published: head.published,
         published_date_only: head.published_date_only,
         updated: head.updated,

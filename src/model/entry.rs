@@ -54,7 +54,10 @@ pub(crate) struct Head {
     pub(crate) slug: String,
     /// Shown in the lists of articles, with a link to the page.
     pub(crate) title: String,
-    pub(crate) url: Url,
+    /// The article's own page: an absolute URL, checked when its entry was
+    /// made (kept as text, which is all the catalog and the build index
+    /// need).
+    pub(crate) url: String,
     pub(crate) published: DateTime<FixedOffset>,
     pub(crate) published_date_only: bool,
     pub(crate) updated: Option<DateTime<FixedOffset>>,
@@ -79,7 +82,7 @@ impl Head {
             id: id.into(),
             slug: slug.into(),
             title: "Title".into(),
-            url: Url::parse("https://example.org/a.html").expect("a URL"),
+            url: "https://example.org/a.html".into(),
             published,
             published_date_only: false,
             updated: None,
@@ -92,7 +95,7 @@ impl Head {
             id: entry.id.clone(),
             slug: entry.slug.clone(),
             title: entry.title.clone(),
-            url: entry.url.clone(),
+            url: entry.url.to_string(),
             published: entry.published,
             published_date_only: entry.published_date_only,
             updated: entry.updated,

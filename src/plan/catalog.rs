@@ -116,7 +116,7 @@ impl Catalog {
             id: head.id.into(),
             slug: head.slug.into(),
             title: head.title.into(),
-            url: String::from(head.url).into(),
+            url: head.url.into(),
             updated: head.updated.unwrap_or(head.published),
             published: head.published,
             published_date_only: head.published_date_only,
