@@ -210,6 +210,36 @@ fn a_new_article_changes_only_the_main_feeds_and_the_newest_archive_page() {
 }
 
 #[test]
+fn a_full_newest_list_page_gets_a_successor_and_older_list_pages_stay_put() {
+    // 300 articles fill three pages of the site's archive list; the 301st
+    // starts a fourth. The page that was the newest moves from
+    // `index.html` to `page-3.html`, the one before it links there now,
+    // and the oldest stays byte for byte: a page's title names its
+    // number, never how many pages there are.
+    let test = site(300, 20, 20);
+    test.build().success();
+    let before = test.out_files();
+    let test = add_article(test, 300);
+    test.build().success();
+    let after = test.out_files();
+    let changed: BTreeSet<&str> = changed_files(&before, &after)
+        .into_iter()
+        .filter(|path| path.starts_with("archive/") && path.ends_with(".html"))
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "archive/index.html",
+            "archive/page-2.html",
+            "archive/page-3.html"
+        ]
+        .into()
+    );
+    assert!(String::from_utf8_lossy(&after["archive/page-1.html"])
+        .contains("<title>All articles (1) · Test channel</title>"));
+}
+
+#[test]
 fn a_full_newest_page_gets_a_successor_and_older_pages_stay_put() {
     let test = site(100, 20, 20);
     test.build().success();
