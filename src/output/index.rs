@@ -13,12 +13,13 @@
 //! (git's "racy" rule: an edit in the same clock tick as the reading could
 //! otherwise keep every field of the `stat`). An output is taken only
 //! while the previous manifest lists it, its `stat` is the one recorded,
-//! and the key the build computes now is the one recorded; an output
-//! renamed into place gets a change time only then, so it is recorded by
-//! the next build, which checks it by its trailer (or, for a list page,
-//! renders it again and compares the bytes). The file is written beside the manifest, under the output
-//! folder's lock, once the outputs are published; it is not an output
-//! (no manifest line, never deployed, not byte-for-byte deterministic).
+//! and the key the build computes now is the one recorded. An output
+//! renamed into place gets its change time only then, so it is recorded as
+//! [pending](Stamp::pending): taken while every other field agrees and it
+//! changed last before the index was written, and then recorded in full.
+//! The file is written beside the manifest, under the output folder's
+//! lock, once the outputs are published; it is not an output (no manifest
+//! line, never deployed, not byte-for-byte deterministic).
 //!
 //! Format: a magic line, the header (its key, the build's start, the
 //! present the build was given), records (a tag byte, then
