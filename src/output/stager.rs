@@ -18,7 +18,7 @@
 //! first rename the manifest is extended by every path the build is about
 //! to write, so that a build killed half way still knows its files.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -78,8 +78,10 @@ pub struct Published {
 
 pub(crate) struct Stager {
     out_dir: PathBuf,
-    /// Folders known to exist.
-    folders: Mutex<HashSet<PathBuf>>,
+    /// Folders known to exist, each with the first output staged in it
+    /// (which a claim of the folder's own path names, even while that
+    /// output is still being written).
+    folders: Mutex<HashMap<PathBuf, String>>,
     /// Folders below the output folder found to be real folders (not
     /// links), as site paths.
     real_folders: Mutex<HashSet<String>>,
@@ -139,9 +141,13 @@ impl Stager {
         // A folder this build made for another output: say so, whichever of
         // the two is staged first.
         let folders = lock(&self.folders);
-        let made_here = !folders.is_empty() && folders.contains(&self.out_dir.join(path));
+        let made_for = if folders.is_empty() {
+            None
+        } else {
+            folders.get(&self.out_dir.join(path)).cloned()
+        };
         drop(folders);
-        if made_here {
+        if let Some(first) = made_for {
             let prefix = format!("{path}/");
             let inside = self
                 .staged()
@@ -149,6 +155,7 @@ impl Stager {
                 .iter()
                 .map(|(staged, _)| staged.clone())
                 .filter(|staged| staged.starts_with(&prefix))
+                .chain([first])
                 .min()
                 .unwrap_or_else(|| format!("{prefix}…"));
             return Err(Diagnostic::new(
@@ -226,7 +233,7 @@ impl Stager {
         let destination = self.out_dir.join(&path);
         let folder = destination.parent().unwrap_or(&self.out_dir);
         // A site's pages share a few folders: make each once, not per file.
-        let known = lock(&self.folders).contains(folder);
+        let known = lock(&self.folders).contains_key(folder);
         if !known {
             let mut new = Vec::new();
             let mut missing = Some(folder);
@@ -236,7 +243,9 @@ impl Stager {
             }
             fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
             lock(&self.made).extend(new);
-            lock(&self.folders).insert(folder.to_path_buf());
+            lock(&self.folders)
+                .entry(folder.to_path_buf())
+                .or_insert_with(|| path.clone());
         }
         let mut builder = tempfile::Builder::new();
         builder.prefix(&self.temp_prefix);
