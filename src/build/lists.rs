@@ -40,7 +40,7 @@ impl Build<'_> {
                 // as the last build left it.
                 let key = self.cache.list_key(page, &catalog.articles, &feeds);
                 let path = page.path();
-                if let Some(kept) = self.cache.keep_list(&path, key) {
+                if let Some(kept) = self.cache.current(&path, key) {
                     self.index.next.add_output(&path, &kept);
                     return Ok(());
                 }

@@ -15,8 +15,7 @@ use super::fingerprint::{Hasher, Key};
 use super::index::{Index, OutputRecord};
 use super::stager::Stager;
 use super::trailer::{self, Kind};
-use crate::model::Stamp;
-use crate::model::{relative_href, Channel, Format, History, Place};
+use crate::model::{relative_href, Channel, Format, History, Place, Stamp};
 use crate::plan::{Article, ListingPage};
 use crate::render::{Output, Templates};
 use crate::Result;
@@ -104,9 +103,10 @@ impl<'s> Cache<'s> {
         hasher.key()
     }
 
-    /// The index's record of the output at `path`, if it was made with
-    /// `key` and is as the last build left it: then it is kept.
-    fn current(&self, path: &str, key: Key) -> Option<OutputRecord> {
+    /// The index's record of the output at `path` (a page or a list page),
+    /// if it was made with `key` and is as the last build left it: then it
+    /// is kept.
+    pub(crate) fn current(&self, path: &str, key: Key) -> Option<OutputRecord> {
         let record = self.index.output(path).filter(|record| record.key == key)?;
         let now = self.stager.existing(path)?;
         self.index.still(&record.stamp, &now).then(|| {
@@ -144,12 +144,6 @@ impl<'s> Cache<'s> {
                 .add(&article.published_date_only);
         }
         inputs.key()
-    }
-
-    /// Whether the list page at `path` made with `key` is current; then it
-    /// is kept.
-    pub(crate) fn keep_list(&self, path: &str, key: Key) -> Option<OutputRecord> {
-        self.current(path, key)
     }
 
     /// The page at `path` of the article whose text and place have
