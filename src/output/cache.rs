@@ -85,9 +85,9 @@ impl<'s> Cache<'s> {
         Cache {
             stager,
             index,
-            page_inputs,
-            feed_inputs,
-            list_inputs,
+            page_inputs: page_inputs.sealed(),
+            feed_inputs: feed_inputs.sealed(),
+            list_inputs: list_inputs.sealed(),
         }
     }
 

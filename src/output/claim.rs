@@ -13,7 +13,9 @@ use std::collections::HashSet;
 use std::fs;
 use std::io::ErrorKind;
 use std::path::Path;
+use std::sync::Mutex;
 
+use super::locked;
 use super::manifest::Listed;
 use crate::error::Diagnostic;
 
@@ -102,13 +104,14 @@ impl Found {
 
 /// Checks that make-feed may write `path` (a site path) below `out_dir`:
 /// `previous` lists what the last build wrote, `real_folders` the folders
-/// already found to be real ones (and is added to). Gives the metadata of
+/// already found to be real ones (and is added to; locked only to look up
+/// and add, so that threads checking paths at once `stat` in parallel). Gives the metadata of
 /// the file the last build wrote there, if one is there.
 pub(crate) fn check(
     out_dir: &Path,
     path: &str,
     previous: &Listed,
-    real_folders: &mut HashSet<String>,
+    real_folders: &Mutex<HashSet<String>>,
 ) -> Result<Option<fs::Metadata>, Diagnostic> {
     let shown = out_dir.join(path);
     if let Some(problem) = name_problem(path) {
@@ -119,13 +122,13 @@ pub(crate) fn check(
     }
     for (at, _) in path.match_indices('/') {
         let folder = &path[..at];
-        if real_folders.contains(folder) {
+        if locked(real_folders).contains(folder) {
             continue;
         }
         let there = out_dir.join(folder);
         match found(&there).map_err(|e| Diagnostic::new(&there, e.to_string()))? {
             Found::Folder => {
-                real_folders.insert(folder.to_string());
+                locked(real_folders).insert(folder.to_string());
             }
             // Made when staging; nothing below it can be there either.
             Found::Nothing => return Ok(None),

@@ -4,7 +4,7 @@
 //! is in every key as `RENDER_VERSION`, a hash of make-feed's sources and
 //! locked dependencies made when it is compiled (`build.rs`).
 
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use super::trailer::Kind;
 use crate::model::{Channel, History, Neighbour, Neighbours, Person, Place};
@@ -29,13 +29,23 @@ pub(crate) trait Fingerprint {
 }
 
 /// Feeds [`Fingerprint`]s into xxh3, which is specified, so keys are the
-/// same on every platform for the same make-feed.
+/// same on every platform for the same make-feed. The parts are gathered
+/// and hashed at once: most keys are a few dozen bytes after a common
+/// prefix (the channel, the templates), which [`Hasher::sealed`] turns into
+/// the seed, so that a clone per output copies no hashing state.
 #[derive(Clone)]
-pub(crate) struct Hasher(Xxh3);
+pub(crate) struct Hasher {
+    /// The key of what was added before the hasher was sealed.
+    seed: u64,
+    bytes: Vec<u8>,
+}
 
 impl Hasher {
     pub(super) fn new(kind: Kind) -> Hasher {
-        let mut hasher = Hasher(Xxh3::new());
+        let mut hasher = Hasher {
+            seed: 0,
+            bytes: Vec::new(),
+        };
         RENDER_VERSION.fingerprint(&mut hasher);
         kind.word().fingerprint(&mut hasher);
         hasher
@@ -46,13 +56,22 @@ impl Hasher {
         self
     }
 
+    /// A hasher that goes on from what this one holds, from its key.
+    pub(super) fn sealed(&self) -> Hasher {
+        Hasher {
+            seed: self.key().0,
+            bytes: Vec::new(),
+        }
+    }
+
     fn bytes(&mut self, bytes: &[u8]) {
-        self.0.update(&(bytes.len() as u64).to_le_bytes());
-        self.0.update(bytes);
+        self.bytes
+            .extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        self.bytes.extend_from_slice(bytes);
     }
 
     pub(super) fn key(&self) -> Key {
-        Key(self.0.digest().max(Key::NEVER_KEPT.0 + 1))
+        Key(xxh3_64_with_seed(&self.bytes, self.seed).max(Key::NEVER_KEPT.0 + 1))
     }
 }
 
@@ -70,7 +89,7 @@ impl Fingerprint for String {
 
 impl Fingerprint for u64 {
     fn fingerprint(&self, hasher: &mut Hasher) {
-        hasher.0.update(&self.to_le_bytes());
+        hasher.bytes.extend_from_slice(&self.to_le_bytes());
     }
 }
 
@@ -361,6 +380,19 @@ mod tests {
         assert_ne!(
             Hasher::new(Kind::Page).key(),
             Hasher::new(Kind::ArchiveFeed).key()
+        );
+    }
+
+    #[test]
+    fn a_sealed_hasher_keeps_what_came_before() {
+        let sealed = |prefix: &str| Hasher::new(Kind::Page).add(prefix).sealed();
+        let key = |prefix: &str, rest: &str| sealed(prefix).add(rest).key();
+        assert_ne!(key("a", "b"), key("c", "b"), "the prefix is in the key");
+        assert_ne!(key("a", "b"), key("a", "c"), "and so is what follows");
+        assert_eq!(key("a", "b"), sealed("a").clone().add("b").key());
+        assert_eq!(
+            sealed("a").key(),
+            Hasher::new(Kind::Page).add("a").sealed().key()
         );
     }
 

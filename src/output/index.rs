@@ -25,16 +25,17 @@
 //! present the build was given), records (a tag byte, then
 //! length-prefixed fields), an end tag, and an xxh3 checksum of all of it.
 
-use std::collections::HashMap;
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::sync::Mutex;
 
 use chrono::{DateTime, FixedOffset, TimeZone};
+use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
 use super::fingerprint::Key;
+use super::locked;
 use crate::model::{Head, Stamp};
 
 /// The index's name in the output folder.
@@ -94,8 +95,8 @@ pub(crate) struct Index {
     /// into place.
     written: i64,
     /// Each record's offset in `bytes`, by a hash of its path.
-    sources: HashMap<u64, usize>,
-    outputs: HashMap<u64, usize>,
+    sources: FxHashMap<u64, usize>,
+    outputs: FxHashMap<u64, usize>,
 }
 
 /// What must be the same for an index to be used: make-feed, the channel,
@@ -147,8 +148,8 @@ impl Index {
                 return None;
             }
         }
-        let mut sources = HashMap::new();
-        let mut outputs = HashMap::new();
+        let mut sources = FxHashMap::default();
+        let mut outputs = FxHashMap::default();
         loop {
             let start = at.offset();
             let tag = at.u8()?;
@@ -229,7 +230,7 @@ impl Index {
     }
 
     /// A reader after the path of the record at `path`.
-    fn record(&self, table: &HashMap<u64, usize>, path: &str) -> Option<Reader<'_>> {
+    fn record(&self, table: &FxHashMap<u64, usize>, path: &str) -> Option<Reader<'_>> {
         let start = *table.get(&xxh3_64(path.as_bytes()))?;
         let mut at = Reader::new(&self.bytes[start..], start);
         at.u8()?;
@@ -364,10 +365,10 @@ impl NextIndex {
     fn write(&self, bytes: &[u8]) {
         let Some(file) = &self.file else { return };
         let shard = rayon::current_thread_index().map_or(0, |index| index + 1);
-        let mut buffer = lock(&self.shards[shard % self.shards.len()]);
+        let mut buffer = locked(&self.shards[shard % self.shards.len()]);
         buffer.extend_from_slice(bytes);
         if buffer.len() >= SHARD_BYTES {
-            lock(file).write(&buffer);
+            locked(file).write(&buffer);
             buffer.clear();
         }
     }
@@ -396,12 +397,6 @@ impl NextIndex {
         };
         let _ = temp.persist(out_dir.join(INDEX));
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn put_u64(bytes: &mut Vec<u8>, value: u64) {

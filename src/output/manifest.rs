@@ -2,10 +2,11 @@
 //! sorted. It is what lets a build delete an output it no longer produces
 //! while never touching a file make-feed did not write.
 
-use std::collections::HashSet;
 use std::fs;
 use std::io::Write;
 use std::path::Path;
+
+use rustc_hash::FxHashSet;
 
 use crate::error::{Diagnostic, Error, Result};
 
@@ -35,7 +36,7 @@ pub(crate) fn read(out_dir: &Path) -> Result<String> {
 /// The paths a manifest lists, for lookups.
 #[derive(Debug, Default)]
 pub(crate) struct Listed {
-    paths: HashSet<Box<str>>,
+    paths: FxHashSet<Box<str>>,
 }
 
 impl Listed {

@@ -25,3 +25,11 @@ pub(crate) use fingerprint::Key;
 pub(crate) use index::{Header, Index, NextIndex, OutputRecord, SourceView};
 pub use stager::Published;
 pub(crate) use stager::{CopyOutcome, Stager};
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// The data behind `mutex`, also when a thread panicked holding it (the
+/// build then fails anyway; what matters is reporting why).
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}

@@ -22,7 +22,7 @@ use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard};
 
 use tempfile::TempPath;
 
@@ -30,6 +30,7 @@ use super::claim;
 use super::halt;
 use super::index::NextIndex;
 use super::lock::OutputLock;
+use super::locked;
 use super::manifest;
 use crate::error::{Diagnostic, Error, Result};
 use crate::model::Stamp;
@@ -140,7 +141,7 @@ impl Stager {
     fn claim(&self, path: &str) -> Result<Option<fs::Metadata>> {
         // A folder this build made for another output: say so, whichever of
         // the two is staged first.
-        let folders = lock(&self.folders);
+        let folders = locked(&self.folders);
         let made_for = if folders.is_empty() {
             None
         } else {
@@ -165,13 +166,7 @@ impl Stager {
             .help("rename one of the articles or files these two outputs come from")
             .into());
         }
-        claim::check(
-            &self.out_dir,
-            path,
-            &self.previous,
-            &mut lock(&self.real_folders),
-        )
-        .map_err(Error::from)
+        claim::check(&self.out_dir, path, &self.previous, &self.real_folders).map_err(Error::from)
     }
 
     pub(crate) fn out_dir(&self) -> &Path {
@@ -233,7 +228,7 @@ impl Stager {
         let destination = self.out_dir.join(&path);
         let folder = destination.parent().unwrap_or(&self.out_dir);
         // A site's pages share a few folders: make each once, not per file.
-        let known = lock(&self.folders).contains_key(folder);
+        let known = locked(&self.folders).contains_key(folder);
         if !known {
             let mut new = Vec::new();
             let mut missing = Some(folder);
@@ -242,8 +237,8 @@ impl Stager {
                 missing = dir.parent();
             }
             fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
-            lock(&self.made).extend(new);
-            lock(&self.folders)
+            locked(&self.made).extend(new);
+            locked(&self.folders)
                 .entry(folder.to_path_buf())
                 .or_insert_with(|| path.clone());
         }
@@ -278,8 +273,8 @@ impl Stager {
     }
 
     fn undo(&mut self) {
-        lock(&self.staged).temps.clear();
-        let mut made = std::mem::take(&mut *lock(&self.made));
+        locked(&self.staged).temps.clear();
+        let mut made = std::mem::take(&mut *locked(&self.made));
         // Deepest first; only empty folders go.
         made.sort_by_key(|folder| std::cmp::Reverse(folder.components().count()));
         for folder in made {
@@ -549,12 +544,8 @@ impl Stager {
     }
 
     fn staged(&self) -> MutexGuard<'_, Staged> {
-        lock(&self.staged)
+        locked(&self.staged)
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// True if the files at `a` and `b` both exist, are regular files (`b` not
