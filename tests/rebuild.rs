@@ -58,6 +58,18 @@ fn a_rebuild_with_nothing_changed_writes_nothing_and_keeps_the_index() {
 }
 
 #[test]
+fn the_same_folders_named_another_way_keep_the_index() {
+    let test = built();
+    let data = test.data();
+    for spelling in ["./data", "data/", data.to_str().unwrap()] {
+        test.run(&["build", "--data", spelling, "--out", "out"])
+            .success()
+            .stderr_contains("0 files written")
+            .stderr_contains("3 of 3 article files unchanged since the last build");
+    }
+}
+
+#[test]
 fn an_edit_that_keeps_the_size_and_the_modification_time_is_seen() {
     let test = built();
     let path = test.data().join("articles/second.md");

@@ -79,7 +79,14 @@ pub fn build(data_dir: &Path, out_dir: &Path, options: &Options<'_>) -> Result<R
     let (site, warnings) = input::read_site(data_dir)?;
     let templates = Templates::new(&site.templates);
     let stager = Stager::open(out_dir, options.on_wait)?;
-    let places = [&site.articles_dir, &site.content_root].map(|dir| dir.to_string_lossy());
+    // The same folders however the command line names them (`data`,
+    // `./data`, from another working folder).
+    let places = [&site.articles_dir, &site.content_root].map(|dir| {
+        std::fs::canonicalize(dir)
+            .unwrap_or_else(|_| dir.clone())
+            .to_string_lossy()
+            .into_owned()
+    });
     let header = Header {
         key: Cache::index_key(&site.channel, &templates, &[&places[0], &places[1]]),
         now: options.now,
