@@ -13,7 +13,7 @@ use super::pages::{links_digest, site_paths};
 use super::Build;
 use crate::error::{Diagnostic, Result};
 use crate::input::{self, article_files, ArticleText, HeldBack, PostUrls, UniqueField};
-use crate::model::{site_path, Generator, Head, Stamp};
+use crate::model::{site_path, Generator, Head, Recorded, Stamp};
 use crate::output::SourceView;
 
 /// A moment, with the offset it was given in.
@@ -71,7 +71,7 @@ impl Gathered {
                 }
             };
             self.articles += 1;
-            self.indexed += usize::from(read.indexed);
+            self.indexed += usize::from(read.recorded.is_some());
             build.warn(read.warnings);
             let head = match read.head {
                 Ok(head) => head,
@@ -86,14 +86,20 @@ impl Gathered {
             // With pages, the index records an article with its page, once
             // its links are known.
             if let (Some(stamp), false) = (read.source, channel.dialect.pages) {
-                let view = head_view(&head, read.fingerprint, read.links);
+                let view = head_view(&head, read.fingerprint, read.links, read.recorded);
                 build
                     .index
                     .next
                     .add_source(&build.index_name(&path), &stamp, &view);
             }
-            self.catalog
-                .add_with_links(path, read.fingerprint, head, read.links, read.source);
+            self.catalog.add_with_links(
+                path,
+                read.fingerprint,
+                head,
+                read.links,
+                read.source,
+                read.recorded,
+            );
         }
         self.catalog.prune();
     }
@@ -110,8 +116,9 @@ struct ReadArticle {
     /// The file's stamp, if what reading it gave may be recorded in the
     /// build index.
     source: Option<Stamp>,
-    /// Taken from the build index, not read.
-    indexed: bool,
+    /// Where the build index holds what this says, if it was taken from
+    /// there, not read.
+    recorded: Option<Recorded>,
 }
 
 impl Build<'_> {
@@ -265,7 +272,7 @@ impl Build<'_> {
                     links: record.links,
                     warnings: Vec::new(),
                     source: stamp,
-                    indexed: true,
+                    recorded: Some(record.recorded),
                 });
             }
         }
@@ -282,7 +289,7 @@ impl Build<'_> {
                 links: None,
                 warnings,
                 source: None,
-                indexed: false,
+                recorded: None,
             });
         }
         let page = site_path(front.url().as_str(), &channel.base_url);
@@ -311,14 +318,20 @@ impl Build<'_> {
             links,
             warnings,
             source: settled.then_some(stamp),
-            indexed: false,
+            recorded: None,
         })
     }
 }
 
 /// What the build index records of an article read as `head`.
-fn head_view(head: &Head, fingerprint: u64, links: Option<u64>) -> SourceView<'_> {
+fn head_view(
+    head: &Head,
+    fingerprint: u64,
+    links: Option<u64>,
+    recorded: Option<Recorded>,
+) -> SourceView<'_> {
     SourceView {
+        recorded,
         fingerprint,
         id: &head.id,
         slug: &head.slug,

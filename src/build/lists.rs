@@ -50,6 +50,7 @@ impl Build<'_> {
                     key,
                     stamp,
                     links: Vec::new(),
+                    recorded: None,
                 };
                 self.index.next.add_output(&path, &record);
                 Ok(())

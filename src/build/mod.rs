@@ -93,7 +93,7 @@ pub fn build(data_dir: &Path, out_dir: &Path, options: &Options<'_>) -> Result<R
         now_matters: !site.channel.dialect.future,
     };
     let index = Index::load(out_dir, &header);
-    let next = NextIndex::begin(out_dir, stager.temp_prefix(), &header);
+    let next = NextIndex::begin(out_dir, stager.temp_prefix(), &header, &index);
     let indexes = Indexes {
         last: &index,
         next: &next,
@@ -124,7 +124,7 @@ pub fn build(data_dir: &Path, out_dir: &Path, options: &Options<'_>) -> Result<R
 #[derive(Clone, Copy)]
 struct Indexes<'b> {
     last: &'b Index,
-    next: &'b NextIndex,
+    next: &'b NextIndex<'b>,
 }
 
 /// One build, its outputs staged as it goes.

@@ -66,6 +66,7 @@ impl Build<'_> {
                 let links = site_paths(&entry.links, base);
                 let kept = OutputRecord {
                     links: links.clone(),
+                    recorded: None,
                     ..kept
                 };
                 (links, Some(kept))
@@ -92,6 +93,7 @@ impl Build<'_> {
                     key,
                     stamp,
                     links: links.clone(),
+                    recorded: None,
                 });
                 (links, output)
             }
@@ -118,6 +120,8 @@ impl Build<'_> {
 /// site paths `links` digests.
 fn article_view<'a>(catalog: &'a Catalog, article: &'a Article, links: u64) -> SourceView<'a> {
     SourceView {
+        // As the last index recorded it, unless its links were not known.
+        recorded: article.recorded.filter(|_| article.links == Some(links)),
         fingerprint: article.fingerprint,
         id: &article.id,
         slug: &article.slug,

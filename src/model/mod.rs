@@ -39,4 +39,4 @@ pub(crate) use site::{Site, SiteTemplate};
 pub(crate) use site_path::{is_safe_path, on_site, relative_href, site_path};
 pub use slug::category_slug;
 pub(crate) use slug::{check_slug, is_reserved, is_uri, uri_component};
-pub(crate) use stamp::Stamp;
+pub(crate) use stamp::{Recorded, Stamp};

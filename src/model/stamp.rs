@@ -3,6 +3,11 @@
 
 use std::fs;
 
+/// Where the last build's index holds a record that a build found to be
+/// still true as it stands, so that the next index can take it as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Recorded(pub(crate) usize);
+
 /// What `stat` says of a file, as far as telling a change goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Stamp {

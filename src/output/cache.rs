@@ -113,6 +113,7 @@ impl<'s> Cache<'s> {
             self.stager.keep(path);
             OutputRecord {
                 stamp: now,
+                recorded: record.recorded.filter(|_| record.stamp == now),
                 ..record
             }
         })
@@ -174,7 +175,12 @@ impl<'s> Cache<'s> {
             None => Previous::Missing,
             Some((Some((old, links)), stamp)) if old == key => {
                 self.stager.keep(path);
-                return PageLookup::Kept(OutputRecord { key, stamp, links });
+                return PageLookup::Kept(OutputRecord {
+                    key,
+                    stamp,
+                    links,
+                    recorded: None,
+                });
             }
             Some((Some((old, _)), _)) if old != Key::NEVER_KEPT => Previous::Other,
             Some(_) => Previous::Unknown,

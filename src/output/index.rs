@@ -28,6 +28,7 @@
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use chrono::{DateTime, FixedOffset, TimeZone};
@@ -36,7 +37,7 @@ use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
 use super::fingerprint::Key;
 use super::locked;
-use crate::model::{Head, Stamp};
+use crate::model::{Head, Recorded, Stamp};
 
 /// The index's name in the output folder.
 pub(crate) const INDEX: &str = ".make-feed-index";
@@ -59,6 +60,7 @@ pub(crate) struct SourceRecord {
     pub(crate) head: Head,
     /// A digest of the site paths its body links to, if known.
     pub(crate) links: Option<u64>,
+    pub(crate) recorded: Recorded,
 }
 
 /// What a build records of an article, borrowed from wherever it keeps it.
@@ -74,6 +76,8 @@ pub(crate) struct SourceView<'a> {
     pub(crate) updated: Option<DateTime<FixedOffset>>,
     pub(crate) categories: Vec<&'a str>,
     pub(crate) links: Option<u64>,
+    /// The last index's record of the article, if this is the same.
+    pub(crate) recorded: Option<Recorded>,
 }
 
 /// What the index recorded of an output: the key it was made with, and
@@ -83,6 +87,8 @@ pub(crate) struct OutputRecord {
     pub(crate) key: Key,
     pub(crate) stamp: Stamp,
     pub(crate) links: Vec<String>,
+    /// The last index's record of the output, if this is the same.
+    pub(crate) recorded: Option<Recorded>,
 }
 
 /// The index the last build left, if it can be used by this one.
@@ -97,6 +103,8 @@ pub(crate) struct Index {
     /// Each record's offset in `bytes`, by a hash of its path.
     sources: FxHashMap<u64, usize>,
     outputs: FxHashMap<u64, usize>,
+    /// How many records it holds.
+    records: usize,
 }
 
 /// What must be the same for an index to be used: make-feed, the channel,
@@ -150,6 +158,7 @@ impl Index {
         }
         let mut sources = FxHashMap::default();
         let mut outputs = FxHashMap::default();
+        let mut records = 0;
         loop {
             let start = at.offset();
             let tag = at.u8()?;
@@ -164,6 +173,7 @@ impl Index {
             };
             table.insert(xxh3_64(path), start);
             at.skip_record(tag)?;
+            records += 1;
         }
         Some(Index {
             bytes,
@@ -171,6 +181,7 @@ impl Index {
             written,
             sources,
             outputs,
+            records,
         })
     }
 
@@ -192,6 +203,7 @@ impl Index {
             return None;
         }
         let mut at = self.record(&self.sources, path)?;
+        let recorded = Recorded(at.start);
         (at.stamp()? == *stamp).then_some(())?;
         let fingerprint = at.u64()?;
         let head = Head {
@@ -214,19 +226,32 @@ impl Index {
             fingerprint,
             head,
             links,
+            recorded,
         })
     }
 
     /// What the last build recorded of the output at `path`.
     pub(crate) fn output(&self, path: &str) -> Option<OutputRecord> {
         let mut at = self.record(&self.outputs, path)?;
+        let recorded = Some(Recorded(at.start));
         Some(OutputRecord {
             stamp: at.stamp()?,
             key: Key(at.u64()?),
             links: (0..at.u32()?)
                 .map(|_| at.str().map(str::to_string))
                 .collect::<Option<_>>()?,
+            recorded,
         })
+    }
+
+    /// The bytes of the record at `recorded`.
+    fn raw(&self, recorded: Recorded) -> Option<&[u8]> {
+        let start = recorded.0;
+        let mut at = Reader::new(self.bytes.get(start..)?, start);
+        let tag = at.u8()?;
+        at.bytes()?;
+        at.skip_record(tag)?;
+        Some(&self.bytes[start..at.offset()])
     }
 
     /// A reader after the path of the record at `path`.
@@ -240,13 +265,21 @@ impl Index {
 
 /// The index this build writes, record by record as it goes (so that
 /// memory does not grow with it), into a temporary file created when the
-/// build began; published only if the build is.
-pub(crate) struct NextIndex {
+/// build began; published only if the build is. A record the last index
+/// holds as it is only notes where; if every record is such a one, and
+/// every one of the last index's is, the last index stays as it is (it
+/// says the same), and a rebuild with nothing changed writes nothing.
+pub(crate) struct NextIndex<'l> {
     file: Option<Mutex<Writer>>,
     /// Records not yet written, a buffer per thread of the build, so that
     /// threads seldom wait for each other.
     shards: Vec<Mutex<Vec<u8>>>,
     began: i64,
+    last: &'l Index,
+    /// The last index's records that this one holds too.
+    carried: Mutex<Vec<Recorded>>,
+    /// Whether any record is new.
+    fresh: AtomicBool,
 }
 
 /// How many bytes of records a shard holds before it is written out.
@@ -271,20 +304,26 @@ impl Writer {
     }
 }
 
-impl NextIndex {
+impl<'l> NextIndex<'l> {
     /// Begins the index in `out_dir` (a temporary file named with
-    /// `temp_prefix`, which a killed build's successor removes). Its
-    /// creation time is the build's start; a file modified since is not
-    /// recorded. If it cannot be created, nothing is recorded.
-    pub(crate) fn begin(out_dir: &Path, temp_prefix: &str, header: &Header) -> NextIndex {
+    /// `temp_prefix`, which a killed build's successor removes), after
+    /// `last`, the one the last build left. Its creation time is the
+    /// build's start; a file modified since is not recorded. If it cannot
+    /// be created, nothing is recorded.
+    pub(crate) fn begin(
+        out_dir: &Path,
+        temp_prefix: &str,
+        header: &Header,
+        last: &'l Index,
+    ) -> NextIndex<'l> {
         let temp = tempfile::Builder::new()
             .prefix(temp_prefix)
             .tempfile_in(out_dir);
         let Ok(temp) = temp else {
-            return NextIndex::none();
+            return NextIndex::none(last);
         };
         let Ok(meta) = temp.as_file().metadata() else {
-            return NextIndex::none();
+            return NextIndex::none(last);
         };
         let began = Stamp::of(&meta).modified;
         let mut writer = Writer {
@@ -304,15 +343,21 @@ impl NextIndex {
                 .map(|_| Mutex::default())
                 .collect(),
             began,
+            last,
+            carried: Mutex::default(),
+            fresh: AtomicBool::new(false),
         }
     }
 
     /// An index that records nothing.
-    pub(crate) fn none() -> NextIndex {
+    pub(crate) fn none(last: &'l Index) -> NextIndex<'l> {
         NextIndex {
             file: None,
             shards: Vec::new(),
             began: i64::MIN,
+            last,
+            carried: Mutex::default(),
+            fresh: AtomicBool::new(false),
         }
     }
 
@@ -322,27 +367,15 @@ impl NextIndex {
         if self.file.is_none() || stamp.racy(self.began) {
             return;
         }
-        let mut bytes = vec![SOURCE];
-        put_str(&mut bytes, path);
-        put_stamp(&mut bytes, stamp);
-        put_u64(&mut bytes, record.fingerprint);
-        for text in [record.id, record.slug, record.title, record.url] {
-            put_str(&mut bytes, text);
-        }
-        put_date(&mut bytes, Some(&record.published));
-        bytes.push(u8::from(record.published_date_only));
-        put_date(&mut bytes, record.updated.as_ref());
-        put_u32(&mut bytes, record.categories.len());
-        for category in &record.categories {
-            put_str(&mut bytes, category);
-        }
-        match record.links {
-            Some(links) => {
-                bytes.push(1);
-                put_u64(&mut bytes, links);
+        let mut bytes = Vec::new();
+        if let Some(recorded) = record.recorded {
+            if cfg!(debug_assertions) {
+                encode_source(&mut bytes, path, stamp, record);
+                assert_eq!(Some(&bytes[..]), self.last.raw(recorded), "{path}");
             }
-            None => bytes.push(0),
+            return self.carry(recorded);
         }
+        encode_source(&mut bytes, path, stamp, record);
         self.write(&bytes);
     }
 
@@ -351,18 +384,22 @@ impl NextIndex {
         if self.file.is_none() {
             return;
         }
-        let mut bytes = vec![OUTPUT];
-        put_str(&mut bytes, path);
-        put_stamp(&mut bytes, &record.stamp);
-        put_u64(&mut bytes, record.key.0);
-        put_u32(&mut bytes, record.links.len());
-        for link in &record.links {
-            put_str(&mut bytes, link);
+        let mut bytes = Vec::new();
+        encode_output(&mut bytes, path, record);
+        if let Some(recorded) = record.recorded {
+            debug_assert_eq!(Some(&bytes[..]), self.last.raw(recorded), "{path}");
+            return self.carry(recorded);
         }
         self.write(&bytes);
     }
 
+    /// Takes the last index's record at `recorded` as it is.
+    fn carry(&self, recorded: Recorded) {
+        locked(&self.carried).push(recorded);
+    }
+
     fn write(&self, bytes: &[u8]) {
+        self.fresh.store(true, Ordering::Relaxed);
         let Some(file) = &self.file else { return };
         let shard = rayon::current_thread_index().map_or(0, |index| index + 1);
         let mut buffer = locked(&self.shards[shard % self.shards.len()]);
@@ -374,12 +411,25 @@ impl NextIndex {
     }
 
     /// Ends the index and puts it in place of the last one; a failure to
-    /// write it leaves the last one, which is never wrong, only older.
+    /// write it leaves the last one, which is never wrong, only older. If
+    /// it would say what the last one says, the last one stays.
     pub(crate) fn publish(self, out_dir: &Path) {
         let Some(file) = self.file else { return };
+        let carried = self
+            .carried
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !self.fresh.into_inner() && carried.len() == self.last.records {
+            return;
+        }
         let mut writer = file
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for recorded in carried {
+            if let Some(bytes) = self.last.raw(recorded) {
+                writer.write(bytes);
+            }
+        }
         for shard in self.shards {
             writer.write(
                 &shard
@@ -396,6 +446,43 @@ impl NextIndex {
             return;
         };
         let _ = temp.persist(out_dir.join(INDEX));
+    }
+}
+
+/// Appends the record of the article at `path`, read with `stamp`.
+fn encode_source(bytes: &mut Vec<u8>, path: &str, stamp: &Stamp, record: &SourceView<'_>) {
+    bytes.push(SOURCE);
+    put_str(bytes, path);
+    put_stamp(bytes, stamp);
+    put_u64(bytes, record.fingerprint);
+    for text in [record.id, record.slug, record.title, record.url] {
+        put_str(bytes, text);
+    }
+    put_date(bytes, Some(&record.published));
+    bytes.push(u8::from(record.published_date_only));
+    put_date(bytes, record.updated.as_ref());
+    put_u32(bytes, record.categories.len());
+    for category in &record.categories {
+        put_str(bytes, category);
+    }
+    match record.links {
+        Some(links) => {
+            bytes.push(1);
+            put_u64(bytes, links);
+        }
+        None => bytes.push(0),
+    }
+}
+
+/// Appends the record of the output at `path`.
+fn encode_output(bytes: &mut Vec<u8>, path: &str, record: &OutputRecord) {
+    bytes.push(OUTPUT);
+    put_str(bytes, path);
+    put_stamp(bytes, &record.stamp);
+    put_u64(bytes, record.key.0);
+    put_u32(bytes, record.links.len());
+    for link in &record.links {
+        put_str(bytes, link);
     }
 }
 
@@ -565,6 +652,7 @@ mod tests {
             updated: None,
             categories: vec!["地方频道", "党员"],
             links: Some(9),
+            recorded: None,
         }
     }
 
@@ -583,7 +671,17 @@ mod tests {
                 categories: vec!["地方频道".into(), "党员".into()],
             },
             links: Some(9),
+            recorded: Recorded(0),
         }
+    }
+
+    /// What `index` gives of `a.md`, wherever it holds it.
+    fn source_of(index: &Index, stamp: &Stamp) -> Option<SourceRecord> {
+        let record = index.source("a.md", stamp)?;
+        Some(SourceRecord {
+            recorded: Recorded(0),
+            ..record
+        })
     }
 
     /// A stamp made long before any build of the test.
@@ -597,15 +695,20 @@ mod tests {
         }
     }
 
-    fn write(out: &Path, header: &Header) {
-        let next = NextIndex::begin(out, ".make-feed-tmp-x-", header);
-        next.add_source("a.md", &old_stamp(10), &view());
-        let output = OutputRecord {
+    fn output() -> OutputRecord {
+        OutputRecord {
             key: Key(3),
             stamp: old_stamp(20),
             links: vec!["articles/images/a b.jpg".into()],
-        };
-        next.add_output("articles/a.html", &output);
+            recorded: None,
+        }
+    }
+
+    fn write(out: &Path, header: &Header) {
+        let none = Index::default();
+        let next = NextIndex::begin(out, ".make-feed-tmp-x-", header, &none);
+        next.add_source("a.md", &old_stamp(10), &view());
+        next.add_output("articles/a.html", &output());
         next.publish(out);
     }
 
@@ -614,7 +717,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), &header(None));
         let index = Index::load(dir.path(), &header(None));
-        assert_eq!(index.source("a.md", &old_stamp(10)), Some(record()));
+        assert_eq!(source_of(&index, &old_stamp(10)), Some(record()));
         assert_eq!(index.source("a.md", &old_stamp(11)), None, "another size");
         assert_eq!(index.source("b.md", &old_stamp(10)), None);
         let output = index.output("articles/a.html").unwrap();
@@ -631,7 +734,8 @@ mod tests {
     #[test]
     fn a_file_modified_after_the_build_began_is_never_taken_from_the_index() {
         let dir = tempfile::tempdir().unwrap();
-        let next = NextIndex::begin(dir.path(), ".make-feed-tmp-x-", &header(None));
+        let none = Index::default();
+        let next = NextIndex::begin(dir.path(), ".make-feed-tmp-x-", &header(None), &none);
         let racy = Stamp {
             modified: next.began,
             ..old_stamp(10)
@@ -641,6 +745,49 @@ mod tests {
         let index = Index::load(dir.path(), &header(None));
         assert!(index.sources.is_empty(), "a racy file is not recorded");
         assert_eq!(index.source("a.md", &racy), None);
+    }
+
+    #[test]
+    fn an_index_that_would_say_the_same_is_not_written_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(INDEX);
+        write(dir.path(), &header(None));
+        let written = fs::read(&path).unwrap();
+        // Every record carried over: the file is left as it is.
+        let rebuild = |fresh: Option<&str>, carry_output: bool| {
+            let last = Index::load(dir.path(), &header(None));
+            let next = NextIndex::begin(dir.path(), ".make-feed-tmp-y-", &header(None), &last);
+            let source = last.source("a.md", &old_stamp(10)).unwrap();
+            let view = SourceView {
+                recorded: Some(source.recorded),
+                ..view()
+            };
+            next.add_source("a.md", &old_stamp(10), &view);
+            if carry_output {
+                next.add_output("articles/a.html", &last.output("articles/a.html").unwrap());
+            }
+            if let Some(path) = fresh {
+                next.add_output(path, &output());
+            }
+            next.publish(dir.path());
+            Index::load(dir.path(), &header(None))
+        };
+        let index = rebuild(None, true);
+        assert_eq!(fs::read(&path).unwrap(), written, "not written again");
+        assert_eq!(source_of(&index, &old_stamp(10)), Some(record()));
+
+        // A new record: the carried ones are written with it.
+        let index = rebuild(Some("articles/b.html"), true);
+        assert_ne!(fs::read(&path).unwrap(), written);
+        assert_eq!(source_of(&index, &old_stamp(10)), Some(record()));
+        assert_eq!(index.output("articles/a.html").unwrap().key, Key(3));
+        assert_eq!(index.output("articles/b.html").unwrap().key, Key(3));
+
+        // A record the build no longer makes: written without it.
+        let index = rebuild(None, false);
+        assert_eq!(source_of(&index, &old_stamp(10)), Some(record()));
+        assert!(index.output("articles/a.html").is_none());
+        assert!(index.output("articles/b.html").is_none());
     }
 
     #[test]

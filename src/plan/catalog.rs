@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset};
 
 use super::newest_per_feed;
-use crate::model::{Channel, Head, Stamp};
+use crate::model::{Channel, Head, Recorded, Stamp};
 
 /// What a build keeps of each article until it is written.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +34,9 @@ pub(crate) struct Article {
     /// may be recorded in the build index (no warnings, nothing that
     /// changes with the date).
     pub(crate) source: Option<Stamp>,
+    /// Where the last build's index holds what it says, if it was taken
+    /// from there.
+    pub(crate) recorded: Option<Recorded>,
 }
 
 /// A category some article names, and the first article (by path) that does.
@@ -88,12 +91,13 @@ impl Catalog {
     /// Adds the article at `path`.
     #[cfg(test)]
     pub(crate) fn add(&mut self, path: PathBuf, fingerprint: u64, head: Head) {
-        self.add_with_links(path, fingerprint, head, None, None);
+        self.add_with_links(path, fingerprint, head, None, None, None);
     }
 
     /// Adds the article at `path`, whose body links to the site paths
     /// `links` digests (see [`Article::links`]), read from a file with the
-    /// stamp `source` (see [`Article::source`]).
+    /// stamp `source` (see [`Article::source`]), or taken from the build
+    /// index where it is `recorded`.
     pub(crate) fn add_with_links(
         &mut self,
         path: PathBuf,
@@ -101,6 +105,7 @@ impl Catalog {
         head: Head,
         links: Option<u64>,
         source: Option<Stamp>,
+        recorded: Option<Recorded>,
     ) {
         self.total += 1;
         self.slugs.insert(&head.slug);
@@ -123,6 +128,7 @@ impl Catalog {
             links,
             categories,
             source,
+            recorded,
         });
     }
 
