@@ -71,6 +71,9 @@ impl Assets {
     /// of a path that is missing.
     pub(crate) fn note(&self, origin: &Path, text: &dyn Fn() -> String, paths: &[String]) {
         for path in paths {
+            if self.note_again(origin, text, path) {
+                continue;
+            }
             let target = self.target(path);
             match target {
                 Target::Asset(source) => {
@@ -103,6 +106,32 @@ impl Assets {
                 }
             }
         }
+    }
+
+    /// Notes `path` as [`Assets::note`] does if it was noted before (most
+    /// are: every page links to the site's images); false if it was not.
+    fn note_again(&self, origin: &Path, text: &dyn Fn() -> String, path: &str) -> bool {
+        let mut found = self.found.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(asset) = found.get_mut(path) {
+            if origin < asset.referrer.as_path() {
+                asset.referrer = origin.to_path_buf();
+            }
+            return true;
+        }
+        drop(found);
+        let mut unresolved = self
+            .unresolved
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let Some(entry) = unresolved.get_mut(path) else {
+            return false;
+        };
+        if origin < entry.referrer.as_path() {
+            entry.referrer = origin.to_path_buf();
+            entry.line = line_naming(&text(), path);
+        }
+        entry.count += 1;
+        true
     }
 
     fn target(&self, path: &str) -> Target {

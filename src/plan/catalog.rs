@@ -1,11 +1,10 @@
 //! The catalog: what a build keeps of every article until it is written,
 //! a few small fields each, so that memory does not grow with the bodies.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::newest_per_feed;
 use crate::model::{Channel, Head, Recorded, Stamp};
@@ -59,7 +58,7 @@ pub(crate) struct Catalog {
     /// Newest first, ties broken by id, once [`Catalog::sort`] has run.
     pub(crate) articles: Vec<Article>,
     pub(crate) categories: Vec<Category>,
-    category_index: HashMap<String, u32>,
+    category_index: FxHashMap<String, u32>,
     slugs: Seen,
     ids: Seen,
 }
@@ -72,7 +71,7 @@ impl Catalog {
             total: 0,
             articles: Vec::new(),
             categories: Vec::new(),
-            category_index: HashMap::new(),
+            category_index: FxHashMap::default(),
             slugs: Seen::default(),
             ids: Seen::default(),
         }
@@ -182,15 +181,14 @@ impl Catalog {
 /// keeping the strings would grow with the archive.
 #[derive(Debug, Default)]
 struct Seen {
-    hashes: HashSet<u64>,
+    hashes: FxHashSet<u64>,
     repeated: bool,
 }
 
 impl Seen {
     fn insert(&mut self, value: &str) {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        value.hash(&mut hasher);
-        self.repeated |= !self.hashes.insert(hasher.finish());
+        let hash = xxhash_rust::xxh3::xxh3_64(value.as_bytes());
+        self.repeated |= !self.hashes.insert(hash);
     }
 }
 
