@@ -430,3 +430,35 @@ fn a_hugo_configuration_folder_is_read_like_hugo_toml() {
         entries(&direct.out().join("rss.xml"))
     );
 }
+
+#[test]
+fn a_kept_feed_follows_a_post_it_links_to_when_that_post_moves() {
+    // The feed of the tag `a` holds only the post a, which links to b:
+    // when b's slug changes, that feed changes, though a did not.
+    let post = |title: &str, slug: &str, tag: &str, body: &str| {
+        format!(
+            "+++\ntitle = \"{title}\"\ndate = 2023-01-0{}T10:00:00Z\nslug = \"{slug}\"\ntags = [\"{tag}\"]\n+++\n\n{body}\n",
+            if tag == "a" { 1 } else { 2 }
+        )
+    };
+    let test = Test::empty()
+        .file("feed.toml", "pages = false\n")
+        .file(
+            "hugo.toml",
+            "baseURL = \"https://hugo.example.org/\"\ntitle = \"Links\"\n",
+        )
+        .file(
+            "content/posts/a.md",
+            &post("A", "a", "a", "See [b]({{< ref \"b.md\" >}})."),
+        )
+        .file("content/posts/b.md", &post("B", "b", "b", "B."));
+    build(&test).success();
+    let tag_feed = "categories/a/rss.xml";
+    assert!(test.read_out(tag_feed).contains("/posts/b/"));
+    build(&test).success().stderr_contains("0 files written");
+    let test = test.file("content/posts/b.md", &post("B", "moved", "b", "B."));
+    build(&test).success();
+    let feed = test.read_out(tag_feed);
+    assert!(feed.contains("/posts/moved/"), "{feed}");
+    assert!(!feed.contains("/posts/b/"), "{feed}");
+}

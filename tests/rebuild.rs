@@ -160,6 +160,8 @@ fn change_outputs_by_hand(test: &Test) {
     let before = test.out_files();
     fs::remove_file(test.out().join("articles/first.html")).unwrap();
     fs::write(test.out().join("archive/index.html"), "changed by hand").unwrap();
+    fs::write(test.out().join("atom.xml"), "changed by hand").unwrap();
+    fs::remove_file(test.out().join("feed.json")).unwrap();
     // The same length and time as before, written by hand: a new inode.
     let page = test.out().join("articles/third.html");
     let modified = fs::metadata(&page).unwrap().modified().unwrap();
@@ -169,6 +171,27 @@ fn change_outputs_by_hand(test: &Test) {
     set_modified(&page, modified);
     test.build().success();
     assert_eq!(test.out_files(), before);
+}
+
+#[test]
+fn a_kept_feed_changes_with_its_articles_and_only_then() {
+    let config = format!("{}pages = false\n", crate::common::FEED_TOML);
+    let test = built().file("feed.toml", &config);
+    test.build().success();
+    let before = test.out_files();
+    test.build()
+        .success()
+        .stderr_contains("0 files written")
+        .stderr_contains("3 of 3 article files unchanged");
+    assert_eq!(test.out_files(), before);
+
+    let path = test.data().join("articles/second.md");
+    fs::write(&path, article("Second, edited", "2022-06-02 10:00:00")).unwrap();
+    test.build().success().stderr_contains("3 files written");
+    for feed in ["rss.xml", "atom.xml", "feed.json"] {
+        assert!(test.read_out(feed).contains("Second, edited"), "{feed}");
+    }
+    assert_eq!(test.out_files(), fresh_build(&test));
 }
 
 #[test]

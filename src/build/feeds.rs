@@ -8,8 +8,9 @@ use rayon::prelude::*;
 use super::Build;
 use crate::check;
 use crate::error::{Diagnostic, Result};
+use crate::input::PostUrls;
 use crate::model::{Document, Entry, Format};
-use crate::output::{Cache, Key};
+use crate::output::{Cache, Key, OutputRecord};
 use crate::plan::{Catalog, Plan, Planned};
 use crate::render::{self, Output};
 
@@ -19,32 +20,60 @@ impl Build<'_> {
         self.progress.set_length(plan.len() as u64);
         self.progress.set_message("writing feeds");
 
+        // A feed whose files are all current is kept without reading its
+        // articles back.
+        let posts = self.posts.get().map_or(0, PostUrls::digest);
+        let stale: Vec<(&Planned, Vec<(Format, Key)>)> = std::iter::once(&plan.main)
+            .chain(&plan.categories)
+            .par_bridge()
+            .filter_map(|planned| {
+                let stale = self.stale_feed_files(catalog, planned, posts);
+                self.progress.inc(1);
+                (!stale.is_empty()).then_some((planned, stale))
+            })
+            .collect();
+
         // The main and category feeds share many entries: render each once.
-        let wanted: BTreeSet<usize> = plan
-            .main
-            .entries
+        // The index page shows the main feed's.
+        let pages = self.site.channel.dialect.pages;
+        let wanted: BTreeSet<usize> = stale
             .iter()
-            .chain(plan.categories.iter().flat_map(|c| c.entries.iter()))
+            .flat_map(|(planned, _)| planned.entries.iter())
+            .chain(plan.main.entries.iter().filter(|_| pages))
             .copied()
             .collect();
-        let newest: HashMap<usize, Entry> = self
+        let newest: HashMap<usize, (Entry, bool)> = self
             .read_entries(catalog, wanted.into_iter().collect())?
             .into_iter()
+            .map(|(index, entry, warned)| (index, (entry, warned)))
             .collect();
-        let pick = |planned: &Planned| planned.entries.iter().map(|i| &newest[i]).collect();
+        let pick = |planned: &Planned| planned.entries.iter().map(|i| &newest[i].0).collect();
 
-        let main = self.document(&plan.main, pick(&plan.main));
-        self.stage_feeds(&main, |_| None)?;
-        if self.site.channel.dialect.pages {
+        if pages {
+            let main = self.document(&plan.main, pick(&plan.main));
             self.stager
                 .add(self.pages.index(&main.entries, &plan.category_names)?)?;
             self.stager.add(self.pages.stylesheet())?;
         }
-        self.progress.inc(1);
-
-        plan.categories.par_iter().try_for_each(|category| {
-            self.stage_feeds(&self.document(category, pick(category)), |_| None)?;
-            self.progress.inc(1);
+        stale.par_iter().try_for_each(|(planned, stale)| {
+            // Rendered again by every build while an article draws warnings,
+            // so that every build repeats them.
+            let warned = planned.entries.iter().any(|i| newest[i].1);
+            let doc = self.document(planned, pick(planned));
+            for &(format, key) in stale {
+                let stamp = self
+                    .stager
+                    .add_stamped(self.render_checked(&doc, format)?)?;
+                if !warned {
+                    let record = OutputRecord {
+                        key,
+                        stamp,
+                        links: Vec::new(),
+                        recorded: None,
+                    };
+                    self.index.next.add_output(&doc.place.path(format), &record);
+                }
+            }
             Ok::<_, crate::Error>(())
         })?;
         plan.archive_pages.par_iter().try_for_each(|page| {
@@ -52,6 +81,33 @@ impl Build<'_> {
             self.progress.inc(1);
             Ok::<_, crate::Error>(())
         })
+    }
+
+    /// The formats of the feed `planned` whose files are not current, each
+    /// with the key to record when it is written; those that are current
+    /// are kept.
+    fn stale_feed_files(
+        &self,
+        catalog: &Catalog,
+        planned: &Planned,
+        posts: u64,
+    ) -> Vec<(Format, Key)> {
+        Format::ALL
+            .into_iter()
+            .filter_map(|format| {
+                let path = planned.place.path(format);
+                let key = self
+                    .cache
+                    .feed_key(&path, planned, &catalog.articles, posts);
+                match self.cache.current(&path, key) {
+                    Some(kept) => {
+                        self.index.next.add_output(&path, &kept);
+                        None
+                    }
+                    None => Some((format, key)),
+                }
+            })
+            .collect()
     }
 
     /// An archive page is kept, without reading its articles back, while it
@@ -65,7 +121,7 @@ impl Build<'_> {
             return Ok(());
         };
         let entries = self.read_entries(catalog, page.entries.clone())?;
-        let doc = self.document(page, entries.iter().map(|(_, entry)| entry).collect());
+        let doc = self.document(page, entries.iter().map(|(_, entry, _)| entry).collect());
         self.stage_feeds(&doc, |format| {
             keys.iter().find(|(f, _)| *f == format).map(|(_, key)| *key)
         })
@@ -82,18 +138,21 @@ impl Build<'_> {
     }
 
     /// Reads back and renders the articles at `indices`, in parallel,
-    /// keeping their order.
-    fn read_entries(&self, catalog: &Catalog, indices: Vec<usize>) -> Result<Vec<(usize, Entry)>> {
+    /// keeping their order; each with whether it drew warnings.
+    fn read_entries(
+        &self,
+        catalog: &Catalog,
+        indices: Vec<usize>,
+    ) -> Result<Vec<(usize, Entry, bool)>> {
         indices
             .into_par_iter()
             .map(|index| {
                 let article = &catalog.articles[index];
                 let (entry, warnings) =
                     self.read_back(article.path.clone(), article.fingerprint)?;
-                if !warnings.is_empty() {
-                    self.warn(warnings);
-                }
-                Ok((index, entry))
+                let warned = !warnings.is_empty();
+                self.warn(warnings);
+                Ok((index, entry, warned))
             })
             .collect()
     }
@@ -118,6 +177,13 @@ impl Build<'_> {
             self.stager.add(output)?;
         }
         Ok(())
+    }
+
+    /// `doc` rendered in `format`, checked.
+    fn render_checked(&self, doc: &Document<'_>, format: Format) -> Result<Output> {
+        let output = render::feed(doc, format);
+        self.check(doc, &output)?;
+        Ok(output)
     }
 
     fn check(&self, doc: &Document<'_>, output: &Output) -> Result<()> {

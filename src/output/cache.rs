@@ -16,7 +16,7 @@ use super::index::{Index, OutputRecord};
 use super::stager::Stager;
 use super::trailer::{self, Kind};
 use crate::model::{relative_href, Channel, Format, History, Place, Stamp};
-use crate::plan::{Article, ListingPage};
+use crate::plan::{Article, ListingPage, Planned};
 use crate::render::{Output, Templates};
 use crate::Result;
 
@@ -143,6 +143,30 @@ impl<'s> Cache<'s> {
                 .add(&*article.url)
                 .add(&article.published)
                 .add(&article.published_date_only);
+        }
+        inputs.key()
+    }
+
+    /// The key of the feed file at `path` of the document `planned`, whose
+    /// entries' articles (in `articles`) are in the order it shows them,
+    /// with links between posts resolved through the posts that `posts`
+    /// digests: everything it shows.
+    pub(crate) fn feed_key(
+        &self,
+        path: &str,
+        planned: &Planned,
+        articles: &[Article],
+        posts: u64,
+    ) -> Key {
+        let mut inputs = self.feed_inputs.clone();
+        inputs
+            .add(path)
+            .add(&planned.place)
+            .add(&planned.title)
+            .add(&planned.history)
+            .add(&posts);
+        for &index in &planned.entries {
+            inputs.add(&articles[index].fingerprint);
         }
         inputs.key()
     }

@@ -52,6 +52,27 @@ impl PostUrls {
             .or_insert_with(|| Some(url.to_string()));
     }
 
+    /// A digest of everything links between posts resolve through: what
+    /// an output made from bodies depends on besides the bodies.
+    pub(crate) fn digest(&self) -> u64 {
+        let pair = |a: &str, b: &str| {
+            let mut bytes = Vec::with_capacity(a.len() + b.len() + 8);
+            bytes.extend_from_slice(&(a.len() as u64).to_le_bytes());
+            bytes.extend_from_slice(a.as_bytes());
+            bytes.extend_from_slice(b.as_bytes());
+            xxhash_rust::xxh3::xxh3_64(&bytes)
+        };
+        // In any order: the maps are not sorted.
+        let posts = self
+            .by_path
+            .iter()
+            .fold(0u64, |sum, (path, url)| sum.wrapping_add(pair(path, url)));
+        let variables = self.variables.iter().fold(0u64, |sum, (name, value)| {
+            sum.wrapping_add(pair(name, value))
+        });
+        pair(&self.base, "") ^ posts.rotate_left(1) ^ variables.rotate_left(2)
+    }
+
     /// The URL of the post `target` (a path, without `#fragment`) names,
     /// from a post in `folder`: a path relative to that folder, a path below
     /// the content folder (`@/` or `/`), or a post's name.
