@@ -132,11 +132,11 @@ fn leftovers_of_a_killed_build_are_removed_and_other_files_kept() {
     let test = Test::new();
     test.build().success();
     fs::create_dir_all(test.out().join("categories/x")).unwrap();
-    // A leftover's name carries the folder's token, kept in the lock file.
-    let token = fs::read_to_string(test.out().join(".make-feed-lock")).unwrap();
+    // A leftover's name carries the folder's token.
+    let token = test.as_if_killed();
     let (a, zz) = (
-        format!(".make-feed-tmp-{}-a1b2c3", token.trim()),
-        format!("categories/x/.make-feed-tmp-{}-zz", token.trim()),
+        format!(".make-feed-tmp-{token}-a1b2c3"),
+        format!("categories/x/.make-feed-tmp-{token}-zz"),
     );
     for leftover in [&a, &zz] {
         fs::write(test.out().join(leftover), "<half").unwrap();

@@ -140,9 +140,15 @@ fn a_rebuild_without_changes_rewrites_nothing() {
             .sort_by_file_name()
             .into_iter()
             .map(|e| e.unwrap())
-            // The build index is the build's own record, written by every
-            // build; it is not an output.
-            .filter(|e| e.file_type().is_file() && e.file_name() != ".make-feed-index")
+            // The build's own records are not outputs: the build index
+            // (rewritten here, since setting the times below changes every
+            // output's stamp) and the lock file (whose last line says
+            // whether the last build ended).
+            .filter(|e| {
+                e.file_type().is_file()
+                    && ![".make-feed-index", ".make-feed-lock"]
+                        .contains(&e.file_name().to_str().unwrap())
+            })
             .collect()
     };
     for file in files() {
@@ -176,7 +182,6 @@ fn a_rebuild_without_changes_rewrites_nothing() {
     assert_eq!(
         names,
         [
-            ".make-feed-lock",
             ".make-feed-manifest",
             "archive/index.html",
             "articles/first.html",

@@ -152,8 +152,8 @@ fn files_the_user_put_in_the_output_folder_are_never_replaced() {
 fn leftovers_of_a_killed_build_are_known_by_the_folder_token() {
     let test = Test::new();
     test.build().success();
-    let token = fs::read_to_string(test.out().join(".make-feed-lock")).unwrap();
-    let leftover = format!(".make-feed-tmp-{}-a1b2c3", token.trim());
+    let token = test.as_if_killed();
+    let leftover = format!(".make-feed-tmp-{token}-a1b2c3");
     fs::write(test.out().join(&leftover), "<half").unwrap();
     fs::write(test.out().join(".make-feed-tmp-a1b2c3"), "mine").unwrap();
     test.build().success();

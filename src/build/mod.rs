@@ -114,6 +114,9 @@ pub fn build(data_dir: &Path, out_dir: &Path, options: &Options<'_>) -> Result<R
             Ok(report)
         }
         Err(error) => {
+            // The index's temporary file goes before the stager's, which
+            // end the build's work in the folder.
+            drop(next);
             stager.abandon();
             Err(error)
         }

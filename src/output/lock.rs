@@ -8,7 +8,11 @@
 //!
 //! The lock file also holds the folder's token: a random word in the names
 //! of make-feed's temporary files there, so that a leftover of a killed build
-//! is told apart from any file a person could have put there.
+//! is told apart from any file a person could have put there. A second line,
+//! `clean`, says that the last build to hold the lock ended without leaving
+//! any: it is taken away, durably, before a build makes its first temporary
+//! file, and written back once the build has published or removed them all,
+//! so that only a build after a killed one has to look for leftovers.
 
 use std::fs::{self, File, TryLockError};
 use std::hash::{BuildHasher, Hasher};
@@ -25,9 +29,11 @@ const RETRIES: usize = 100;
 
 /// An exclusive lock on `LOCK` in the output folder, held until dropped.
 pub(crate) struct OutputLock {
-    _file: File,
+    file: File,
     /// The folder's token (see the module's documentation).
     pub(crate) token: String,
+    /// Whether the last build to hold the lock left no temporary file.
+    pub(crate) clean: bool,
 }
 
 impl OutputLock {
@@ -65,8 +71,8 @@ impl OutputLock {
                 Err(TryLockError::Error(e)) => return Err(Error::io(&path, e)),
             }
             if is_the_file_at(&file, &path) {
-                let token = token(&file).map_err(|e| Error::io(&path, e))?;
-                return Ok(OutputLock { _file: file, token });
+                let (token, clean) = token(&file).map_err(|e| Error::io(&path, e))?;
+                return Ok(OutputLock { file, token, clean });
             }
             // Replaced while this build waited: lock the new one.
         }
@@ -94,22 +100,49 @@ fn is_the_file_at(file: &File, path: &Path) -> bool {
     }
 }
 
-/// The token recorded in the lock `file`, recording a new one if it has none.
-fn token(mut file: &File) -> std::io::Result<String> {
+impl OutputLock {
+    /// Records, durably, that a build is about to make temporary files.
+    pub(crate) fn begin_work(&mut self) -> std::io::Result<()> {
+        self.file.set_len(TOKEN_LINE)?;
+        if self.clean {
+            self.file.sync_data()?;
+            self.clean = false;
+        }
+        Ok(())
+    }
+
+    /// Records that the build left no temporary file (best effort: if it
+    /// cannot, the next build looks for leftovers).
+    pub(crate) fn end_work(&mut self) {
+        let mut file = &self.file;
+        let ended = file
+            .seek(SeekFrom::Start(TOKEN_LINE))
+            .and_then(|_| file.write_all(CLEAN));
+        self.clean = ended.is_ok();
+    }
+}
+
+/// The length of the token's line: 16 digits and a newline.
+const TOKEN_LINE: u64 = 17;
+const CLEAN: &[u8] = b"clean\n";
+
+/// The token recorded in the lock `file` (recording a new one if it has
+/// none), and whether the last build left no temporary file.
+fn token(mut file: &File) -> std::io::Result<(String, bool)> {
     let mut text = String::new();
     file.seek(SeekFrom::Start(0))?;
     // A lock file someone filled with something else is simply given a token.
     let _ = file.take(64).read_to_string(&mut text);
-    let text = text.trim();
-    if text.len() == 16 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Ok(text.to_string());
+    let (token, rest) = text.split_once('\n').unwrap_or((&text, ""));
+    if token.len() == 16 && token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok((token.to_string(), rest.as_bytes() == CLEAN));
     }
     let token = new_token();
     file.set_len(0)?;
     file.seek(SeekFrom::Start(0))?;
     file.write_all(format!("{token}\n").as_bytes())?;
     file.sync_all()?;
-    Ok(token)
+    Ok((token, false))
 }
 
 /// 16 random hexadecimal digits, from the standard library's random hash

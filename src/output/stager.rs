@@ -96,7 +96,7 @@ pub(crate) struct Stager {
     /// The paths the last build wrote.
     previous: manifest::Listed,
     staged: Mutex<Staged>,
-    _lock: OutputLock,
+    lock: OutputLock,
 }
 
 impl Drop for Stager {
@@ -104,6 +104,9 @@ impl Drop for Stager {
         if !self.committed {
             self.undo();
         }
+        // Every staged file is renamed or removed by now (the build index's
+        // too: it goes first).
+        self.lock.end_work();
     }
 }
 
@@ -119,9 +122,13 @@ impl Stager {
     /// its lock file stay even if the build fails: a build waiting for the
     /// lock holds that file.
     pub(crate) fn open(out_dir: &Path, on_wait: &dyn Fn(&str)) -> Result<Stager> {
-        let lock = OutputLock::acquire(out_dir, on_wait)?;
+        let mut lock = OutputLock::acquire(out_dir, on_wait)?;
         let temp_prefix = format!("{TEMP_PREFIX}{}-", lock.token);
-        remove_leftovers(out_dir, &temp_prefix)?;
+        if !lock.clean {
+            remove_leftovers(out_dir, &temp_prefix)?;
+        }
+        lock.begin_work()
+            .map_err(|e| Error::io(out_dir.join(super::lock::LOCK), e))?;
         let previous = manifest::Listed::new(&manifest::read(out_dir)?);
         Ok(Stager {
             out_dir: out_dir.to_path_buf(),
@@ -132,7 +139,7 @@ impl Stager {
             committed: false,
             previous,
             staged: Mutex::new(Staged::default()),
-            _lock: lock,
+            lock,
         })
     }
 
@@ -383,9 +390,16 @@ impl Stager {
     /// [`Stager::commit`], and then `index` put in place, while the output
     /// folder is still locked.
     pub(crate) fn commit_with(mut self, index: NextIndex) -> Result<Published> {
-        let published = self.publish()?;
-        index.publish(&self.out_dir);
-        Ok(published)
+        match self.publish() {
+            Ok(published) => {
+                index.publish(&self.out_dir);
+                Ok(published)
+            }
+            Err(error) => {
+                drop(index);
+                Err(error)
+            }
+        }
     }
 
     fn publish(&mut self) -> Result<Published> {
@@ -802,9 +816,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
         publish(&out, &[("sub/a.xml", "a")]);
-        // Temporary files carry the folder's token, kept in the lock file.
-        let token = fs::read_to_string(out.join(super::super::lock::LOCK)).unwrap();
-        let prefix = format!("{TEMP_PREFIX}{}-", token.trim());
+        // Temporary files carry the folder's token, kept in the lock file,
+        // whose second line says the last build ended cleanly.
+        let lock = out.join(super::super::lock::LOCK);
+        let text = fs::read_to_string(&lock).unwrap();
+        let (token, state) = text.split_once('\n').unwrap();
+        assert_eq!(state, "clean\n");
+        // As a killed build leaves it.
+        fs::write(&lock, format!("{token}\n")).unwrap();
+        let prefix = format!("{TEMP_PREFIX}{token}-");
         fs::write(out.join(format!("{prefix}x")), "half").unwrap();
         fs::write(out.join(format!("sub/{prefix}y")), "half").unwrap();
         fs::write(out.join("sub/keep.make-feed-tmp-z"), "mine").unwrap();

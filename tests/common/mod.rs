@@ -110,6 +110,19 @@ impl Test {
         }
     }
 
+    /// Leaves the output folder's lock file as a build killed half way
+    /// leaves it (its token, without the line `clean` that a build which
+    /// ended writes), and gives the folder's token, which make-feed's
+    /// temporary files there carry.
+    pub(crate) fn as_if_killed(&self) -> String {
+        let lock = self.out().join(".make-feed-lock");
+        let text = fs::read_to_string(&lock).unwrap();
+        let token = text.lines().next().unwrap().to_string();
+        assert_eq!(text, format!("{token}\nclean\n"), "a build that ended");
+        fs::write(&lock, format!("{token}\n")).unwrap();
+        token
+    }
+
     /// True if the output folder holds nothing but make-feed's lock file,
     /// which even a failed first build leaves (a build waiting for the lock
     /// holds that file).
