@@ -158,30 +158,43 @@ impl Build<'_> {
         self.progress.set_message("reading articles");
 
         let mut gathered = Gathered::new(&self.site.channel);
-        let mut files = article_files(articles_dir, generator);
-        // Each batch is read in parallel while the one before it is added
+        // The folder is listed on a thread of its own, a few batches ahead;
+        // each batch is read in parallel while the one before it is added
         // to the catalog.
-        let mut pending: Vec<Read> = Vec::new();
-        loop {
-            let batch: Vec<Result<PathBuf>> = files.by_ref().take(BATCH).collect();
-            if batch.is_empty() && pending.is_empty() {
-                break;
+        std::thread::scope(|scope| {
+            let (send, batches) = std::sync::mpsc::sync_channel::<Vec<Result<PathBuf>>>(2);
+            scope.spawn(move || {
+                let mut files = article_files(articles_dir, generator);
+                loop {
+                    let batch: Vec<Result<PathBuf>> = files.by_ref().take(BATCH).collect();
+                    // Stops when the files end, or the reading stopped.
+                    if batch.is_empty() || send.send(batch).is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut pending: Vec<Read> = Vec::new();
+            loop {
+                let batch = batches.recv().unwrap_or_default();
+                if batch.is_empty() && pending.is_empty() {
+                    break;
+                }
+                let (read, ()) = rayon::join(
+                    || {
+                        batch
+                            .into_par_iter()
+                            .map(|path| match path {
+                                Ok(path) => (path.clone(), self.article(path, now)),
+                                Err(error) => (articles_dir.clone(), Err(error)),
+                            })
+                            .collect::<Vec<Read>>()
+                    },
+                    || gathered.add(self, std::mem::take(&mut pending)),
+                );
+                self.progress.inc(read.len() as u64);
+                pending = read;
             }
-            let (read, ()) = rayon::join(
-                || {
-                    batch
-                        .into_par_iter()
-                        .map(|path| match path {
-                            Ok(path) => (path.clone(), self.article(path, now)),
-                            Err(error) => (articles_dir.clone(), Err(error)),
-                        })
-                        .collect::<Vec<Read>>()
-                },
-                || gathered.add(self, std::mem::take(&mut pending)),
-            );
-            self.progress.inc(read.len() as u64);
-            pending = read;
-        }
+        });
         let Gathered {
             catalog,
             errors,

@@ -24,6 +24,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+use rayon::slice::ParallelSliceMut;
 use tempfile::TempPath;
 
 use super::claim;
@@ -408,7 +409,20 @@ impl Stager {
             mut unchanged,
         } = std::mem::take(&mut *self.staged());
         temps.sort_by(|a, b| a.0.cmp(&b.0));
-        unchanged.sort();
+        unchanged.par_sort_unstable();
+        // Every output of the last build kept, and nothing new: nothing to
+        // rename, list or remove.
+        if temps.is_empty()
+            && manifest::read(&self.out_dir)?
+                .lines()
+                .eq(unchanged.iter().map(String::as_str))
+        {
+            self.committed = true;
+            return Ok(Published {
+                unchanged,
+                ..Published::default()
+            });
+        }
         // The manifest lists every output, sorted; it also answers "is this
         // still produced?" below, without a second copy of every path.
         let manifest = manifest::text(
