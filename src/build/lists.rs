@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use super::Build;
 use crate::error::Result;
 use crate::model::Listing;
-use crate::output::OutputRecord;
+use crate::output::{Cache, OutputRecord};
 use crate::plan::{listing_pages, Catalog, Plan};
 
 impl Build<'_> {
@@ -23,6 +23,7 @@ impl Build<'_> {
                 archive_feed[index] = Some(number + 1);
             }
         }
+        let listed: Vec<u64> = catalog.articles.par_iter().map(Cache::listed).collect();
         listing_pages(catalog, plan)
             .par_iter()
             .try_for_each(|page| {
@@ -38,7 +39,7 @@ impl Build<'_> {
                 }
                 // Kept while the index says it shows the same, and it is
                 // as the last build left it.
-                let key = self.cache.list_key(page, &catalog.articles, &feeds);
+                let key = self.cache.list_key(page, &listed, &feeds);
                 let path = page.path();
                 if let Some(kept) = self.cache.current(&path, key) {
                     self.index.next.add_output(&path, &kept);

@@ -119,12 +119,26 @@ impl<'s> Cache<'s> {
         })
     }
 
-    /// The key of the list `page` of `articles`, which links to the
-    /// archive feeds numbered `archive_feeds`: everything it shows.
+    /// What a list page shows of `article`, digested: a list page's key
+    /// takes this for each of its articles.
+    pub(crate) fn listed(article: &Article) -> u64 {
+        let mut inputs = Hasher::new(Kind::List);
+        inputs
+            .add(&*article.title)
+            .add(&*article.url)
+            .add(&article.published)
+            .add(&article.published_date_only);
+        inputs.key().0
+    }
+
+    /// The key of the list `page` of articles, which [`Cache::listed`]
+    /// digests as `listed` (by their index in the catalog), and which
+    /// links to the archive feeds numbered `archive_feeds`: everything it
+    /// shows.
     pub(crate) fn list_key(
         &self,
         page: &ListingPage,
-        articles: &[Article],
+        listed: &[u64],
         archive_feeds: &[usize],
     ) -> Key {
         let mut inputs = self.list_inputs.clone();
@@ -137,12 +151,7 @@ impl<'s> Cache<'s> {
             .add(&page.count)
             .add(archive_feeds);
         for &index in &page.entries {
-            let article = &articles[index];
-            inputs
-                .add(&*article.title)
-                .add(&*article.url)
-                .add(&article.published)
-                .add(&article.published_date_only);
+            inputs.add(&listed[index]);
         }
         inputs.key()
     }
