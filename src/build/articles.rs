@@ -14,7 +14,7 @@ use super::Build;
 use crate::error::{Diagnostic, Result};
 use crate::input::{self, article_files, ArticleText, HeldBack, PostUrls, UniqueField};
 use crate::model::{site_path, Generator, Head, Recorded, Stamp};
-use crate::output::SourceView;
+use crate::output::{Found, SourceView};
 
 /// A moment, with the offset it was given in.
 type Instant = DateTime<FixedOffset>;
@@ -267,13 +267,17 @@ impl Build<'_> {
         // With no index (a first build) the file is not looked at twice:
         // reading it gives its stamp.
         if !self.index.last.is_empty() {
-            let stamp = std::fs::metadata(&path).ok().map(|meta| Stamp::of(&meta));
+            let name = self.index_name(&path);
+            let stamp = match self.articles_dir.stat(&name, true) {
+                Ok((Found::File, stamp)) => stamp,
+                _ => None,
+            };
             // A record's page must have a path, as reading checks (the index
             // is a cache: what it says is never trusted further).
             let channel = &self.site.channel;
             let indexed = stamp
                 .as_ref()
-                .and_then(|stamp| self.index.last.source(&self.index_name(&path), stamp))
+                .and_then(|stamp| self.index.last.source(&name, stamp))
                 .filter(|record| {
                     !channel.dialect.pages
                         || site_path(&record.head.url, &channel.base_url).is_some()

@@ -31,7 +31,7 @@ use indicatif::ProgressBar;
 use crate::error::{Diagnostic, Result};
 use crate::input::{self, Assets, PostUrls};
 use crate::model::{Entry, Site};
-use crate::output::{Cache, Header, Index, NextIndex, Published, Stager};
+use crate::output::{Cache, Header, Index, NextIndex, OpenFolder, Published, Stager};
 use crate::render::{Pages, Templates};
 
 /// What a build needs besides the folders.
@@ -137,6 +137,9 @@ struct Build<'b> {
     cache: Cache<'b>,
     stager: &'b Stager,
     index: Indexes<'b>,
+    /// The articles' folder, open, where the build index is used: each
+    /// article's stamp is taken from there.
+    articles_dir: OpenFolder,
     /// The files articles (and `feed.toml`) refer to.
     assets: Assets,
     progress: &'b ProgressBar,
@@ -162,6 +165,7 @@ impl<'b> Build<'b> {
             cache: Cache::new(stager, index.last, &site.channel, templates),
             stager,
             index,
+            articles_dir: OpenFolder::open(&site.articles_dir),
             assets: Assets::new(&site.data_dir),
             progress,
             warnings: Mutex::new(warnings),

@@ -52,6 +52,20 @@ impl Stamp {
         }
     }
 
+    /// The stamp of what `stat` gave.
+    #[cfg(unix)]
+    #[allow(clippy::unnecessary_cast)] // the fields' types differ by platform
+    pub(crate) fn of_stat(stat: &rustix::fs::Stat) -> Stamp {
+        let nanos = |s: i64, ns: i64| s.saturating_mul(1_000_000_000).saturating_add(ns);
+        Stamp {
+            size: stat.st_size as u64,
+            modified: nanos(stat.st_mtime as i64, stat.st_mtime_nsec as i64),
+            changed: nanos(stat.st_ctime as i64, stat.st_ctime_nsec as i64),
+            inode: stat.st_ino as u64,
+            device: stat.st_dev as u64,
+        }
+    }
+
     #[cfg(unix)]
     pub(crate) fn of(meta: &fs::Metadata) -> Stamp {
         use std::os::unix::fs::MetadataExt;

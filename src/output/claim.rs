@@ -10,14 +10,13 @@
 //! or a regular file that the last build's manifest lists.
 
 use std::collections::HashSet;
-use std::fs;
-use std::io::ErrorKind;
-use std::path::Path;
 use std::sync::Mutex;
 
+use super::folder::{Found, OpenFolder};
 use super::locked;
 use super::manifest::Listed;
 use crate::error::Diagnostic;
+use crate::model::Stamp;
 
 /// The longest file name (one part of a path), in bytes, that common file
 /// systems take (ext4, APFS, NTFS in UTF-16 units, which UTF-8 bytes bound).
@@ -52,67 +51,18 @@ pub(crate) fn name_problem(path: &str) -> Option<String> {
     None
 }
 
-/// What stands at a path in the output folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Found {
-    Nothing,
-    /// A regular file (not a link to one).
-    File,
-    Folder,
-    Link,
-    /// A FIFO, a socket or a device.
-    Special,
-}
-
-/// What stands at `path`, without following a symbolic link there.
-pub(crate) fn found(path: &Path) -> std::io::Result<Found> {
-    found_with(path).map(|(found, _)| found)
-}
-
-/// What stands at `path`, and its metadata if anything does.
-fn found_with(path: &Path) -> std::io::Result<(Found, Option<fs::Metadata>)> {
-    let meta = match fs::symlink_metadata(path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok((Found::Nothing, None)),
-        Err(e) => return Err(e),
-    };
-    let kind = meta.file_type();
-    let found = if kind.is_symlink() {
-        Found::Link
-    } else if kind.is_dir() {
-        Found::Folder
-    } else if kind.is_file() {
-        Found::File
-    } else {
-        Found::Special
-    };
-    Ok((found, Some(meta)))
-}
-
-impl Found {
-    /// What a message calls it.
-    pub(crate) fn described(self) -> &'static str {
-        match self {
-            Found::Nothing => "nothing",
-            Found::File => "a file",
-            Found::Folder => "a folder",
-            Found::Link => "a symbolic link",
-            Found::Special => "a FIFO, socket or device, not a regular file",
-        }
-    }
-}
-
-/// Checks that make-feed may write `path` (a site path) below `out_dir`:
+/// Checks that make-feed may write `path` (a site path) below `out`:
 /// `previous` lists what the last build wrote, `real_folders` the folders
 /// already found to be real ones (and is added to; locked only to look up
-/// and add, so that threads checking paths at once `stat` in parallel). Gives the metadata of
-/// the file the last build wrote there, if one is there.
+/// and add, so that threads checking paths at once `stat` in parallel).
+/// Gives the stamp of the file the last build wrote there, if one is there.
 pub(crate) fn check(
-    out_dir: &Path,
+    out: &OpenFolder,
     path: &str,
     previous: &Listed,
     real_folders: &Mutex<HashSet<String>>,
-) -> Result<Option<fs::Metadata>, Diagnostic> {
+) -> Result<Option<Stamp>, Diagnostic> {
+    let out_dir = out.path();
     let shown = out_dir.join(path);
     if let Some(problem) = name_problem(path) {
         return Err(Diagnostic::new(
@@ -126,7 +76,11 @@ pub(crate) fn check(
             continue;
         }
         let there = out_dir.join(folder);
-        match found(&there).map_err(|e| Diagnostic::new(&there, e.to_string()))? {
+        match out
+            .stat(folder, false)
+            .map_err(|e| Diagnostic::new(&there, e.to_string()))?
+            .0
+        {
             Found::Folder => {
                 locked(real_folders).insert(folder.to_string());
             }
@@ -153,9 +107,12 @@ pub(crate) fn check(
             }
         }
     }
-    match found_with(&shown).map_err(|e| Diagnostic::new(&shown, e.to_string()))? {
+    match out
+        .stat(path, false)
+        .map_err(|e| Diagnostic::new(&shown, e.to_string()))?
+    {
         (Found::Nothing, _) => Ok(None),
-        (Found::File, meta) if previous.contains(path) => Ok(meta),
+        (Found::File, stamp) if previous.contains(path) => Ok(stamp),
         (Found::File, _) => Err(Diagnostic::new(
             &shown,
             "is a file make-feed did not write (the last build's .make-feed-manifest does not list it); it is never replaced",

@@ -13,6 +13,7 @@ mod claim;
 #[cfg(feature = "deploy")]
 pub(crate) mod deploy;
 mod fingerprint;
+mod folder;
 mod halt;
 mod index;
 mod lock;
@@ -22,6 +23,7 @@ mod trailer;
 
 pub(crate) use cache::{Cache, PageLookup};
 pub(crate) use fingerprint::Key;
+pub(crate) use folder::{Found, OpenFolder};
 pub(crate) use index::{Header, Index, NextIndex, OutputRecord, SourceView};
 pub use stager::Published;
 pub(crate) use stager::{CopyOutcome, Stager};

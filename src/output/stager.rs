@@ -28,6 +28,7 @@ use rayon::slice::ParallelSliceMut;
 use tempfile::TempPath;
 
 use super::claim;
+use super::folder::OpenFolder;
 use super::halt;
 use super::index::NextIndex;
 use super::lock::OutputLock;
@@ -80,6 +81,9 @@ pub struct Published {
 
 pub(crate) struct Stager {
     out_dir: PathBuf,
+    /// The same, open: what stands at each output's path is looked up
+    /// from there.
+    out: OpenFolder,
     /// Folders known to exist, each with the first output staged in it
     /// (which a claim of the folder's own path names, even while that
     /// output is still being written).
@@ -133,6 +137,7 @@ impl Stager {
         let previous = manifest::Listed::new(&manifest::read(out_dir)?);
         Ok(Stager {
             out_dir: out_dir.to_path_buf(),
+            out: OpenFolder::open(out_dir),
             folders: Mutex::default(),
             real_folders: Mutex::default(),
             made: Mutex::default(),
@@ -146,7 +151,7 @@ impl Stager {
 
     /// Checks that make-feed may write `path` ([`claim::check`]), and gives
     /// the metadata of the file the last build wrote there, if one is.
-    fn claim(&self, path: &str) -> Result<Option<fs::Metadata>> {
+    fn claim(&self, path: &str) -> Result<Option<Stamp>> {
         // A folder this build made for another output: say so, whichever of
         // the two is staged first.
         let folders = locked(&self.folders);
@@ -174,7 +179,7 @@ impl Stager {
             .help("rename one of the articles or files these two outputs come from")
             .into());
         }
-        claim::check(&self.out_dir, path, &self.previous, &self.real_folders).map_err(Error::from)
+        claim::check(&self.out, path, &self.previous, &self.real_folders).map_err(Error::from)
     }
 
     pub(crate) fn out_dir(&self) -> &Path {
@@ -195,12 +200,11 @@ impl Stager {
         let destination = self.out_dir.join(&output.path);
         // Only a regular file of the same length is read (claimed: not a
         // FIFO, a device or a link to one).
-        let same_length =
-            existing.filter(|meta| meta.is_file() && meta.len() == output.bytes.len() as u64);
-        if let Some(meta) = same_length {
+        let same_length = existing.filter(|stamp| stamp.size == output.bytes.len() as u64);
+        if let Some(stamp) = same_length {
             if fs::read(&destination).is_ok_and(|old| old == output.bytes) {
                 self.staged().unchanged.push(output.path);
-                return Ok(Stamp::of(&meta));
+                return Ok(stamp);
             }
         }
         self.stage_with(output.path, |file| file.write_all(&output.bytes))
@@ -217,8 +221,7 @@ impl Stager {
     /// The stamp of the output the last build wrote at `path`, if it is
     /// still there and may be kept.
     pub(crate) fn existing(&self, path: &str) -> Option<Stamp> {
-        let meta = self.claim(path).ok()??;
-        Some(Stamp::of(&meta))
+        self.claim(path).ok()?
     }
 
     /// The prefix of this build's temporary files in the output folder.
