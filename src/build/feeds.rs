@@ -1,5 +1,6 @@
-//! Step 3: every planned feed document rendered in each format, checked and
-//! staged, and the index and stylesheet beside them.
+//! Step 3: every planned feed document in each format, kept while the
+//! build index says it is current (archive pages: their trailer), or else
+//! rendered, checked and staged; and the index and stylesheet beside them.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -63,7 +64,7 @@ impl Build<'_> {
             for &(format, key) in stale {
                 let stamp = self
                     .stager
-                    .add_stamped(self.render_checked(&doc, format)?)?;
+                    .add_stamped(self.render_checked(&doc, format, None)?)?;
                 if !warned {
                     let record = OutputRecord {
                         key,
@@ -122,9 +123,13 @@ impl Build<'_> {
         };
         let entries = self.read_entries(catalog, page.entries.clone())?;
         let doc = self.document(page, entries.iter().map(|(_, entry, _)| entry).collect());
-        self.stage_feeds(&doc, |format| {
-            keys.iter().find(|(f, _)| *f == format).map(|(_, key)| *key)
-        })
+        // In each format an archive page has (no JSON Feed), marked with
+        // its key.
+        for (format, key) in keys {
+            self.stager
+                .add(self.render_checked(&doc, format, Some(key))?)?;
+        }
+        Ok(())
     }
 
     fn document<'d>(&'d self, planned: &Planned, entries: Vec<&'d Entry>) -> Document<'d> {
@@ -157,31 +162,19 @@ impl Build<'_> {
             .collect()
     }
 
-    /// Renders `doc` in every format it has (archive pages have no JSON
-    /// Feed), marks each with the key `key_of` gives, checks it with `make-feed
-    /// check`'s rules and stages it. A feed with an error is never published.
-    fn stage_feeds(
+    /// `doc` rendered in `format`, marked with `archive_key` if it is an
+    /// archive page, and checked with `make-feed check`'s rules: a feed with
+    /// an error is never published.
+    fn render_checked(
         &self,
         doc: &Document<'_>,
-        key_of: impl Fn(Format) -> Option<Key>,
-    ) -> Result<()> {
-        for format in Format::ALL {
-            if doc.history.archive && !format.has_archives() {
-                continue;
-            }
-            let mut output = render::feed(doc, format);
-            if let Some(key) = key_of(format) {
-                Cache::mark_archive(&mut output, key);
-            }
-            self.check(doc, &output)?;
-            self.stager.add(output)?;
+        format: Format,
+        archive_key: Option<Key>,
+    ) -> Result<Output> {
+        let mut output = render::feed(doc, format);
+        if let Some(key) = archive_key {
+            Cache::mark_archive(&mut output, key);
         }
-        Ok(())
-    }
-
-    /// `doc` rendered in `format`, checked.
-    fn render_checked(&self, doc: &Document<'_>, format: Format) -> Result<Output> {
-        let output = render::feed(doc, format);
         self.check(doc, &output)?;
         Ok(output)
     }
