@@ -81,26 +81,7 @@ impl OutputLock {
             std::io::Error::other("the lock file kept being replaced while waiting for it"),
         ))
     }
-}
 
-/// True if `file` is the file now at `path` (and not one deleted or replaced).
-fn is_the_file_at(file: &File, path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        match (file.metadata(), fs::symlink_metadata(path)) {
-            (Ok(open), Ok(there)) => open.dev() == there.dev() && open.ino() == there.ino(),
-            _ => false,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = file;
-        path.is_file()
-    }
-}
-
-impl OutputLock {
     /// Records, durably, that a build is about to make temporary files.
     pub(crate) fn begin_work(&mut self) -> std::io::Result<()> {
         self.file.set_len(TOKEN_LINE)?;
@@ -119,6 +100,23 @@ impl OutputLock {
             .seek(SeekFrom::Start(TOKEN_LINE))
             .and_then(|_| file.write_all(CLEAN));
         self.clean = ended.is_ok();
+    }
+}
+
+/// True if `file` is the file now at `path` (and not one deleted or replaced).
+fn is_the_file_at(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), fs::symlink_metadata(path)) {
+            (Ok(open), Ok(there)) => open.dev() == there.dev() && open.ino() == there.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        path.is_file()
     }
 }
 

@@ -150,7 +150,7 @@ impl Stager {
     }
 
     /// Checks that make-feed may write `path` ([`claim::check`]), and gives
-    /// the metadata of the file the last build wrote there, if one is.
+    /// the stamp of the file the last build wrote there, if one is.
     fn claim(&self, path: &str) -> Result<Option<Stamp>> {
         // A folder this build made for another output: say so, whichever of
         // the two is staged first.
