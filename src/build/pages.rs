@@ -59,7 +59,8 @@ impl Build<'_> {
                     links == links_digest(&kept.links)
                 }) =>
             {
-                (kept.links.clone(), Some(kept))
+                // Its links are taken from the record once it is recorded.
+                (None, Some(kept))
             }
             PageLookup::Kept(kept) => {
                 let (entry, _) = self.read_back(article.path.clone(), article.fingerprint)?;
@@ -69,7 +70,7 @@ impl Build<'_> {
                     recorded: None,
                     ..kept
                 };
-                (links, Some(kept))
+                (Some(links), Some(kept))
             }
             PageLookup::Stale(stale) => {
                 let (entry, warnings) =
@@ -95,12 +96,15 @@ impl Build<'_> {
                     links: links.clone(),
                     recorded: None,
                 });
-                (links, output)
+                (Some(links), output)
             }
         };
         if let Some(output) = &output {
             self.index.next.add_output(&page_path, output);
         }
+        let links = links
+            .or_else(|| output.map(|kept| kept.links))
+            .unwrap_or_default();
         if let Some(stamp) = &article.source {
             let view = article_view(catalog, article, links_digest(&links));
             self.index

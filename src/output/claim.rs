@@ -63,10 +63,11 @@ pub(crate) fn check(
     real_folders: &Mutex<HashSet<String>>,
 ) -> Result<Option<Stamp>, Diagnostic> {
     let out_dir = out.path();
-    let shown = out_dir.join(path);
+    // Only messages name the whole path.
+    let shown = || out_dir.join(path);
     if let Some(problem) = name_problem(path) {
         return Err(Diagnostic::new(
-            &shown,
+            shown(),
             format!("cannot be written: {problem}"),
         ));
     }
@@ -88,7 +89,7 @@ pub(crate) fn check(
             Found::Nothing => return Ok(None),
             other => {
                 return Err(Diagnostic::new(
-                    &shown,
+                    shown(),
                     format!(
                         "cannot be written: {} is {}{}",
                         there.display(),
@@ -109,17 +110,17 @@ pub(crate) fn check(
     }
     match out
         .stat(path, false)
-        .map_err(|e| Diagnostic::new(&shown, e.to_string()))?
+        .map_err(|e| Diagnostic::new(shown(), e.to_string()))?
     {
         (Found::Nothing, _) => Ok(None),
         (Found::File, stamp) if previous.contains(path) => Ok(stamp),
         (Found::File, _) => Err(Diagnostic::new(
-            &shown,
+            shown(),
             "is a file make-feed did not write (the last build's .make-feed-manifest does not list it); it is never replaced",
         )
         .help("move it away, or rename what it clashes with")),
         (other, _) => Err(Diagnostic::new(
-            &shown,
+            shown(),
             format!("is {}, where make-feed writes a file", other.described()),
         )
         .help("move it away")),
