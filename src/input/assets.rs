@@ -71,46 +71,40 @@ impl Assets {
     /// of a path that is missing.
     pub(crate) fn note(&self, origin: &Path, text: &dyn Fn() -> String, paths: &[String]) {
         for path in paths {
-            if self.note_again(origin, text, path) {
+            if self.note_known(origin, text, path) {
                 continue;
             }
-            let target = self.target(path);
-            match target {
+            // Seen for the first time (unless another thread adds it
+            // meanwhile, whose entry then stays): looked up, added, noted.
+            match self.target(path) {
                 Target::Asset(source) => {
                     let mut found = self.found.lock().unwrap_or_else(PoisonError::into_inner);
-                    let asset = found.entry(path.clone()).or_insert_with(|| Asset {
+                    found.entry(path.clone()).or_insert_with(|| Asset {
                         source,
                         referrer: origin.to_path_buf(),
                     });
-                    if origin < asset.referrer.as_path() {
-                        asset.referrer = origin.to_path_buf();
-                    }
                 }
                 Target::Unresolved => {
                     let mut unresolved = self
                         .unresolved
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner);
-                    let entry = unresolved
+                    unresolved
                         .entry(path.clone())
                         .or_insert_with(|| Unresolved {
                             referrer: origin.to_path_buf(),
                             line: line_naming(&text(), path),
                             count: 0,
                         });
-                    if origin < entry.referrer.as_path() {
-                        entry.referrer = origin.to_path_buf();
-                        entry.line = line_naming(&text(), path);
-                    }
-                    entry.count += 1;
                 }
             }
+            self.note_known(origin, text, path);
         }
     }
 
-    /// Notes `path` as [`Assets::note`] does if it was noted before (most
-    /// are: every page links to the site's images); false if it was not.
-    fn note_again(&self, origin: &Path, text: &dyn Fn() -> String, path: &str) -> bool {
+    /// Notes that `origin` refers to `path`, if `path` is known (most are:
+    /// every page links to the site's images); false if it is not.
+    fn note_known(&self, origin: &Path, text: &dyn Fn() -> String, path: &str) -> bool {
         let mut found = self.found.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(asset) = found.get_mut(path) {
             if origin < asset.referrer.as_path() {

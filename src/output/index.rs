@@ -393,49 +393,40 @@ impl<'l> NextIndex<'l> {
     /// Records what reading the article at `path` (with `stamp`) gave,
     /// unless it may have changed while it was read.
     pub(crate) fn add_source(&self, path: &str, stamp: &Stamp, record: &SourceView<'_>) {
-        if self.file.is_none() || stamp.racy(self.began) {
+        if stamp.racy(self.began) {
             return;
         }
-        let mut bytes = Vec::new();
-        if let Some(recorded) = record.recorded {
-            if cfg!(debug_assertions) {
-                encode_source(&mut bytes, path, stamp, record);
-                assert_eq!(Some(&bytes[..]), self.last.raw(recorded), "{path}");
-            }
-            return self.carry(recorded);
-        }
-        encode_source(&mut bytes, path, stamp, record);
-        self.write(&bytes);
+        self.add(path, record.recorded, |bytes| {
+            encode_source(bytes, path, stamp, record);
+        });
     }
 
     /// Records that the output at `path` was made with `record.key`.
     pub(crate) fn add_output(&self, path: &str, record: &OutputRecord) {
-        if self.file.is_none() {
-            return;
-        }
+        self.add(path, record.recorded, |bytes| {
+            encode_output(bytes, path, record);
+        });
+    }
+
+    /// Records what `encode` gives for `path`, or, if the last index holds
+    /// the same at `recorded`, takes that record as it is (not encoded, but
+    /// in a debug build, to check that it is the same).
+    fn add(&self, path: &str, recorded: Option<Recorded>, encode: impl FnOnce(&mut Vec<u8>)) {
+        let Some(file) = &self.file else { return };
         let mut bytes = Vec::new();
-        if let Some(recorded) = record.recorded {
+        if let Some(recorded) = recorded {
             if cfg!(debug_assertions) {
-                encode_output(&mut bytes, path, record);
+                encode(&mut bytes);
                 assert_eq!(Some(&bytes[..]), self.last.raw(recorded), "{path}");
             }
-            return self.carry(recorded);
+            locked(&self.carried).push(recorded);
+            return;
         }
-        encode_output(&mut bytes, path, record);
-        self.write(&bytes);
-    }
-
-    /// Takes the last index's record at `recorded` as it is.
-    fn carry(&self, recorded: Recorded) {
-        locked(&self.carried).push(recorded);
-    }
-
-    fn write(&self, bytes: &[u8]) {
+        encode(&mut bytes);
         self.fresh.store(true, Ordering::Relaxed);
-        let Some(file) = &self.file else { return };
         let shard = rayon::current_thread_index().map_or(0, |index| index + 1);
         let mut buffer = locked(&self.shards[shard % self.shards.len()]);
-        buffer.extend_from_slice(bytes);
+        buffer.extend_from_slice(&bytes);
         if buffer.len() >= SHARD_BYTES {
             locked(file).write(&buffer);
             buffer.clear();

@@ -413,13 +413,10 @@ impl Stager {
         } = std::mem::take(&mut *self.staged());
         temps.sort_by(|a, b| a.0.cmp(&b.0));
         unchanged.par_sort_unstable();
+        let previous = manifest::read(&self.out_dir)?;
         // Every output of the last build kept, and nothing new: nothing to
         // rename, list or remove.
-        if temps.is_empty()
-            && manifest::read(&self.out_dir)?
-                .lines()
-                .eq(unchanged.iter().map(String::as_str))
-        {
+        if temps.is_empty() && previous.lines().eq(unchanged.iter().map(String::as_str)) {
             self.committed = true;
             return Ok(Published {
                 unchanged,
@@ -437,7 +434,6 @@ impl Stager {
         let produced: Vec<&str> = manifest.lines().collect();
         self.refuse_files_that_are_folders(&produced)?;
         let total = temps.len();
-        let previous = manifest::read(&self.out_dir)?;
         // Every path about to be written is listed before the first rename,
         // so that a build killed among the renames leaves no file of its own
         // that the next build would take for someone else's.
