@@ -191,6 +191,47 @@ fn nothing_is_written_or_deleted_through_a_symbolic_link_to_a_folder() {
     assert!(elsewhere.join("gone/feed.json").is_file());
 }
 
+/// A page kept as it is checks only that it is the very file the last
+/// build wrote (its inode and change time among the rest), not the folders
+/// on the way: keeping writes nothing. Writing it again claims the whole
+/// path, and a symbolic link on the way stops the build.
+#[cfg(unix)]
+#[test]
+fn a_kept_page_behind_a_moved_folder_is_kept_but_never_written_through_it() {
+    let test = Test::new().file("articles/b.md", &article("B", "2022-06-02 10:00:00"));
+    // The second build records the page's change time, which the first
+    // could not know before renaming it into place.
+    test.build().success();
+    test.build().success();
+    let elsewhere = test.dir.path().join("elsewhere");
+    fs::create_dir_all(&elsewhere).unwrap();
+    fs::rename(test.out().join("articles"), elsewhere.join("articles")).unwrap();
+    std::os::unix::fs::symlink("../elsewhere/articles", test.out().join("articles")).unwrap();
+    let page = fs::read(elsewhere.join("articles/b.html")).unwrap();
+    let names = || {
+        let mut names: Vec<_> = fs::read_dir(elsewhere.join("articles"))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = names();
+
+    test.build().success().stderr_contains("0 files written");
+    assert_eq!(fs::read(elsewhere.join("articles/b.html")).unwrap(), page);
+
+    let test = test.file(
+        "articles/b.md",
+        &article("B, edited", "2022-06-02 10:00:00"),
+    );
+    test.build()
+        .failure()
+        .stderr_contains("is a symbolic link, and make-feed never writes through one");
+    assert_eq!(fs::read(elsewhere.join("articles/b.html")).unwrap(), page);
+    assert_eq!(names(), before, "no file was added or left beside it");
+}
+
 #[test]
 fn a_pages_trailer_never_decides_what_is_published() {
     let test = Test::new()

@@ -628,13 +628,13 @@ impl<'b> Reader<'b> {
             SOURCE => {
                 self.u64()?;
                 for _ in 0..4 {
-                    self.str()?;
+                    self.bytes()?;
                 }
                 self.date()??;
                 self.u8()?;
                 self.date()?;
                 for _ in 0..self.u32()? {
-                    self.str()?;
+                    self.bytes()?;
                 }
                 if self.u8()? == 1 {
                     self.u64()?;
@@ -643,7 +643,7 @@ impl<'b> Reader<'b> {
             _ => {
                 self.u64()?;
                 for _ in 0..self.u32()? {
-                    self.str()?;
+                    self.bytes()?;
                 }
             }
         }
