@@ -44,9 +44,13 @@ the other's: below 1 is faster): whole site first build against Hugo and against
 a rebuild with nothing changed against `cat`.
 
 First builds go into new folders that are only deleted when the whole run is over:
-on ext4, creating files right after deleting many others is several times slower
-(the allocator skips recently freed inodes), which would measure `rm -rf`, not
-make-feed. The run needs free disk space for (runs + 1) outputs per size and
+on ext4 without a journal (this machine's), creating files within a minute of
+deleting many others is several times slower (the allocator skips inodes freed in
+the last 60 seconds, 300 while their table is not written back), which would
+measure `rm -rf`, not make-feed; so a run that finds a previous run's outputs
+deletes them, syncs and waits a minute first. Every command runs after a `sync`
+that is not timed, so that no command pays for writing back what the one before
+it left in memory (a build ends with `syncfs`, `cp` with `sync`). The run needs free disk space for (runs + 1) outputs per size and
 configuration (about 12 KB per article).
 
 Peak memory is the maximum resident set size reported by GNU time. The table it
@@ -58,6 +62,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MAKE_CORPUS = os.environ.get("MAKE_CORPUS", os.path.join(ROOT, "..", "shared", "bench", "make-corpus"))
@@ -81,7 +86,8 @@ A new article, added to measure a rebuild.
 
 
 def timed(command):
-    """Wall seconds and peak KB of one run of `command`."""
+    """Wall seconds and peak KB of one run of `command`, after a `sync`."""
+    subprocess.run(["sync"], check=True)
     result = subprocess.run(
         [TIME, "-f", "%e %M", "sh", "-c", command],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
@@ -111,7 +117,12 @@ def main():
     subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True)
     os.makedirs(args.work, exist_ok=True)
     outputs = os.path.join(args.work, "outputs")
-    shutil.rmtree(outputs, ignore_errors=True)
+    if os.path.exists(outputs):
+        shutil.rmtree(outputs, ignore_errors=True)
+        subprocess.run(["sync"], check=True)
+        print("deleted a previous run's outputs: waiting 61 s, until ext4 reuses their inodes",
+              file=sys.stderr)
+        time.sleep(61)
     configs = args.configs.split(",")
 
     rows = []
