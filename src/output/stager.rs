@@ -639,18 +639,12 @@ fn remove_leftovers(out_dir: &Path, prefix: &str) -> Result<()> {
 /// Flushes the staged files to disk: on Linux with one `syncfs` for the whole
 /// file system, which costs far less than a sync per file when a build writes
 /// thousands of small feeds; elsewhere file by file.
-#[allow(unsafe_code)] // one libc call, documented below
 fn sync_data<'p>(out_dir: &Path, files: impl Iterator<Item = &'p Path>) -> Result<()> {
     #[cfg(target_os = "linux")]
     {
-        use std::os::fd::AsRawFd;
         let _ = files;
         let folder = File::open(out_dir).map_err(|e| Error::io(out_dir, e))?;
-        // SAFETY: `folder` is an open file descriptor for the call's duration.
-        if unsafe { libc::syncfs(folder.as_raw_fd()) } != 0 {
-            return Err(Error::io(out_dir, std::io::Error::last_os_error()));
-        }
-        Ok(())
+        rustix::fs::syncfs(&folder).map_err(|e| Error::io(out_dir, e.into()))
     }
     #[cfg(not(target_os = "linux"))]
     {
