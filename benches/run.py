@@ -50,8 +50,13 @@ the last 60 seconds, 300 while their table is not written back), which would
 measure `rm -rf`, not make-feed; so a run that finds a previous run's outputs
 deletes them, syncs and waits a minute first. Every command runs after a `sync`
 that is not timed, so that no command pays for writing back what the one before
-it left in memory (a build ends with `syncfs`, `cp` with `sync`). The run needs free disk space for (runs + 1) outputs per size and
-configuration (about 12 KB per article).
+it left in memory (a build ends with `syncfs`, `cp` with `sync`). The run needs
+free disk space for (runs + 1) outputs per size and configuration (about 12 KB per
+article).
+
+At 1,000,000 articles (`--sizes 1000000 --configs feeds --no-peers`) the corpus is
+7.7 GB: the page cache must hold it for the runs to be warm, and a whole site's
+output would need another 12 GB of disk per run.
 
 Peak memory is the maximum resident set size reported by GNU time. The table it
 prints is the one in the README.
