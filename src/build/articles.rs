@@ -13,7 +13,7 @@ use super::pages::{links_digest, site_paths};
 use super::Build;
 use crate::error::{Diagnostic, Result};
 use crate::input::{self, article_files, ArticleText, HeldBack, PostUrls, UniqueField};
-use crate::model::{site_path, Generator, Head, Recorded, Stamp};
+use crate::model::{has_site_path, site_path, Generator, Head, Recorded, Stamp};
 use crate::output::{Found, SourceView};
 
 /// A moment, with the offset it was given in.
@@ -86,11 +86,12 @@ impl Gathered {
             // With pages, the index records an article with its page, once
             // its links are known.
             if let (Some(stamp), false) = (read.source, channel.dialect.pages) {
-                let view = head_view(&head, read.fingerprint, read.links, read.recorded);
-                build
-                    .index
-                    .next
-                    .add_source(&build.index_name(&path), &stamp, &view);
+                build.index.next.add_source(
+                    &build.index_name(&path),
+                    &stamp,
+                    read.recorded,
+                    || head_view(&head, read.fingerprint, read.links),
+                );
             }
             self.catalog.add_with_links(
                 path,
@@ -279,8 +280,7 @@ impl Build<'_> {
                 .as_ref()
                 .and_then(|stamp| self.index.last.source(&name, stamp))
                 .filter(|record| {
-                    !channel.dialect.pages
-                        || site_path(&record.head.url, &channel.base_url).is_some()
+                    !channel.dialect.pages || has_site_path(&record.head.url, &channel.base_url)
                 });
             if let Some(record) = indexed {
                 return Ok(ReadArticle {
@@ -341,14 +341,8 @@ impl Build<'_> {
 }
 
 /// What the build index records of an article read as `head`.
-fn head_view(
-    head: &Head,
-    fingerprint: u64,
-    links: Option<u64>,
-    recorded: Option<Recorded>,
-) -> SourceView<'_> {
+fn head_view(head: &Head, fingerprint: u64, links: Option<u64>) -> SourceView<'_> {
     SourceView {
-        recorded,
         fingerprint,
         id: &head.id,
         slug: &head.slug,

@@ -23,6 +23,7 @@ mod files;
 mod lists;
 mod pages;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
@@ -232,16 +233,17 @@ impl<'b> Build<'b> {
 
     /// The path of the article at `path` as the build index names it:
     /// below the articles folder, `/`-separated.
-    fn index_name(&self, path: &Path) -> String {
+    fn index_name<'p>(&self, path: &'p Path) -> Cow<'p, str> {
         // Every article's path is the folder's path joined with more: a
-        // byte prefix, which is quicker to take than a path's components.
-        if let (Some(path), Some(dir), '/') = (
-            path.to_str(),
-            self.site.articles_dir.to_str(),
+        // byte prefix, which is quicker to take than a path's components,
+        // and a part of the path, not a copy.
+        let dir = self.site.articles_dir.as_os_str().as_encoded_bytes();
+        if let (Some(relative), '/') = (
+            path.as_os_str().as_encoded_bytes().strip_prefix(dir),
             std::path::MAIN_SEPARATOR,
         ) {
-            if let Some(relative) = path.strip_prefix(dir) {
-                return relative.trim_start_matches('/').to_string();
+            if let Ok(relative) = std::str::from_utf8(relative) {
+                return Cow::Borrowed(relative.trim_start_matches('/'));
             }
         }
         let relative = path.strip_prefix(&self.site.articles_dir).unwrap_or(path);
@@ -249,7 +251,7 @@ impl<'b> Build<'b> {
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
             .collect();
-        parts.join("/")
+        Cow::Owned(parts.join("/"))
     }
 
     fn warn(&self, more: impl IntoIterator<Item = Diagnostic>) {

@@ -106,10 +106,14 @@ impl Build<'_> {
             .or_else(|| output.map(|kept| kept.links))
             .unwrap_or_default();
         if let Some(stamp) = &article.source {
-            let view = article_view(catalog, article, links_digest(&links));
+            let links = links_digest(&links);
+            // As the last index recorded it, unless its links were not known.
+            let recorded = article.recorded.filter(|_| article.links == Some(links));
             self.index
                 .next
-                .add_source(&self.index_name(&article.path), stamp, &view);
+                .add_source(&self.index_name(&article.path), stamp, recorded, || {
+                    article_view(catalog, article, links)
+                });
         }
         self.assets.note(
             &article.path,
@@ -124,8 +128,6 @@ impl Build<'_> {
 /// site paths `links` digests.
 fn article_view<'a>(catalog: &'a Catalog, article: &'a Article, links: u64) -> SourceView<'a> {
     SourceView {
-        // As the last index recorded it, unless its links were not known.
-        recorded: article.recorded.filter(|_| article.links == Some(links)),
         fingerprint: article.fingerprint,
         id: &article.id,
         slug: &article.slug,

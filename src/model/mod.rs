@@ -36,7 +36,7 @@ pub(crate) use neighbours::{Neighbour, Neighbours};
 pub(crate) use permalink::{Permalink, PermalinkValues};
 pub(crate) use place::{Format, Place};
 pub(crate) use site::{Site, SiteTemplate};
-pub(crate) use site_path::{is_safe_path, on_site, relative_href, site_path};
+pub(crate) use site_path::{has_site_path, is_safe_path, on_site, relative_href, site_path};
 pub use slug::category_slug;
 pub(crate) use slug::{check_slug, is_reserved, is_uri, uri_component};
 pub(crate) use stamp::{Recorded, Stamp};

@@ -20,6 +20,19 @@ pub(crate) fn site_path(url: &str, base: &Url) -> Option<String> {
     is_safe_path(&path).then_some(path)
 }
 
+/// Whether `url` has a [`site_path`], told without making it (a rebuild
+/// asks this of every article the index holds).
+pub(crate) fn has_site_path(url: &str, base: &Url) -> bool {
+    let Some(path) = on_site(url, base) else {
+        return false;
+    };
+    let Ok(decoded) = percent_encoding::percent_decode_str(path).decode_utf8() else {
+        return false;
+    };
+    // A folder's `index.html` is a safe last name: the folder must be safe.
+    decoded.is_empty() || is_safe_path(decoded.strip_suffix('/').unwrap_or(&decoded))
+}
+
 /// The part of `url` below `base`, without query or fragment, as written.
 pub(crate) fn on_site<'u>(url: &'u str, base: &Url) -> Option<&'u str> {
     let rest = url.strip_prefix(base.as_str())?;
@@ -74,6 +87,41 @@ mod tests {
         assert_eq!(path("https://example.org/other/a.jpg"), None);
         assert_eq!(path("https://example.org/site/a/%2e%2e/b"), None);
         assert_eq!(path("https://example.org/site/a%2F..%2F..%2Fb"), None);
+    }
+
+    #[test]
+    fn whether_a_url_has_a_site_path_is_what_making_it_says() {
+        let base = Url::parse("https://example.org/site/").unwrap();
+        for rest in [
+            "",
+            "/",
+            "//",
+            "a",
+            "a/",
+            "a//",
+            "a/b.jpg?x=1#y",
+            "%E6%89%BF.png",
+            "d/",
+            ".",
+            "./",
+            "..",
+            "a/../b",
+            "a/%2e%2e/b",
+            "a%2F..%2F..%2Fb",
+            "%FF",
+            "a\\b",
+            "a%0Ab",
+            "?q",
+            "#f",
+        ] {
+            let url = format!("https://example.org/site/{rest}");
+            assert_eq!(
+                has_site_path(&url, &base),
+                site_path(&url, &base).is_some(),
+                "{url}"
+            );
+        }
+        assert!(!has_site_path("https://example.org/other/a.jpg", &base));
     }
 
     #[test]

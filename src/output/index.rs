@@ -76,8 +76,6 @@ pub(crate) struct SourceView<'a> {
     pub(crate) updated: Option<DateTime<FixedOffset>>,
     pub(crate) categories: Vec<&'a str>,
     pub(crate) links: Option<u64>,
-    /// The last index's record of the article, if this is the same.
-    pub(crate) recorded: Option<Recorded>,
 }
 
 /// What the index recorded of an output: the key it was made with, and
@@ -392,12 +390,21 @@ impl<'l> NextIndex<'l> {
 
     /// Records what reading the article at `path` (with `stamp`) gave,
     /// unless it may have changed while it was read.
-    pub(crate) fn add_source(&self, path: &str, stamp: &Stamp, record: &SourceView<'_>) {
+    ///
+    /// `recorded` is where the last index holds the same record, if it
+    /// does; `view` is called only when the record is encoded.
+    pub(crate) fn add_source<'v>(
+        &self,
+        path: &str,
+        stamp: &Stamp,
+        recorded: Option<Recorded>,
+        view: impl FnOnce() -> SourceView<'v>,
+    ) {
         if stamp.racy(self.began) {
             return;
         }
-        self.add(path, record.recorded, |bytes| {
-            encode_source(bytes, path, stamp, record);
+        self.add(path, recorded, |bytes| {
+            encode_source(bytes, path, stamp, &view());
         });
     }
 
@@ -675,7 +682,6 @@ mod tests {
             updated: None,
             categories: vec!["地方频道", "党员"],
             links: Some(9),
-            recorded: None,
         }
     }
 
@@ -730,7 +736,7 @@ mod tests {
     fn write(out: &Path, header: &Header) {
         let none = Index::default();
         let next = NextIndex::begin(out, ".make-feed-tmp-x-", header, &none);
-        next.add_source("a.md", &old_stamp(10), &view());
+        next.add_source("a.md", &old_stamp(10), None, view);
         next.add_output("articles/a.html", &output());
         next.publish(out);
     }
@@ -763,7 +769,7 @@ mod tests {
             modified: next.began,
             ..old_stamp(10)
         };
-        next.add_source("a.md", &racy, &view());
+        next.add_source("a.md", &racy, None, view);
         next.publish(dir.path());
         let index = Index::load(dir.path(), &header(None));
         assert!(index.sources.is_empty(), "a racy file is not recorded");
@@ -781,11 +787,7 @@ mod tests {
             let last = Index::load(dir.path(), &header(None));
             let next = NextIndex::begin(dir.path(), ".make-feed-tmp-y-", &header(None), &last);
             let source = last.source("a.md", &old_stamp(10)).unwrap();
-            let view = SourceView {
-                recorded: Some(source.recorded),
-                ..view()
-            };
-            next.add_source("a.md", &old_stamp(10), &view);
+            next.add_source("a.md", &old_stamp(10), Some(source.recorded), view);
             if carry_output {
                 next.add_output("articles/a.html", &last.output("articles/a.html").unwrap());
             }
