@@ -13,8 +13,9 @@ warm page cache, the median of --runs (after one warm-up run) of:
            asset written
   rebuild  `make-feed build` again after one new article is added: the everyday case
            (pages whose input did not change are kept without rendering)
-  same     `make-feed build` again with nothing changed, right after the first build (it
-           records the change times of the files the first build renamed into place)
+  same     `make-feed build` again with nothing changed, right after the first build
+           (the files the first build renamed into place are checked against the
+           pending stamps it recorded)
   again    and once more with nothing changed: the everyday rebuild, where the build
            index is left as it is
   cp       `cp -r` of the default configuration's output into a new folder, then `sync`:

@@ -35,6 +35,11 @@ impl Stamp {
         }
     }
 
+    /// Whether it was recorded before its file had its last change time.
+    pub(crate) fn is_pending(&self) -> bool {
+        self.changed == Stamp::PENDING
+    }
+
     /// Whether the file whose stamp is `now` is still the one recorded as
     /// `self`. A pending stamp is taken when all but the change time agree
     /// and the file changed last before `settled` (when the index that

@@ -111,9 +111,10 @@ impl<'s> Cache<'s> {
         let now = self.stager.existing(path)?;
         self.index.still(&record.stamp, &now).then(|| {
             self.stager.keep(path);
+            // The last index's record is carried: as it is, or (a pending
+            // one) with the stamp the file has now.
             OutputRecord {
                 stamp: now,
-                recorded: record.recorded.filter(|_| record.stamp == now),
                 ..record
             }
         })

@@ -16,7 +16,9 @@
 //! and the key the build computes now is the one recorded. An output
 //! renamed into place gets its change time only then, so it is recorded as
 //! [pending](Stamp::pending): taken while every other field agrees and it
-//! changed last before the index was written, and then recorded in full.
+//! changed last before the index was written. It stays pending while that
+//! index stays, and is recorded in full, with the stamp the file has then,
+//! once an index is written again.
 //! The file is written beside the manifest, under the output folder's
 //! lock, once the outputs are published; it is not an output (no manifest
 //! line, never deployed, not byte-for-byte deterministic).
@@ -25,6 +27,7 @@
 //! present the build was given), records (a tag byte, then
 //! length-prefixed fields), an end tag, and an xxh3 checksum of all of it.
 
+use std::borrow::Cow;
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -50,6 +53,8 @@ const MAGIC: &[u8] = b"make-feed index 1\n";
 /// memory.
 const MAX_INDEX_BYTES: u64 = 128 << 20;
 const SOURCE: u8 = 1;
+/// A stamp's size in a record: size, two times, inode, device.
+const STAMP_BYTES: usize = 40;
 const OUTPUT: u8 = 2;
 const END: u8 = 0;
 
@@ -281,6 +286,31 @@ impl Index {
         Some(&self.bytes[start..at.offset()])
     }
 
+    /// The stamp of the output record at `recorded`.
+    fn stamp_at(&self, recorded: Recorded) -> Option<Stamp> {
+        let mut at = Reader::new(self.bytes.get(recorded.0..)?, recorded.0);
+        at.u8()?;
+        at.bytes()?;
+        at.stamp()
+    }
+
+    /// The bytes of the record at `recorded` as the next index carries
+    /// it: as they are, or with its stamp `settled`.
+    fn carried(&self, recorded: Recorded, settled: Option<&Stamp>) -> Option<Cow<'_, [u8]>> {
+        let raw = self.raw(recorded)?;
+        let Some(stamp) = settled else {
+            return Some(Cow::Borrowed(raw));
+        };
+        let mut at = Reader::new(raw, 0);
+        at.u8()?;
+        at.bytes()?;
+        let (before, after) = raw.split_at(at.offset());
+        let mut bytes = before.to_vec();
+        put_stamp(&mut bytes, stamp);
+        bytes.extend_from_slice(after.get(STAMP_BYTES..)?);
+        Some(Cow::Owned(bytes))
+    }
+
     /// A reader after the path of the record at `path`.
     fn record(&self, table: &FxHashMap<u64, usize>, path: &str) -> Option<Reader<'_>> {
         let start = *table.get(&xxh3_64(path.as_bytes()))?;
@@ -303,8 +333,10 @@ pub(crate) struct NextIndex<'l> {
     shards: Vec<Mutex<Vec<u8>>>,
     began: i64,
     last: &'l Index,
-    /// The last index's records that this one holds too.
-    carried: Mutex<Vec<Recorded>>,
+    /// The last index's records that this one holds too, each with the
+    /// stamp to write it with if it was recorded pending (see
+    /// [`NextIndex::add_output`]).
+    carried: Mutex<Vec<(Recorded, Option<Stamp>)>>,
     /// Whether any record is new.
     fresh: AtomicBool,
 }
@@ -403,30 +435,55 @@ impl<'l> NextIndex<'l> {
         if stamp.racy(self.began) {
             return;
         }
-        self.add(path, recorded, |bytes| {
+        self.add(path, recorded, None, |bytes| {
             encode_source(bytes, path, stamp, &view());
         });
     }
 
     /// Records that the output at `path` was made with `record.key`.
+    ///
+    /// A record the last index holds with a pending stamp (the file was
+    /// renamed into place after the record was made) is carried as it is:
+    /// while that index stays, the next build checks the file against the
+    /// same pending stamp and the same time, as this one did. If this index
+    /// is written, the record takes the stamp the file has now.
     pub(crate) fn add_output(&self, path: &str, record: &OutputRecord) {
-        self.add(path, record.recorded, |bytes| {
+        let settled = record
+            .recorded
+            .filter(|&at| {
+                self.last
+                    .stamp_at(at)
+                    .is_some_and(|stamp| stamp.is_pending())
+            })
+            .map(|_| record.stamp);
+        self.add(path, record.recorded, settled, |bytes| {
             encode_output(bytes, path, record);
         });
     }
 
     /// Records what `encode` gives for `path`, or, if the last index holds
-    /// the same at `recorded`, takes that record as it is (not encoded, but
-    /// in a debug build, to check that it is the same).
-    fn add(&self, path: &str, recorded: Option<Recorded>, encode: impl FnOnce(&mut Vec<u8>)) {
+    /// the same at `recorded` (but for a pending stamp, `settled` now),
+    /// takes that record as it is (not encoded, but in a debug build, to
+    /// check that it is the same).
+    fn add(
+        &self,
+        path: &str,
+        recorded: Option<Recorded>,
+        settled: Option<Stamp>,
+        encode: impl FnOnce(&mut Vec<u8>),
+    ) {
         let Some(file) = &self.file else { return };
         let mut bytes = Vec::new();
         if let Some(recorded) = recorded {
             if cfg!(debug_assertions) {
                 encode(&mut bytes);
-                assert_eq!(Some(&bytes[..]), self.last.raw(recorded), "{path}");
+                assert_eq!(
+                    Some(&bytes[..]),
+                    self.last.carried(recorded, settled.as_ref()).as_deref(),
+                    "{path}"
+                );
             }
-            locked(&self.carried).push(recorded);
+            locked(&self.carried).push((recorded, settled));
             return;
         }
         encode(&mut bytes);
@@ -455,9 +512,9 @@ impl<'l> NextIndex<'l> {
         let mut writer = file
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for recorded in carried {
-            if let Some(bytes) = self.last.raw(recorded) {
-                writer.write(bytes);
+        for (recorded, settled) in carried {
+            if let Some(bytes) = self.last.carried(recorded, settled.as_ref()) {
+                writer.write(&bytes);
             }
         }
         for shard in self.shards {
@@ -813,6 +870,57 @@ mod tests {
         assert_eq!(source_of(&index, &old_stamp(10)), Some(record()));
         assert!(index.output("articles/a.html").is_none());
         assert!(index.output("articles/b.html").is_none());
+    }
+
+    #[test]
+    fn a_pending_record_stays_pending_while_the_index_stays_and_settles_when_it_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(INDEX);
+        let none = Index::default();
+        let first = NextIndex::begin(dir.path(), ".make-feed-tmp-x-", &header(None), &none);
+        let renamed = old_stamp(20);
+        let pending = OutputRecord {
+            stamp: Stamp {
+                changed: Stamp::PENDING,
+                ..renamed
+            },
+            ..output()
+        };
+        first.add_output("articles/a.html", &pending);
+        first.publish(dir.path());
+        let written = fs::read(&path).unwrap();
+        // What a build keeps: the record carried, with the stamp the file has.
+        let rebuild = |fresh: Option<&str>| {
+            let last = Index::load(dir.path(), &header(None));
+            let recorded = last.output("articles/a.html").unwrap();
+            assert!(
+                recorded.stamp.is_pending(),
+                "the first index is still there"
+            );
+            let next = NextIndex::begin(dir.path(), ".make-feed-tmp-y-", &header(None), &last);
+            let kept = OutputRecord {
+                stamp: renamed,
+                ..recorded
+            };
+            next.add_output("articles/a.html", &kept);
+            if let Some(path) = fresh {
+                next.add_output(path, &output());
+            }
+            next.publish(dir.path());
+            Index::load(dir.path(), &header(None))
+        };
+
+        let index = rebuild(None);
+        assert_eq!(fs::read(&path).unwrap(), written, "not written again");
+        assert!(index.output("articles/a.html").unwrap().stamp.is_pending());
+
+        let index = rebuild(Some("articles/b.html"));
+        let settled = index.output("articles/a.html").unwrap();
+        assert_eq!(
+            (settled.stamp, settled.key, settled.links),
+            (renamed, Key(3), output().links)
+        );
+        assert_eq!(index.output("articles/b.html").unwrap().key, Key(3));
     }
 
     #[test]
