@@ -53,10 +53,10 @@ const MAGIC: &[u8] = b"make-feed index 1\n";
 /// memory.
 const MAX_INDEX_BYTES: u64 = 128 << 20;
 const SOURCE: u8 = 1;
-/// A stamp's size in a record: size, two times, inode, device.
-const STAMP_BYTES: usize = 40;
 const OUTPUT: u8 = 2;
 const END: u8 = 0;
+/// A stamp's size in a record: size, two times, inode, device.
+const STAMP_BYTES: usize = 40;
 
 /// What the index recorded of an article: the first reading's result.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,7 +90,8 @@ pub(crate) struct OutputRecord {
     pub(crate) key: Key,
     pub(crate) stamp: Stamp,
     pub(crate) links: Vec<String>,
-    /// The last index's record of the output, if this is the same.
+    /// The last index's record of the output, if this is the same (or the
+    /// same but for its pending stamp, which `stamp` settles).
     pub(crate) recorded: Option<Recorded>,
 }
 
